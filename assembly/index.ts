@@ -1,0 +1,33 @@
+// multimax-wasm: the wasm module's exports. The loader (src/) knows only these names and the
+// memory contract written in rows.ts; it knows nothing of the math.
+import { multimax_rows, softmax_rows } from "./rows";
+
+/** First free byte after the static data, 16-byte aligned: the loader manages memory from here. */
+export function heap_base(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
+
+/** 1 when this build uses wasm SIMD, 0 for the scalar build. */
+export function simd(): i32 {
+  return ASC_FEATURE_SIMD ? 1 : 0;
+}
+
+/** y = softmax(x / T) row by row (k = 1/T); mask 0 = none. Returns the number of exceptional rows. */
+export function softmax(x: usize, y: usize, mask: usize, rows: i32, cols: i32, k: f32): i32 {
+  return softmax_rows(x, y, mask, rows, cols, k, false);
+}
+
+/** y = log_softmax(x) row by row. */
+export function log_softmax(x: usize, y: usize, mask: usize, rows: i32, cols: i32): i32 {
+  return softmax_rows(x, y, mask, rows, cols, 1, true);
+}
+
+/** y = softmax(φ(x) + M) row by row; params: `order` records [a, b, c, d] (see kernels/phi.ts). */
+export function multimax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, params: usize, order: i32): i32 {
+  return multimax_rows(x, y, tmp, mask, rows, cols, params, order, false);
+}
+
+/** y = log_softmax(φ(x) + M) row by row. */
+export function log_multimax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, params: usize, order: i32): i32 {
+  return multimax_rows(x, y, tmp, mask, rows, cols, params, order, true);
+}

@@ -1,0 +1,93 @@
+// Row drivers: normalise `rows` rows of `cols` floats, row-major, calling one kernel per pass.
+// Kernels are chosen at compile time: wasm SIMD when the build enables it, the scalar twins
+// otherwise (ASC_FEATURE_SIMD). A row goes through three passes (max; exp, store and sum; scale or
+// shift); rows that cannot be finished on the fast path go to special.ts. Each driver returns the
+// number of rows that took that exceptional path.
+//
+// Memory contract (the loader guarantees it): x and y are either equal (in place) or disjoint;
+// mask is 0 or rows·cols bytes (0 = masked out); params holds `order` 16-byte records; tmp is 0 or
+// room for one row of cols floats, required when MultiMax runs in place (x == y).
+import { f32_rmax__scalar } from "./kernels/f32-rmax-scalar";
+import { f32_rmax__wasmsimd_pmax_u16 } from "./kernels/f32-rmax-wasmsimd-pmax-u16";
+import { f32_raddstoreexpminusmax__scalar_rr2_p5 } from "./kernels/f32-raddstoreexpminusmax-scalar-rr2-p5";
+import { f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-wasmsimd-rr2-p5-u16";
+import { f32_raddexpminusmax__scalar_rr2_p5 } from "./kernels/f32-raddexpminusmax-scalar-rr2-p5";
+import { f32_raddexpminusmax__wasmsimd_rr2_p5_u16 } from "./kernels/f32-raddexpminusmax-wasmsimd-rr2-p5-u16";
+import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
+import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
+import { f32_vsubsub__scalar } from "./kernels/f32-vsubsub-scalar";
+import { f32_vsubsub__wasmsimd_u16 } from "./kernels/f32-vsubsub-wasmsimd-u16";
+import { f32_vmodmax__scalar } from "./kernels/f32-vmodmax-scalar";
+import { f32_vmodmax__wasmsimd_u8 } from "./kernels/f32-vmodmax-wasmsimd-u8";
+import { fill, special_multimax_row, special_row_from_z } from "./special";
+
+// @ts-ignore: decorator
+@inline function rmax(x: usize, n: i32): f32 {
+  return ASC_FEATURE_SIMD ? f32_rmax__wasmsimd_pmax_u16(x, n) : f32_rmax__scalar(x, n);
+}
+// @ts-ignore: decorator
+@inline function modmax(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
+  return ASC_FEATURE_SIMD ? f32_vmodmax__wasmsimd_u8(x, z, mask, n, params, order) : f32_vmodmax__scalar(x, z, mask, n, params, order);
+}
+// @ts-ignore: decorator
+@inline function expstore(x: usize, y: usize, n: i32, m: f32, k: f32): f64 {
+  return ASC_FEATURE_SIMD ? f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16(x, y, n, m, k) : f32_raddstoreexpminusmax__scalar_rr2_p5(x, y, n, m, k);
+}
+// @ts-ignore: decorator
+@inline function expsum(x: usize, n: i32, m: f32): f64 {
+  return ASC_FEATURE_SIMD ? f32_raddexpminusmax__wasmsimd_rr2_p5_u16(x, n, m) : f32_raddexpminusmax__scalar_rr2_p5(x, n, m);
+}
+// @ts-ignore: decorator
+@inline function scale(y: usize, n: i32, s: f32): void {
+  if (ASC_FEATURE_SIMD) f32_vscale__wasmsimd_u16(y, n, s); else f32_vscale__scalar(y, n, s);
+}
+// @ts-ignore: decorator
+@inline function subsub(x: usize, y: usize, n: i32, a: f32, b: f32): void {
+  if (ASC_FEATURE_SIMD) f32_vsubsub__wasmsimd_u16(x, y, n, a, b); else f32_vsubsub__scalar(x, y, n, a, b);
+}
+
+/** Finish a row from its logits z (max m finite): softmax with y = exp((z − m)·k) / Σ, or
+ *  log-softmax with y = (z − m) − log Σ exp(z − m) (k = 1). Returns false if z held a NaN. */
+// @ts-ignore: decorator
+@inline function finish(z: usize, y: usize, n: i32, m: f32, k: f32, log: bool): bool {
+  if (log) {
+    const sum = expsum(z, n, m);
+    if (!(sum >= 1)) return false; // the max element contributes exp(0) = 1: only a NaN gets here
+    subsub(z, y, n, m, <f32>Math.log(sum));
+  } else {
+    const sum = expstore(z, y, n, m, k);
+    if (!(sum >= 1)) return false;
+    scale(y, n, <f32>(1.0 / sum));
+  }
+  return true;
+}
+
+/** softmax (log = false, temperature applied as k = 1/T) or log-softmax (log = true, k = 1). */
+export function softmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols: i32, k: f32, log: bool): i32 {
+  let special = 0;
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
+    let z = xr, m: f32;
+    if (mask != 0) { m = modmax(xr, yr, mask + <usize>r * <usize>cols, cols, 0, 0); z = yr; }
+    else m = rmax(xr, cols);
+    if (m - m != 0) { special_row_from_z(z, yr, cols, m, log); special++; continue; }
+    if (!finish(z, yr, cols, m, k, log)) { fill(yr, cols, NaN); special++; }
+  }
+  return special;
+}
+
+/** MultiMax (log = false) or log-MultiMax (log = true): softmax of φ(x), mask applied after φ. */
+export function multimax_rows(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, params: usize, order: i32, log: bool): i32 {
+  let special = 0;
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
+    const mr = mask != 0 ? mask + <usize>r * <usize>cols : 0;
+    const z = tmp != 0 ? tmp : yr;
+    const m = modmax(xr, z, mr, cols, params, order);
+    if (m - m != 0) { special_multimax_row(xr, yr, mr, cols, params, order, log); special++; continue; }
+    finish(z, yr, cols, m, 1, log); // z has no NaN and a finite max: cannot fail
+  }
+  return special;
+}

@@ -1,0 +1,409 @@
+// The public API over one wasm instance: argument checking, memory management (scratch arena and
+// zero-copy views) and data layout (rows, axes, masks). It knows the kernels' memory contract
+// (assembly/rows.ts), not their math.
+import { Heap } from "./heap.js";
+import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
+
+/** The wasm module's exports (assembly/index.ts). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heap_base(): number;
+  simd(): number;
+  softmax(x: number, y: number, mask: number, rows: number, cols: number, k: number): number;
+  log_softmax(x: number, y: number, mask: number, rows: number, cols: number): number;
+  multimax(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, params: number, order: number): number;
+  log_multimax(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, params: number, order: number): number;
+}
+
+/** A tensor as onnxruntime-web and transformers.js have them: float32 data, row-major dims. */
+export interface TensorLike {
+  data: Float32Array;
+  dims: readonly number[];
+}
+export type Input = Float32Array | TensorLike;
+export type Mask = Uint8Array | Uint8ClampedArray | Int8Array | ArrayLike<boolean | number>;
+
+export interface BaseOptions {
+  /** Row length for a Float32Array input (default: x.length, one row). */
+  cols?: number;
+  /** Axis to normalise (default -1). Negative values count from the end. */
+  axis?: number;
+  /** Same length as x; 1/true = keep, 0/false = masked out (probability exactly 0). */
+  mask?: Mask;
+  /** Where to write the result (same length as x; may be x itself). */
+  out?: Float32Array | TensorLike;
+}
+export interface SoftmaxOptions extends BaseOptions {
+  /** softmax(x / temperature); a finite number > 0 (default 1). */
+  temperature?: number;
+}
+export type LogSoftmaxOptions = BaseOptions;
+export interface MultimaxOptions extends BaseOptions {
+  /** Checkpoint form { ranges, ts }, paper form { orders }, or the result of engine.multimaxParams. */
+  params: RawParams | MultimaxParams;
+}
+
+export type Result<X> = X extends Float32Array ? Float32Array : TensorLike;
+
+const F32_MAX = 3.4028234663852886e38;
+const SMALL_COPY = 64; // below this many floats, a plain loop beats subarray() + set()
+const INITIAL_SCRATCH = 256 * 1024; // bytes reserved at start-up, so that small calls never grow memory
+const align16 = (n: number): number => (n + 15) & ~15;
+const EXPORTS = ["heap_base", "simd", "softmax", "log_softmax", "multimax", "log_multimax"] as const;
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
+  if (typeof v !== "object" && typeof v !== "function") return String(v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return `a ${(v as object).constructor?.name ?? "object"}`;
+}
+
+function isF32(v: unknown): v is Float32Array {
+  return v instanceof Float32Array || Object.prototype.toString.call(v) === "[object Float32Array]";
+}
+
+const KINDS = { softmax: 0, logSoftmax: 1, multimax: 2, logMultimax: 3 } as const;
+type Kind = (typeof KINDS)[keyof typeof KINDS];
+const NAMES = ["softmax", "logSoftmax", "multimax", "logMultimax"];
+
+/** Checks that an instance's exports are multimax-wasm's kernels. */
+export function checkExports(e: WebAssembly.Exports): KernelExports {
+  if (!(e.memory instanceof WebAssembly.Memory)) throw new TypeError("init: the WebAssembly module is not multimax-wasm's (it exports no memory)");
+  for (const name of EXPORTS)
+    if (typeof e[name] !== "function") throw new TypeError(`init: the WebAssembly module is not multimax-wasm's (missing export '${name}')`);
+  return e as unknown as KernelExports;
+}
+
+/**
+ * One wasm instance and its memory. Create it with `init()` or `initSync()`. All normalisers take
+ * a Float32Array (rows × cols, row-major) or a tensor-like { data, dims } and return the same kind.
+ */
+export class Engine {
+  /** The instance's linear memory (zero-copy views live in it). */
+  readonly memory: WebAssembly.Memory;
+  /** True when the loaded build uses wasm SIMD. */
+  readonly simd: boolean;
+  /** Number of rows that took the exceptional path (±∞, NaN, all masked, overflow) in the last call. */
+  lastSpecialRows = 0;
+
+  private k: KernelExports;
+  private heap: Heap;
+  private heapBase: number;
+  private f32: Float32Array;
+  private u8: Uint8Array;
+  private scratch = 0;
+  private scratchBytes = 0;
+  private views = new WeakMap<Float32Array, number>(); // zero-copy view -> block pointer
+  private viewLength = new Map<number, number>(); // block pointer -> view length (floats)
+
+  /** @internal Use init() / initSync(). */
+  constructor(exports: KernelExports) {
+    this.k = exports;
+    this.memory = exports.memory;
+    this.simd = exports.simd() === 1;
+    this.heapBase = exports.heap_base();
+    this.heap = new Heap(this.memory, this.heapBase);
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.ensureScratch(INITIAL_SCRATCH);
+  }
+
+  // ---------------------------------------------------------------- normalisers
+
+  /** softmax(x / temperature) along one axis: y_i = exp(x_i/T − max) / Σ_j exp(x_j/T − max). */
+  softmax<X extends Input>(x: X, options?: SoftmaxOptions): Result<X> {
+    return this.run(KINDS.softmax, x, options);
+  }
+
+  /** log_softmax(x) along one axis: y_i = x_i − max − log Σ_j exp(x_j − max). */
+  logSoftmax<X extends Input>(x: X, options?: LogSoftmaxOptions): Result<X> {
+    return this.run(KINDS.logSoftmax, x, options);
+  }
+
+  /** MultiMax: softmax(φ(x) + M), φ the piece-wise modulator of Zhou et al. (ICML 2024), the
+   *  mask M applied after the modulation, as in the official attention code. */
+  multimax<X extends Input>(x: X, options: MultimaxOptions): Result<X> {
+    return this.run(KINDS.multimax, x, options);
+  }
+
+  /** log-MultiMax: log_softmax(φ(x) + M). */
+  logMultimax<X extends Input>(x: X, options: MultimaxOptions): Result<X> {
+    return this.run(KINDS.logMultimax, x, options);
+  }
+
+  /** Validates and packs MultiMax parameters once, for reuse in hot loops. */
+  multimaxParams(params: RawParams | MultimaxParams): MultimaxParams {
+    return prepareParams(params);
+  }
+
+  // ---------------------------------------------------------------- zero-copy views
+
+  /** A Float32Array of `length` floats inside the engine's memory: normalisers read and write it
+   *  without copying. It stays valid until `free`, or until the memory grows (then it is
+   *  detached: get a new view of the same block with `refresh`). */
+  alloc(length: number): Float32Array {
+    if (typeof length !== "number" || !Number.isInteger(length) || length < 1)
+      throw new RangeError(`length: expected an integer >= 1, got ${describe(length)}`);
+    const ptr = this.heap.alloc(length * 4);
+    this.syncViews();
+    const view = new Float32Array(this.memory.buffer, ptr, length);
+    this.views.set(view, ptr);
+    this.viewLength.set(ptr, length);
+    return view;
+  }
+
+  /** Returns a view's block to the engine. The view must not be used afterwards. */
+  free(view: Float32Array): void {
+    const ptr = this.views.get(view);
+    if (ptr === undefined || !this.viewLength.has(ptr))
+      throw new TypeError("view: expected a Float32Array returned by this engine's alloc() and not yet freed");
+    this.views.delete(view);
+    this.viewLength.delete(ptr);
+    this.heap.release(ptr);
+  }
+
+  /** A fresh view of the block behind `view` (after memory growth detached it); same contents. */
+  refresh(view: Float32Array): Float32Array {
+    const ptr = this.views.get(view);
+    const length = ptr === undefined ? undefined : this.viewLength.get(ptr);
+    if (ptr === undefined || length === undefined)
+      throw new TypeError("view: expected a Float32Array returned by this engine's alloc() and not yet freed");
+    if (view.buffer === this.memory.buffer) return view;
+    const fresh = new Float32Array(this.memory.buffer, ptr, length);
+    this.views.set(fresh, ptr);
+    return fresh;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private syncViews(): void {
+    if (this.f32.buffer !== this.memory.buffer) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.u8 = new Uint8Array(this.memory.buffer);
+    }
+  }
+
+  private ensureScratch(bytes: number): void {
+    if (bytes <= this.scratchBytes) return;
+    const size = Math.max(bytes, this.scratchBytes * 2);
+    if (this.scratch) this.heap.release(this.scratch);
+    this.scratch = 0;
+    this.scratchBytes = 0;
+    this.scratch = this.heap.alloc(size);
+    this.scratchBytes = size;
+    this.syncViews();
+  }
+
+  /** Byte offset of a Float32Array that lies in the engine's heap, else -1. */
+  private zeroCopyPtr(a: Float32Array, name: string): number {
+    if (a.buffer !== this.memory.buffer) {
+      if (a.length === 0 && this.views.has(a))
+        throw new TypeError(`${name}: this zero-copy view was detached when the engine's memory grew; get it back with engine.refresh(view)`);
+      return -1;
+    }
+    const p = a.byteOffset;
+    if (p < this.heapBase) throw new RangeError(`${name}: a view of the engine's memory must lie in its heap (use engine.alloc)`);
+    return p;
+  }
+
+  private run<X extends Input>(kind: Kind, x: X, options: BaseOptions | undefined): Result<X> {
+    if (options === undefined || options === null) {
+      if (kind >= 2) throw new TypeError(`${NAMES[kind]}: options.params is required (${"{ ranges, ts } or { orders }"})`);
+      options = {};
+    } else if (typeof options !== "object") {
+      throw new TypeError(`options: expected an object, got ${describe(options)}`);
+    }
+    // --- input and layout
+    let data: Float32Array, dims: readonly number[] | null = null;
+    if (isF32(x)) data = x;
+    else if (x !== null && typeof x === "object" && isF32((x as TensorLike).data)) {
+      data = (x as TensorLike).data;
+      dims = (x as TensorLike).dims;
+    } else {
+      throw new TypeError(`x: expected a Float32Array or a tensor-like { data: Float32Array, dims: number[] }, got ${describe(x)}${x !== null && typeof x === "object" && "data" in (x as object) ? " (its data is not a Float32Array)" : ""}`);
+    }
+    const n = data.length;
+    const xPtr = this.zeroCopyPtr(data, "x");
+    let outer: number, C: number, inner: number;
+    const { cols, axis } = options;
+    if (dims === null) {
+      if (cols === undefined) {
+        if (n === 0) throw new RangeError("x: expected at least one value (or give cols for an empty batch)");
+        C = n;
+      } else {
+        if (typeof cols !== "number") throw new TypeError(`cols: expected an integer >= 1, got ${describe(cols)}`);
+        if (!Number.isInteger(cols) || cols < 1) throw new RangeError(`cols: expected an integer >= 1, got ${cols}`);
+        if (n % cols !== 0) throw new RangeError(`x.length (${n}) is not a multiple of cols (${cols})`);
+        C = cols;
+      }
+      outer = n / C;
+      inner = 1;
+      if (axis !== undefined) {
+        const a = this.axisOf(axis, 2);
+        if (a === 0) { inner = outer; outer = 1; C = n / inner; }
+      }
+    } else {
+      if (dims == null || typeof dims !== "object" || typeof dims.length !== "number")
+        throw new TypeError(`x.dims: expected an array of non-negative integers, got ${describe(dims)}`);
+      let size = 1;
+      for (let i = 0; i < dims.length; i++) {
+        const d = dims[i];
+        if (typeof d !== "number" || !Number.isInteger(d) || d < 0)
+          throw new RangeError(`x.dims[${i}]: expected a non-negative integer, got ${describe(d)}`);
+        size *= d;
+      }
+      if (size !== n) throw new RangeError(`x.dims [${dims.join(", ")}] hold ${size} values but x.data has ${n}`);
+      const a = this.axisOf(axis === undefined ? -1 : axis, dims.length);
+      outer = 1; inner = 1;
+      for (let i = 0; i < a; i++) outer *= dims[i];
+      for (let i = a + 1; i < dims.length; i++) inner *= dims[i];
+      C = dims[a];
+      if (cols !== undefined && cols !== C) throw new RangeError(`cols: ${describe(cols)} does not match x.dims[${a}] = ${C} (omit cols for tensors)`);
+      if (C === 0 && n === 0) { outer = 0; }
+    }
+    // --- output
+    let outArr: Float32Array | null = null;
+    const out = options.out;
+    if (out !== undefined && out !== null) {
+      outArr = isF32(out) ? out : out !== null && typeof out === "object" && isF32((out as TensorLike).data) ? (out as TensorLike).data : null;
+      if (outArr === null) throw new TypeError(`out: expected a Float32Array${dims ? " or a tensor-like" : ""} of length ${n}, got ${describe(out)}`);
+      if (outArr.length !== n) throw new RangeError(`out: expected length ${n} (x.length), got ${outArr.length}`);
+    }
+    const outPtr = outArr === null ? -1 : this.zeroCopyPtr(outArr, "out");
+    // --- per-kind options
+    let k = 1;
+    let params: MultimaxParams | null = null;
+    if (kind === KINDS.softmax) {
+      const t = (options as SoftmaxOptions).temperature;
+      if (t !== undefined) {
+        if (typeof t !== "number") throw new TypeError(`temperature: expected a finite number > 0, got ${describe(t)}`);
+        if (!(t > 0) || t === Infinity) throw new RangeError(`temperature: expected a finite number > 0, got ${t}`);
+        k = Math.min(1 / t, F32_MAX);
+      }
+    } else if (kind >= 2) {
+      const p = (options as MultimaxOptions).params;
+      if (p === undefined) throw new TypeError(`${NAMES[kind]}: options.params is required ({ ranges, ts } or { orders })`);
+      params = prepareParams(p);
+    }
+    // --- mask (validated before any memory is touched)
+    const mask = options.mask;
+    if (mask !== undefined && mask !== null) {
+      if (typeof mask !== "object" || typeof (mask as ArrayLike<unknown>).length !== "number")
+        throw new TypeError(`mask: expected a Uint8Array or an array of booleans of length ${n}, got ${describe(mask)}`);
+      if (mask.length !== n) throw new RangeError(`mask: expected length ${n} (x.length), got ${mask.length}`);
+    }
+    const hasMask = mask !== undefined && mask !== null;
+    let result = outArr ?? new Float32Array(n);
+    const wrap = (r: Float32Array) => (dims === null ? r : { data: r, dims: Array.from(dims) }) as Result<X>;
+    if (n === 0) return wrap(result);
+    // --- memory plan: [work: n floats][tmp row: C floats][params][mask: n bytes]
+    const order = params === null ? 0 : params.order;
+    const transposed = inner !== 1;
+    const inPlaceZeroCopy = !transposed && xPtr >= 0 && outPtr >= 0 && (xPtr === outPtr || xPtr + 4 * n <= outPtr || outPtr + 4 * n <= xPtr);
+    const needWork = !inPlaceZeroCopy && !(outPtr >= 0 && !transposed);
+    const workBytes = needWork ? align16(4 * n) : 0;
+    const tmpBytes = kind >= 2 ? align16(4 * C) : 0;
+    const paramBytes = 16 * order;
+    const maskBytes = hasMask ? align16(n) : 0;
+    this.ensureScratch(workBytes + tmpBytes + paramBytes + maskBytes);
+    this.syncViews();
+    const f32 = this.f32, u8 = this.u8;
+    const work = this.scratch;
+    const tmpPtr = work + workBytes;
+    const parPtr = tmpPtr + tmpBytes;
+    const maskPtr = hasMask ? parPtr + paramBytes : 0;
+    if (params !== null && order > 0) f32.set(params.records, parPtr >> 2);
+    if (hasMask) this.writeMask(mask!, maskPtr, outer, C, inner);
+    // where the kernel reads (src) and writes (dst)
+    let src: number, dst: number;
+    if (transposed) {
+      src = dst = work;
+      this.gather(xPtr >= 0 ? f32 : data, xPtr >= 0 ? xPtr >> 2 : 0, work >> 2, outer, C, inner);
+    } else if (inPlaceZeroCopy) {
+      src = xPtr; dst = outPtr;
+    } else if (outPtr >= 0) {
+      // x is a JS array (or overlaps out): copy it into out's block and work in place there
+      if (xPtr >= 0) f32.copyWithin(outPtr >> 2, xPtr >> 2, (xPtr >> 2) + n);
+      else this.copyIn(data, outPtr >> 2, n);
+      src = dst = outPtr;
+    } else if (xPtr >= 0) {
+      src = xPtr; dst = work; // x stays untouched; result copied out below
+    } else {
+      this.copyIn(data, work >> 2, n);
+      src = dst = work;
+    }
+    const rows = outer * inner;
+    const tmp = kind >= 2 && src === dst ? tmpPtr : 0;
+    const e = this.k;
+    switch (kind) {
+      case KINDS.softmax: this.lastSpecialRows = e.softmax(src, dst, maskPtr, rows, C, k); break;
+      case KINDS.logSoftmax: this.lastSpecialRows = e.log_softmax(src, dst, maskPtr, rows, C); break;
+      case KINDS.multimax: this.lastSpecialRows = order === 0
+        ? e.softmax(src, dst, maskPtr, rows, C, 1)
+        : e.multimax(src, dst, tmp, maskPtr, rows, C, parPtr, order); break;
+      default: this.lastSpecialRows = order === 0
+        ? e.log_softmax(src, dst, maskPtr, rows, C)
+        : e.log_multimax(src, dst, tmp, maskPtr, rows, C, parPtr, order);
+    }
+    // --- results out
+    if (transposed) {
+      if (outPtr >= 0) this.scatter(f32, work >> 2, f32, outPtr >> 2, outer, C, inner);
+      else this.scatter(f32, work >> 2, result, 0, outer, C, inner);
+    } else if (outPtr < 0) {
+      this.copyOut(dst >> 2, result, n);
+    }
+    // a zero-copy `out` detached by memory growth during this call: hand back a live view
+    if (outPtr >= 0 && result.buffer !== this.memory.buffer)
+      result = this.views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
+    return wrap(result);
+  }
+
+  private axisOf(axis: unknown, rank: number): number {
+    if (typeof axis !== "number" || !Number.isInteger(axis) || axis < -rank || axis >= rank)
+      throw new RangeError(`axis: expected an integer in [${-rank}, ${rank - 1}], got ${describe(axis)}`);
+    return axis < 0 ? axis + rank : axis;
+  }
+
+  private copyIn(a: Float32Array, at: number, n: number): void {
+    if (n <= SMALL_COPY) { const f = this.f32; for (let i = 0; i < n; i++) f[at + i] = a[i]; }
+    else this.f32.set(a, at);
+  }
+
+  private copyOut(at: number, a: Float32Array, n: number): void {
+    if (n <= SMALL_COPY) { const f = this.f32; for (let i = 0; i < n; i++) a[i] = f[at + i]; }
+    else a.set(this.f32.subarray(at, at + n));
+  }
+
+  /** Mask bytes (1 keep, 0 masked), in the same order as the rows the kernels see. */
+  private writeMask(mask: Mask, at: number, outer: number, C: number, inner: number): void {
+    const u8 = this.u8, n = outer * C * inner;
+    const bytes = mask instanceof Uint8Array || mask instanceof Uint8ClampedArray || mask instanceof Int8Array;
+    if (inner === 1) {
+      if (bytes) u8.set(mask as Uint8Array, at);
+      else for (let i = 0; i < n; i++) u8[at + i] = (mask as ArrayLike<unknown>)[i] ? 1 : 0;
+      return;
+    }
+    let w = at;
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < inner; j++)
+        for (let c = 0, r = o * C * inner + j; c < C; c++, r += inner) u8[w++] = (mask as ArrayLike<unknown>)[r] ? 1 : 0;
+  }
+
+  /** [outer, C, inner] -> [outer, inner, C] into the work area. */
+  private gather(s: Float32Array, sAt: number, at: number, outer: number, C: number, inner: number): void {
+    const f = this.f32;
+    let w = at;
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < inner; j++)
+        for (let c = 0, r = sAt + o * C * inner + j; c < C; c++, r += inner) f[w++] = s[r];
+  }
+
+  /** [outer, inner, C] work area -> [outer, C, inner]. */
+  private scatter(s: Float32Array, sAt: number, d: Float32Array, dAt: number, outer: number, C: number, inner: number): void {
+    let r = sAt;
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < inner; j++)
+        for (let c = 0, w = dAt + o * C * inner + j; c < C; c++, w += inner) d[w] = s[r++];
+  }
+}

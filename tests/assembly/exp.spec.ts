@@ -1,0 +1,210 @@
+// Accuracy and special values of the rr2-p5 exp (assembly/kernels/exp.ts), scalar and vector.
+import {
+  EXP_CUTOFF, EXP_TABLE, expf_rr2_p5, expv_rr2_p5,
+} from "../../assembly/kernels/exp";
+import { describeF32, hex, nextU32, seed, sameF32 } from "./helpers";
+
+// ---------------------------------------------------------------------------------------------
+// Error measurement against NativeMath.exp in f64.
+
+/** Spacing of float32 at the (positive) reference value: 2^(e − 23), e = max(⌊log2 ref⌋, −126). */
+function ulpAt(ref: f64): f64 {
+  let e = <i32>((reinterpret<u64>(ref) >> 52) & 0x7FF) - 1023;
+  if (e < -126) e = -126;
+  return reinterpret<f64>(<u64>(e - 23 + 1023) << 52);
+}
+
+let maxUlp: f64 = 0;
+let maxUlpAt: f32 = 0;
+let maxUlpGot: f32 = 0;
+let maxRel: f64 = 0;
+let maxRelAt: f32 = 0;
+let points: i32 = 0;
+
+function resetStats(): void {
+  maxUlp = 0; maxUlpAt = 0; maxUlpGot = 0; maxRel = 0; maxRelAt = 0; points = 0;
+}
+
+// @ts-ignore: decorator
+@inline function measure(d: f32): void {
+  const got = expf_rr2_p5(d);
+  const ref = NativeMath.exp(<f64>d);
+  const err = Math.abs(<f64>got - ref);
+  const ulp = err / ulpAt(ref);
+  const rel = err / ref;
+  if (ulp > maxUlp) { maxUlp = ulp; maxUlpAt = d; maxUlpGot = got; }
+  if (rel > maxRel) { maxRel = rel; maxRelAt = d; }
+  points++;
+}
+
+function report(label: string): void {
+  log<string>(
+    label + ": " + points.toString() + " points, max error " + maxUlp.toString() + " ulp at d = " +
+    describeF32(maxUlpAt) + " (got " + describeF32(maxUlpGot) + ", exp = " + NativeMath.exp(<f64>maxUlpAt).toString() +
+    "), max relative error " + maxRel.toString() + " at d = " + describeF32(maxRelAt),
+  );
+}
+
+const D_LO_BITS: u32 = 0xC2AE999A; // −87.3 as float32 (−87.30000305)
+
+describe("expf_rr2_p5 accuracy", () => {
+  it("strided sweep over the float32 bit patterns of [−87.3, −0]: max error <= 3 ulp", () => {
+    resetStats();
+    // 0x80000000 (−0) … 0xC2AE999A (−87.3): 1.12e9 patterns, stride 331 (prime, so the low
+    // mantissa bits vary) gives 3.4 million points; the endpoint is measured explicitly.
+    const STRIDE: u32 = 331;
+    for (let b: u32 = 0x80000000; b <= D_LO_BITS; b += STRIDE) measure(reinterpret<f32>(b));
+    measure(reinterpret<f32>(D_LO_BITS));
+    report("bit-pattern sweep");
+    expect<f64>(maxUlp).toBeLessThanOrEqual(3.0, "max ulp error over the bit-pattern sweep");
+  });
+
+  it("uniform sweep in value over [−87.3, 0]: max error <= 3 ulp", () => {
+    resetStats();
+    // Bit-pattern strides put most points near 0 (where exp ≈ 1); this one spreads them evenly.
+    const N = 1 << 21;
+    const lo: f64 = <f64>reinterpret<f32>(D_LO_BITS);
+    for (let i = 0; i <= N; i++) measure(<f32>(lo * (<f64>i / <f64>N)));
+    report("value sweep");
+    expect<f64>(maxUlp).toBeLessThanOrEqual(3.0, "max ulp error over the value sweep");
+  });
+
+  it("every float32 in [EXP_CUTOFF, −87.3] (results just above 2^−126): max error <= 3 ulp", () => {
+    resetStats();
+    const cutoffBits = reinterpret<u32>(EXP_CUTOFF);
+    for (let b: u32 = D_LO_BITS; b <= cutoffBits; b++) measure(reinterpret<f32>(b));
+    report("tail [cutoff, -87.3]");
+    expect<f64>(maxUlp).toBeLessThanOrEqual(3.0, "max ulp error next to the cutoff");
+  });
+});
+
+describe("expf_rr2_p5 special values", () => {
+  it("exp(±0) is exactly 1", () => {
+    expect<u32>(reinterpret<u32>(expf_rr2_p5(0))).toBe(0x3F800000);
+    expect<u32>(reinterpret<u32>(expf_rr2_p5(-0.0))).toBe(0x3F800000);
+  });
+
+  it("exp(−∞) is +0", () => {
+    expect<u32>(reinterpret<u32>(expf_rr2_p5(-Infinity))).toBe(0);
+  });
+
+  it("exp(NaN) is NaN", () => {
+    expect<f32>(expf_rr2_p5(NaN)).toBeNaN();
+    expect<f32>(expf_rr2_p5(reinterpret<f32>(0xFFC00000))).toBeNaN();
+    expect<f32>(expf_rr2_p5(reinterpret<f32>(0x7F800001))).toBeNaN(); // signalling payload
+  });
+
+  it("values below −87.3365 (EXP_CUTOFF) give +0", () => {
+    const below: f32[] = [
+      reinterpret<f32>(reinterpret<u32>(EXP_CUTOFF) + 1), // the next float below the cutoff
+      -87.33655, -87.4, -88, -100, -103.97, -104, -150, -1000, -1e10, -1e30,
+      reinterpret<f32>(0xFF7FFFFF), // −3.4028235e38
+    ];
+    for (let i = 0; i < below.length; i++) {
+      expect<u32>(reinterpret<u32>(expf_rr2_p5(below[i]))).toBe(0, "exp(" + below[i].toString() + ")");
+    }
+    // Every float between the cutoff and −104 (where exp(d) would be subnormal or underflow):
+    let nonzero = 0;
+    for (let b: u32 = reinterpret<u32>(EXP_CUTOFF) + 1; b <= 0xC2D00000; b++) {
+      if (reinterpret<u32>(expf_rr2_p5(reinterpret<f32>(b))) != 0) nonzero++;
+    }
+    expect<i32>(nonzero).toBe(0, "nonzero results below the cutoff");
+  });
+
+  it("exp(EXP_CUTOFF) is the smallest normal, within 3 ulp", () => {
+    const e = expf_rr2_p5(EXP_CUTOFF);
+    log<string>("exp(EXP_CUTOFF) = " + describeF32(e));
+    expect<f32>(e).toBeGreaterThanOrEqual(reinterpret<f32>(0x007FFFFD));
+    expect<f32>(e).toBeLessThanOrEqual(reinterpret<f32>(0x00800003));
+  });
+
+  it("is monotonic (non-decreasing) along the sweep grid", () => {
+    let prev: f32 = 0, bad = 0, badAt: u32 = 0;
+    // From −87.3 up to −0, i.e. decreasing bit patterns.
+    for (let b: u32 = D_LO_BITS; b >= 0x80000000; b -= 1013) {
+      const e = expf_rr2_p5(reinterpret<f32>(b));
+      if (e < prev) { bad++; badAt = b; }
+      prev = e;
+      if (b < 0x80000000 + 1013) break;
+    }
+    if (bad != 0) log<string>("non-monotonic at " + hex(badAt));
+    expect<i32>(bad).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Vector lanes vs the scalar function.
+
+const inputs = new StaticArray<f32>(4);
+
+/** Runs expv on 4 inputs and checks every lane against expf; returns the failing lane or -1. */
+function checkLanes(a: f32, b: f32, c: f32, d: f32): i32 {
+  const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
+  const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
+  const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
+  const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
+  inputs[0] = a; inputs[1] = b; inputs[2] = c; inputs[3] = d;
+  const v = v128.load(changetype<usize>(inputs));
+  const e = expv_rr2_p5(v, log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
+  if (!sameF32(f32x4.extract_lane(e, 0), expf_rr2_p5(a))) return 0;
+  if (!sameF32(f32x4.extract_lane(e, 1), expf_rr2_p5(b))) return 1;
+  if (!sameF32(f32x4.extract_lane(e, 2), expf_rr2_p5(c))) return 2;
+  if (!sameF32(f32x4.extract_lane(e, 3), expf_rr2_p5(d))) return 3;
+  return -1;
+}
+
+describe("expv_rr2_p5", () => {
+  it("EXP_TABLE holds the scalar constants, 16-byte aligned", () => {
+    expect<usize>(EXP_TABLE & 15).toBe(0);
+    expect<u32>(load<u32>(EXP_TABLE, 144)).toBe(reinterpret<u32>(EXP_CUTOFF));
+    for (let k = 0; k < 10; k++) {
+      const w = load<u32>(EXP_TABLE + (<usize>k << 4));
+      for (let l = 1; l < 4; l++) expect<u32>(load<u32>(EXP_TABLE + (<usize>k << 4) + (<usize>l << 2))).toBe(w);
+    }
+  });
+
+  it("lanes equal expf_rr2_p5 bit for bit (special values)", () => {
+    const sp: f32[] = [
+      0, -0.0, -Infinity, NaN, EXP_CUTOFF, reinterpret<f32>(reinterpret<u32>(EXP_CUTOFF) + 1),
+      reinterpret<f32>(reinterpret<u32>(EXP_CUTOFF) - 1), -87.3, -1e-45, -1.1754942e-38, -1e-30, -0.5,
+      -0.34657359, -0.34657362, -1, -2, -88, -104, -1e30, reinterpret<f32>(0xFF7FFFFF), -0.693147182,
+    ];
+    for (let i = 0; i < sp.length; i++) {
+      for (let j = 0; j < sp.length; j++) {
+        const lane = checkLanes(sp[i], sp[j], sp[(i + j) % sp.length], sp[(i * 7 + j * 3) % sp.length]);
+        expect<i32>(lane).toBe(-1, "special inputs " + sp[i].toString() + ", " + sp[j].toString());
+      }
+    }
+  });
+
+  it("lanes equal expf_rr2_p5 bit for bit (2 million random domain inputs)", () => {
+    seed(0x1234567);
+    let bad = 0;
+    for (let i = 0; i < 500000; i++) {
+      // random negative floats down to −128 (bit patterns up to 0xC3000000), both domains
+      const a = reinterpret<f32>(0x80000000 | (nextU32() % 0x43000000));
+      const b = reinterpret<f32>(0x80000000 | (nextU32() % 0x43000000));
+      const c = -<f32>(nextU32() >> 8) * reinterpret<f32>(0x33800000) * 90; // uniform in (−90, 0]
+      const d = -<f32>(nextU32() >> 8) * reinterpret<f32>(0x33800000) * 1;  // uniform in (−1, 0]
+      const lane = checkLanes(a, b, c, d);
+      if (lane >= 0) {
+        if (bad == 0) log<string>("first mismatch, lane " + lane.toString() + ": " + describeF32(a) + " " + describeF32(b) + " " + describeF32(c) + " " + describeF32(d));
+        bad++;
+      }
+    }
+    expect<i32>(bad).toBe(0);
+  });
+
+  it("lanes equal expf_rr2_p5 bit for bit outside the domain too (any bit pattern)", () => {
+    seed(0xBADC0DE);
+    let bad = 0;
+    for (let i = 0; i < 250000; i++) {
+      const lane = checkLanes(
+        reinterpret<f32>(nextU32()), reinterpret<f32>(nextU32()),
+        reinterpret<f32>(nextU32()), reinterpret<f32>(nextU32()),
+      );
+      if (lane >= 0) bad++;
+    }
+    expect<i32>(bad).toBe(0);
+  });
+});
