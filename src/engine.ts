@@ -253,7 +253,7 @@ export class Engine {
       inner = 1;
       if (axis !== undefined) {
         const a = this.axisOf(axis, 2);
-        if (a === 0) { inner = outer; outer = 1; C = n / inner; }
+        if (a === 0) { inner = C; C = outer; outer = 1; } // dims [rows, cols]: normalise each column
       }
     } else {
       if (dims == null || typeof dims !== "object" || typeof dims.length !== "number")
@@ -280,9 +280,9 @@ export class Engine {
     if (out !== undefined && out !== null) {
       outArr = isF32(out) ? out : out !== null && typeof out === "object" && isF32((out as TensorLike).data) ? (out as TensorLike).data : null;
       if (outArr === null) throw new TypeError(`out: expected a Float32Array${dims ? " or a tensor-like" : ""} of length ${n}, got ${describe(out)}`);
-      if (outArr.length !== n) throw new RangeError(`out: expected length ${n} (x.length), got ${outArr.length}`);
     }
     const outPtr = outArr === null ? -1 : this.zeroCopyPtr(outArr, "out");
+    if (outArr !== null && outArr.length !== n) throw new RangeError(`out: expected length ${n} (x.length), got ${outArr.length}`);
     // --- per-kind options
     let k = 1;
     let params: MultimaxParams | null = null;
