@@ -30,37 +30,46 @@ export function uniform(lo: f32, hi: f32): f32 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Memory: 16-byte-aligned blocks from the runtime heap, with guard words on both sides so that a
-// kernel writing outside [0, n) is caught. All blocks of a test are released by releaseAll().
+// Memory: 16-byte-aligned blocks from the runtime heap (or misaligned by a given number of
+// bytes), with guard words right before and after [p, p + bytes) so that a kernel writing
+// outside [0, n) is caught. The guard value depends on the block address (a finite number near
+// 1.3), so an out-of-range store changes it even when it copies or rescales a neighbour's guard.
+// All blocks of a test are released by releaseAll().
 
-export const GUARD: u32 = 0x7FC0BEEF; // a quiet NaN payload no kernel produces
 const GUARD_WORDS: i32 = 8; // 32 bytes of guard before and after each block
+
+// @ts-ignore: decorator
+@inline function guardValue(p: usize): u32 {
+  return 0x3FA00000 | (<u32>(p >> 2) & 0xFFFFF);
+}
 
 const rawBlocks = new Array<usize>();
 
-/** 16-byte-aligned block of `bytes` bytes (rounded up to 4), guard words around it. */
-export function alloc(bytes: i32): usize {
+/** Block of `bytes` bytes (rounded up to 4) at 16-byte alignment + `misalign` bytes. */
+export function alloc(bytes: i32, misalign: i32 = 0): usize {
   const words = (bytes + 3) >> 2;
-  const raw = heap.alloc(<usize>((words + 2 * GUARD_WORDS) << 2) + 16);
+  const raw = heap.alloc(<usize>((words + 2 * GUARD_WORDS) << 2) + 32);
   rawBlocks.push(raw);
-  const p = ((raw + 15) & ~(<usize>15)) + (<usize>GUARD_WORDS << 2);
+  const p = ((raw + 15) & ~(<usize>15)) + (<usize>GUARD_WORDS << 2) + <usize>misalign;
+  const g = guardValue(p);
   for (let i = 0; i < GUARD_WORDS; i++) {
-    store<u32>(p - (<usize>(i + 1) << 2), GUARD);
-    store<u32>(p + (<usize>(words + i) << 2), GUARD);
+    store<u32>(p - (<usize>(i + 1) << 2), g);
+    store<u32>(p + (<usize>(words + i) << 2), g);
   }
   return p;
 }
 
-export function allocF32(n: i32): usize {
-  return alloc(n << 2);
+/** n floats, 16-byte aligned, or offset by `offFloats` floats. */
+export function allocF32(n: i32, offFloats: i32 = 0): usize {
+  return alloc(n << 2, offFloats << 2);
 }
 
-/** True when the guard words around a block of n f32 (or n bytes rounded up) are intact. */
-export function guardsIntact(p: usize, bytes: i32): bool {
-  const words = (bytes + 3) >> 2;
+/** True when the guard words around a block from allocF32(n) (or alloc(4·n)) are intact. */
+export function guardsIntact(p: usize, n: i32): bool {
+  const g = guardValue(p);
   for (let i = 0; i < GUARD_WORDS; i++) {
-    if (load<u32>(p - (<usize>(i + 1) << 2)) != GUARD) return false;
-    if (load<u32>(p + (<usize>(words + i) << 2)) != GUARD) return false;
+    if (load<u32>(p - (<usize>(i + 1) << 2)) != g) return false;
+    if (load<u32>(p + (<usize>(n + i) << 2)) != g) return false;
   }
   return true;
 }
