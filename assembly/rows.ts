@@ -18,7 +18,7 @@ import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
 import { f32_vsubsub__scalar } from "./kernels/f32-vsubsub-scalar";
 import { f32_vsubsub__wasmsimd_u16 } from "./kernels/f32-vsubsub-wasmsimd-u16";
 import { f32_vmodmax__scalar } from "./kernels/f32-vmodmax-scalar";
-import { f32_vmodmax__wasmsimd_u8 } from "./kernels/f32-vmodmax-wasmsimd-u8";
+import { f32_vmodmax__wasmsimd_u8, f32_vmodmax_fast__wasmsimd_u8 } from "./kernels/f32-vmodmax-wasmsimd-u8";
 import { fill, special_multimax_row, special_row_from_z } from "./special";
 
 // @ts-ignore: decorator
@@ -30,6 +30,10 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
   return ASC_FEATURE_SIMD ? f32_vmodmax__wasmsimd_u8(x, z, mask, n, params, order) : f32_vmodmax__scalar(x, z, mask, n, params, order);
 }
 // @ts-ignore: decorator
+@inline function modmax_fast(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
+  return ASC_FEATURE_SIMD ? f32_vmodmax_fast__wasmsimd_u8(x, z, mask, n, params, order) : f32_vmodmax__scalar(x, z, mask, n, params, order);
+}
+// @ts-ignore: decorator
 @inline function expstore(x: usize, y: usize, n: i32, m: f32, k: f32): f64 {
   return ASC_FEATURE_SIMD ? f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16(x, y, n, m, k) : f32_raddstoreexpminusmax__scalar_rr2_p5(x, y, n, m, k);
 }
@@ -38,16 +42,17 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
   return ASC_FEATURE_SIMD ? f32_raddexpminusmax__wasmsimd_rr2_p5_u16(x, n, m) : f32_raddexpminusmax__scalar_rr2_p5(x, n, m);
 }
 // @ts-ignore: decorator
-@inline function scale(y: usize, n: i32, s: f32): void {
-  if (ASC_FEATURE_SIMD) f32_vscale__wasmsimd_u16(y, n, s); else f32_vscale__scalar(y, n, s);
+@inline function scale(x: usize, y: usize, n: i32, s: f32): void {
+  if (ASC_FEATURE_SIMD) f32_vscale__wasmsimd_u16(x, y, n, s); else f32_vscale__scalar(x, y, n, s);
 }
 // @ts-ignore: decorator
 @inline function subsub(x: usize, y: usize, n: i32, a: f32, b: f32): void {
   if (ASC_FEATURE_SIMD) f32_vsubsub__wasmsimd_u16(x, y, n, a, b); else f32_vsubsub__scalar(x, y, n, a, b);
 }
 
-/** Finish a row from its logits z (max m finite): softmax with y = exp((z − m)·k) / Σ, or
- *  log-softmax with y = (z − m) − log Σ exp(z − m) (k = 1). Returns false if z held a NaN. */
+/** Finish a row from its logits z (max m finite), writing y; z is overwritten with exp(z − m)
+ *  on the way (z may equal y). softmax: y = exp((z − m)·k) / Σ; log-softmax (k = 1):
+ *  y = (z − m) − log Σ exp(z − m). Returns false, with y untouched, if z held a NaN. */
 // @ts-ignore: decorator
 @inline function finish(z: usize, y: usize, n: i32, m: f32, k: f32, log: bool): bool {
   if (log) {
@@ -55,9 +60,9 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
     if (!(sum >= 1)) return false; // the max element contributes exp(0) = 1: only a NaN gets here
     subsub(z, y, n, m, <f32>Math.log(sum));
   } else {
-    const sum = expstore(z, y, n, m, k);
+    const sum = expstore(z, z, n, m, k);
     if (!(sum >= 1)) return false;
-    scale(y, n, <f32>(1.0 / sum));
+    scale(z, y, n, <f32>(1.0 / sum));
   }
   return true;
 }
@@ -68,16 +73,33 @@ export function softmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols: i
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
-    let z = xr, m: f32;
-    if (mask != 0) { m = modmax(xr, yr, mask + <usize>r * <usize>cols, cols, 0, 0); z = yr; }
-    else m = rmax(xr, cols);
-    if (m - m != 0) { special_row_from_z(z, yr, cols, m, log); special++; continue; }
-    if (!finish(z, yr, cols, m, k, log)) { fill(yr, cols, NaN); special++; }
+    let m: f32;
+    if (mask != 0) {
+      m = modmax_fast(xr, yr, mask + <usize>r * <usize>cols, cols, 0, 0); // masked copy into y
+      if (m - m != 0) { special_row_from_z(yr, yr, cols, m, log); special++; continue; }
+      if (!finish(yr, yr, cols, m, k, log)) { fill(yr, cols, NaN); special++; }
+      continue;
+    }
+    m = rmax(xr, cols);
+    if (m - m != 0) { special_row_from_z(xr, yr, cols, m, log); special++; continue; }
+    // exp from x straight into y (no copy of x), then normalise y in place
+    if (log) {
+      const sum = expsum(xr, cols, m);
+      if (!(sum >= 1)) { fill(yr, cols, NaN); special++; continue; }
+      subsub(xr, yr, cols, m, <f32>Math.log(sum));
+    } else {
+      const sum = expstore(xr, yr, cols, m, k);
+      if (!(sum >= 1)) { fill(yr, cols, NaN); special++; continue; }
+      scale(yr, yr, cols, <f32>(1.0 / sum));
+    }
   }
   return special;
 }
 
-/** MultiMax (log = false) or log-MultiMax (log = true): softmax of φ(x), mask applied after φ. */
+/** MultiMax (log = false) or log-MultiMax (log = true): softmax of φ(x), mask applied after φ.
+ *  The logits z go to tmp when given (in place, x == y), else to y; x is not written before the
+ *  last pass, so a row whose fast pass saw a NaN (a −∞ input, an overflow, a NaN input) is redone
+ *  from x with the careful kernel, then, if its max is not finite, in float64 (special.ts). */
 export function multimax_rows(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, params: usize, order: i32, log: bool): i32 {
   let special = 0;
   const rowBytes = <usize>cols << 2;
@@ -85,9 +107,12 @@ export function multimax_rows(x: usize, y: usize, tmp: usize, mask: usize, rows:
     const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
     const mr = mask != 0 ? mask + <usize>r * <usize>cols : 0;
     const z = tmp != 0 ? tmp : yr;
-    const m = modmax(xr, z, mr, cols, params, order);
-    if (m - m != 0) { special_multimax_row(xr, yr, mr, cols, params, order, log); special++; continue; }
-    finish(z, yr, cols, m, 1, log); // z has no NaN and a finite max: cannot fail
+    let m = modmax_fast(xr, z, mr, cols, params, order);
+    if (m - m == 0 && finish(z, yr, cols, m, 1, log)) continue;
+    special++;
+    m = modmax(xr, z, mr, cols, params, order);
+    if (m - m != 0) { special_multimax_row(xr, yr, mr, cols, params, order, log); continue; }
+    finish(z, yr, cols, m, 1, log); // no NaN in z and a finite max: cannot fail
   }
   return special;
 }

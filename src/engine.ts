@@ -46,6 +46,7 @@ export interface MultimaxOptions extends BaseOptions {
 export type Result<X> = X extends Float32Array ? Float32Array : TensorLike;
 
 const F32_MAX = 3.4028234663852886e38;
+const F32_MIN_SUBNORMAL = 1.401298464324817e-45;
 const SMALL_COPY = 64; // below this many floats, a plain loop beats subarray() + set()
 const INITIAL_SCRATCH = 256 * 1024; // bytes reserved at start-up, so that small calls never grow memory
 const align16 = (n: number): number => (n + 15) & ~15;
@@ -291,7 +292,9 @@ export class Engine {
       if (t !== undefined) {
         if (typeof t !== "number") throw new TypeError(`temperature: expected a finite number > 0, got ${describe(t)}`);
         if (!(t > 0) || t === Infinity) throw new RangeError(`temperature: expected a finite number > 0, got ${t}`);
-        k = Math.min(1 / t, F32_MAX);
+        // 1/T as a float32 in [smallest subnormal, largest finite]: never 0 (−∞·0 would be NaN
+        // at masked entries) and never +∞
+        k = Math.min(Math.max(1 / t, F32_MIN_SUBNORMAL), F32_MAX);
       }
     } else if (kind >= 2) {
       const p = (options as MultimaxOptions).params;

@@ -938,6 +938,13 @@ describe('5. conventions', () => {
     const u = mm.softmax(Float32Array.of(1, 2, 3, 4), { temperature: 1e30 });
     assertClose(u, [0.25, 0.25, 0.25, 0.25], false, 'uniform');
     assert.deepEqual(Array.from(mm.softmax(Float32Array.of(1, 3, 2, 3), { temperature: 1e-30 })), [0, 0.5, 0, 0.5]);
+    // T beyond float32 (1/T rounds below the smallest subnormal): uniform over the kept entries,
+    // and masked or −∞ entries still get exactly 0 (not NaN from −∞·0)
+    for (const temperature of [1e50, Number.MAX_VALUE]) {
+      const w = mm.softmax(Float32Array.of(1, -Infinity, 5, 2), { temperature, mask: [1, 1, 1, 0] });
+      assertClose(w, [0.5, 0, 0.5, 0], false, `T=${temperature}`);
+      assert.equal(w[1], 0); assert.equal(w[3], 0);
+    }
   });
 
   test('documented limit: x − max is formed in float32 before 1/T, so a row spanning more than 3.4e38 gives 0 to the far entries (still finite, sums to 1)', () => {

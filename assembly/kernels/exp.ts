@@ -8,8 +8,8 @@
 //   r = d − n·ln2_hi − n·ln2_lo       (ln2_hi has 9 significant bits, so n·ln2_hi is exact)
 //   p = c1 + r·(c2 + r·(c3 + r·(c4 + r·c5)))
 //   exp(d) ≈ s + (s·r)·p
-//   d < −87.33654 (= ln 2^−126) returns +0 (a denormal result is flushed), d = −∞ returns +0,
-//   d = NaN returns NaN.
+//   d < −87.3365479 (just below ln 2^−126) returns +0 (denormal results are flushed), d = −∞
+//   returns +0, d = NaN returns NaN.
 //
 // Domain: d ≤ 0 (every caller passes x − max). Coefficients: minimax for the relative error of
 // 1 + r·p(r) on [−ln2/2, ln2/2], fitted by tools/fit-exp.mjs (Lawson's algorithm); the fit alone
@@ -36,7 +36,7 @@
 // @ts-ignore: decorator
 @inline export const EXP_C1: f32 = reinterpret<f32>(0x3F7FFFFB);      // 9.99999702e-1
 // @ts-ignore: decorator
-@inline export const EXP_CUTOFF: f32 = reinterpret<f32>(0xC2AEAC50);  // −87.3365479 = ln(2^−126)
+@inline export const EXP_CUTOFF: f32 = reinterpret<f32>(0xC2AEAC50);  // −87.3365479, just below ln(2^−126)
 
 /** The same constants as four-lane vectors, 16-byte aligned, in the order of EXP_V_* below.
  *  Hot loops load them once from memory: V8 rematerialises v128 constants inside loop bodies. */

@@ -2,7 +2,8 @@
 // eight for the NaN-propagating f32x4.max), 16 elements per iteration in 4 accumulators, then a
 // 4-lane loop and a scalar tail. pmax skips NaN; NaN rows are detected from the exp sum.
 
-/** Row maximum of x[0..n), n ≥ 1; equals `f32_rmax__scalar` for every input without NaN. */
+/** Row maximum of x[0..n), n ≥ 1; equals `f32_rmax__scalar` in value for every input without
+ *  NaN (with both +0 and −0 in a row, either zero may come back). */
 export function f32_rmax__wasmsimd_pmax_u16(x: usize, n: i32): f32 {
   const ninf = f32x4.splat(-Infinity);
   let m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;

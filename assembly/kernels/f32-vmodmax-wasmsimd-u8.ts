@@ -1,17 +1,24 @@
 // f32-vmodmax, wasm SIMD, 8 elements per iteration (φ is compute-bound; two vectors in flight are
-// enough), then a 4-lane loop and a scalar tail:
-//   z[i] = φ(x[i]), −∞ where mask[i] == 0 or x[i] == −∞;  returns max z, or NaN if some z[i] is NaN.
+// enough, 16 measured no faster), then a 4-lane loop and a scalar tail:
+//   z[i] = φ(x[i]), −∞ where mask[i] == 0;  returns max z.
+// Two contracts:
+// - careful (`f32_vmodmax__wasmsimd_u8`, `_on`): also maps x = −∞ to −∞, and returns NaN if some
+//   z[i] is NaN; lanes equal `f32_vmodmax__scalar` bit for bit, for any input.
+// - fast (`f32_vmodmax_fast__wasmsimd_u8`, `_o0_masked`, `_o1*`, `_o2*`): 4–6 fewer instructions
+//   per vector; equal to the careful kernel when x holds no −∞ and no z is NaN. Otherwise an entry
+//   may come out NaN and the max skips NaN: the row driver sees a NaN sum and redoes the row
+//   carefully from x, which the fast kernel never overwrites.
 // One function per (order, masked) pair, so each hot loop is its own wasm function with its
 // parameters splatted once before the loop: o0 (masked copy, for masked softmax), o1, o2 (the
 // official checkpoints), on (any order, parameters re-read from memory inside the loop).
-// Lanes equal `f32_vmodmax__scalar` bit for bit.
 import { phi_scalar, phiv_n, phiv_o1, phiv_o2 } from "./phi";
 
-// ORDER: 0, 1, 2, or 3 meaning "any order, read `order` at run time". Constant at every call site,
-// so binaryen folds the branches and each exported kernel keeps only its own path.
+// ORDER: 0, 1, 2, or 3 meaning "any order, read `order` at run time". ORDER, MASKED and CAREFUL
+// are constant at every call site, so binaryen folds the branches and each exported kernel keeps
+// only its own path.
 // @ts-ignore: decorator
 @inline function modv(
-  v: v128, keep0: v128, ORDER: i32, MASKED: bool, params: usize, order: i32,
+  v: v128, keep0: v128, ORDER: i32, MASKED: bool, CAREFUL: bool, params: usize, order: i32,
   a1: v128, b1: v128, c1: v128, d1: v128, a2: v128, b2: v128, c2: v128, d2: v128,
   zero: v128, ninf: v128,
 ): v128 {
@@ -19,13 +26,17 @@ import { phi_scalar, phiv_n, phiv_o1, phiv_o2 } from "./phi";
   if (ORDER == 1) z = phiv_o1(z, v, a1, b1, c1, d1, zero);
   else if (ORDER == 2) z = phiv_o2(phiv_o1(z, v, a1, b1, c1, d1, zero), v, a2, b2, c2, d2, zero);
   else if (ORDER == 3) z = phiv_n(v, params, order, zero);
-  if (ORDER != 0) z = v128.bitselect(ninf, z, f32x4.eq(v, ninf));
-  if (MASKED) z = v128.bitselect(ninf, z, i32x4.eq(keep0, zero));
+  if (CAREFUL && ORDER != 0) {
+    const drop = f32x4.eq(v, ninf);
+    z = v128.bitselect(ninf, z, MASKED ? v128.or(drop, i32x4.eq(keep0, zero)) : drop);
+  } else if (MASKED) {
+    z = v128.bitselect(ninf, z, i32x4.eq(keep0, zero));
+  }
   return z;
 }
 
 // @ts-ignore: decorator
-@inline function body(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32, ORDER: i32, MASKED: bool): f32 {
+@inline function body(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32, ORDER: i32, MASKED: bool, CAREFUL: bool): f32 {
   const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
   let a1 = zero, b1 = zero, c1 = zero, d1 = zero, a2 = zero, b2 = zero, c2 = zero, d2 = zero;
   if (ORDER == 1 || ORDER == 2) {
@@ -46,73 +57,78 @@ import { phi_scalar, phiv_n, phiv_o1, phiv_o2 } from "./phi";
       k0 = i32x4.extend_low_i16x8_u(k);
       k1 = i32x4.extend_high_i16x8_u(k);
     }
-    const z0 = modv(v128.load(x + o), k0, ORDER, MASKED, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
-    const z1 = modv(v128.load(x + o, 16), k1, ORDER, MASKED, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
+    const z0 = modv(v128.load(x + o), k0, ORDER, MASKED, CAREFUL, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
+    const z1 = modv(v128.load(x + o, 16), k1, ORDER, MASKED, CAREFUL, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
     v128.store(z + o, z0);
     v128.store(z + o, z1, 16);
     m0 = f32x4.pmax(m0, z0);
     m1 = f32x4.pmax(m1, z1);
-    bad = v128.or(bad, v128.or(f32x4.ne(z0, z0), f32x4.ne(z1, z1)));
+    if (CAREFUL) bad = v128.or(bad, v128.or(f32x4.ne(z0, z0), f32x4.ne(z1, z1)));
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     if (MASKED) k0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mask + <usize>i)));
-    const z0 = modv(v128.load(x + o), k0, ORDER, MASKED, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
+    const z0 = modv(v128.load(x + o), k0, ORDER, MASKED, CAREFUL, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
     v128.store(z + o, z0);
     m0 = f32x4.pmax(m0, z0);
-    bad = v128.or(bad, f32x4.ne(z0, z0));
+    if (CAREFUL) bad = v128.or(bad, f32x4.ne(z0, z0));
   }
   m0 = f32x4.pmax(m0, m1);
   let m = f32x4.extract_lane(m0, 0);
   let v = f32x4.extract_lane(m0, 1); m = m < v ? v : m;
   v = f32x4.extract_lane(m0, 2); m = m < v ? v : m;
   v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
-  let nan = v128.any_true(bad);
+  let nan = CAREFUL && v128.any_true(bad);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     v = phi_scalar(load<f32>(x + o), params, ORDER == 3 ? order : ORDER);
     if (MASKED && load<u8>(mask + <usize>i) == 0) v = -Infinity;
     store<f32>(z + o, v);
-    nan = nan || v != v;
+    if (CAREFUL) nan = nan || v != v;
     m = m < v ? v : m;
   }
   return nan ? NaN : m;
 }
 
+// ---- fast kernels (see the header)
 export function f32_vmodmax_o0_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32): f32 {
-  return body(x, z, mask, n, 0, 0, 0, true);
-}
-export function f32_vmodmax_o0__wasmsimd_u8(x: usize, z: usize, n: i32): f32 {
-  return body(x, z, 0, n, 0, 0, 0, false);
+  return body(x, z, mask, n, 0, 0, 0, true, false);
 }
 export function f32_vmodmax_o1__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize): f32 {
-  return body(x, z, 0, n, params, 1, 1, false);
+  return body(x, z, 0, n, params, 1, 1, false, false);
 }
 export function f32_vmodmax_o1_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize): f32 {
-  return body(x, z, mask, n, params, 1, 1, true);
+  return body(x, z, mask, n, params, 1, 1, true, false);
 }
 export function f32_vmodmax_o2__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize): f32 {
-  return body(x, z, 0, n, params, 2, 2, false);
+  return body(x, z, 0, n, params, 2, 2, false, false);
 }
 export function f32_vmodmax_o2_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize): f32 {
-  return body(x, z, mask, n, params, 2, 2, true);
-}
-export function f32_vmodmax_on__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize, order: i32): f32 {
-  return body(x, z, 0, n, params, order, 3, false);
-}
-export function f32_vmodmax_on_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  return body(x, z, mask, n, params, order, 3, true);
+  return body(x, z, mask, n, params, 2, 2, true, false);
 }
 
-/** Dispatch by order and mask (mask = 0: none). Same contract as `f32_vmodmax__scalar`. */
+// ---- careful kernels, any order
+export function f32_vmodmax_on__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize, order: i32): f32 {
+  return body(x, z, 0, n, params, order, 3, false, true);
+}
+export function f32_vmodmax_on_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
+  return body(x, z, mask, n, params, order, 3, true, true);
+}
+
+/** Careful contract (see the header), any order ≥ 0, mask = 0 for none: equals `f32_vmodmax__scalar`. */
 export function f32_vmodmax__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
+  return mask != 0 ? f32_vmodmax_on_masked__wasmsimd_u8(x, z, mask, n, params, order) : f32_vmodmax_on__wasmsimd_u8(x, z, n, params, order);
+}
+
+/** Fast contract (see the header), dispatched by order; orders ≥ 3 (and order 0 without a mask)
+ *  run the careful kernel. */
+export function f32_vmodmax_fast__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
   if (mask != 0) {
     if (order == 0) return f32_vmodmax_o0_masked__wasmsimd_u8(x, z, mask, n);
     if (order == 1) return f32_vmodmax_o1_masked__wasmsimd_u8(x, z, mask, n, params);
     if (order == 2) return f32_vmodmax_o2_masked__wasmsimd_u8(x, z, mask, n, params);
     return f32_vmodmax_on_masked__wasmsimd_u8(x, z, mask, n, params, order);
   }
-  if (order == 0) return f32_vmodmax_o0__wasmsimd_u8(x, z, n);
   if (order == 1) return f32_vmodmax_o1__wasmsimd_u8(x, z, n, params);
   if (order == 2) return f32_vmodmax_o2__wasmsimd_u8(x, z, n, params);
   return f32_vmodmax_on__wasmsimd_u8(x, z, n, params, order);
