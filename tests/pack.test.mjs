@@ -9,7 +9,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const npm = (args, cwd) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+// The npm that runs this test (npm_execpath), not whatever `npm` comes first on PATH: under
+// `npm test` that is node_modules/.bin/npm, an old npm that a devDependency pulls in.
+const npm = (args, cwd) =>
+  process.env.npm_execpath?.endsWith(".js")
+    ? execFileSync(process.execPath, [process.env.npm_execpath, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+    : execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 test("npm pack -> install in a fresh project -> ESM and CommonJS both compute", () => {
   const dir = mkdtempSync(join(tmpdir(), "multimax-pack-"));
