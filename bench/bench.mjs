@@ -16,6 +16,7 @@
 // Exit code: 0 whenever the run completes (missed targets are reported, not failures); 1 on errors.
 import os from "node:os";
 import { writeFileSync } from "node:fs";
+import { mulberry32 } from "../tools/prng.mjs";
 
 let lib;
 try {
@@ -52,17 +53,7 @@ function parseArgs(argv) {
 }
 
 // ------------------------------------------------------------------ helpers
-/** mulberry32: tiny, seedable, good enough for benchmark inputs. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 /** Box-Muller normal sampler on top of a uniform source. */
 function gauss(rand) {
   let spare = null;

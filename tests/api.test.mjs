@@ -11,6 +11,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { mulberry32 } from '../tools/prng.mjs';
 
 const DIST_ESM = new URL('../dist/index.js', import.meta.url);
 const WASM_URL = new URL('../build/multimax.wasm', import.meta.url);
@@ -43,17 +44,7 @@ const mm = await init(); // the main engine used by most tests
 
 const F32_MAX = 3.4028234663852886e38;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32; // deterministic PRNG
 function randF32(n, seed, scale = 4) {
   const r = rng(seed);
   const a = new Float32Array(n);

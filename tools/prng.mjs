@@ -1,0 +1,13 @@
+// Seedable pseudo-random numbers for tests and benchmarks (not for anything that needs quality).
+
+/** mulberry32: a uniform [0, 1) generator from a 32-bit seed. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
