@@ -208,7 +208,8 @@ export class Engine {
     this.syncViews();
   }
 
-  /** Byte offset of a Float32Array that lies in the engine's heap, else -1. */
+  /** Byte offset of a Float32Array that lies in the engine's heap, else -1 (copy it). A view
+   *  that overlaps the scratch arena (made by hand over engine.memory) is copied too. */
   private zeroCopyPtr(a: Float32Array, name: string): number {
     if (a.buffer !== this.memory.buffer) {
       if (a.length === 0 && this.views.has(a))
@@ -217,6 +218,7 @@ export class Engine {
     }
     const p = a.byteOffset;
     if (p < this.heapBase) throw new RangeError(`${name}: a view of the engine's memory must lie in its heap (use engine.alloc)`);
+    if (p < this.scratch + this.scratchBytes && p + a.byteLength > this.scratch) return -1;
     return p;
   }
 
@@ -315,8 +317,9 @@ export class Engine {
     // --- memory plan: [work: n floats][tmp row: C floats][params][mask: n bytes]
     const order = params === null ? 0 : params.order;
     const transposed = inner !== 1;
-    const inPlaceZeroCopy = !transposed && xPtr >= 0 && outPtr >= 0 && (xPtr === outPtr || xPtr + 4 * n <= outPtr || outPtr + 4 * n <= xPtr);
-    const needWork = !inPlaceZeroCopy && !(outPtr >= 0 && !transposed);
+    // both in wasm memory, the same or disjoint: the kernels read x and write out directly
+    const direct = !transposed && xPtr >= 0 && outPtr >= 0 && (xPtr === outPtr || xPtr + 4 * n <= outPtr || outPtr + 4 * n <= xPtr);
+    const needWork = !direct && !(outPtr >= 0 && !transposed);
     const workBytes = needWork ? align16(4 * n) : 0;
     const tmpBytes = kind >= 2 ? align16(4 * C) : 0;
     const paramBytes = 16 * order;
@@ -335,7 +338,7 @@ export class Engine {
     if (transposed) {
       src = dst = work;
       this.gather(xPtr >= 0 ? f32 : data, xPtr >= 0 ? xPtr >> 2 : 0, work >> 2, outer, C, inner);
-    } else if (inPlaceZeroCopy) {
+    } else if (direct) {
       src = xPtr; dst = outPtr;
     } else if (outPtr >= 0) {
       // x is a JS array (or overlaps out): copy it into out's block and work in place there
