@@ -72,7 +72,8 @@ function phi64(x: f64, params: usize, order: i32): f64 {
 
 /** A whole MultiMax (or log-MultiMax) row in float64 from the original inputs x: used when the
  *  float32 fast path saw a non-finite logit. In float64 the modulation of any finite float32 input
- *  stays finite for orders up to 7. x and y must not alias. */
+ *  stays finite for orders up to 7. y may equal x: the passes before the last only read x, and the
+ *  last writes y[i] after reading x[i]. */
 export function special_multimax_row(x: usize, y: usize, mask: usize, n: i32, params: usize, order: i32, log: bool): void {
   let m: f64 = -Infinity, nan = false;
   for (let i = 0; i < n; i++) {
