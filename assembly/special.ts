@@ -48,20 +48,45 @@ function phi64(x: f64, params: usize, order: i32): f64 {
   for (let j = 0; j < order; j++) {
     const p = params + (<usize>j << 4);
     const a = <f64>load<f32>(p), b = <f64>load<f32>(p, 4), c = <f64>load<f32>(p, 8), d = <f64>load<f32>(p, 12);
-    if (a != 0) {
-      const l = b - x > 0 ? b - x : 0;
-      let lp = l;
-      for (let k = 0; k < j; k++) lp *= l;
-      z += a * lp;
-    }
-    if (c != 0) {
-      const u = x - d > 0 ? x - d : 0;
-      let up = u;
-      for (let k = 0; k < j; k++) up *= u;
-      z += c * up;
-    }
+    if (a != 0) z += a * pow_n(b - x > 0 ? b - x : 0, j + 1);
+    if (c != 0) z += c * pow_n(x - d > 0 ? x - d : 0, j + 1);
   }
+  // Orders ≥ 8, or coefficients near the float32 limit, can overflow even float64; terms of
+  // opposite infinite sign then meet (∞ − ∞).
+  if (z != z) z = phi64_overflow(x, params, order);
   return z;
+}
+
+function pow_n(l: f64, n: i32): f64 {
+  let r = l;
+  for (let k = 1; k < n; k++) r *= l;
+  return r;
+}
+
+/** φ(x) for finite x when float64 terms overflowed with opposite signs: the infinite terms are
+ *  compared by log-magnitude (log|coef| + n·log l). If they do not cancel to float64 precision,
+ *  their sum decides the sign of ±∞; if they do, what they leave is below the resolution of
+ *  float64 at their size and is taken as 0, so φ is x plus the finite terms. Never NaN. */
+function phi64_overflow(x: f64, params: usize, order: i32): f64 {
+  let top: f64 = -Infinity;
+  for (let pass = 0; pass < 2; pass++) {
+    let big: f64 = 0, rest = x;
+    for (let j = 0; j < order; j++) {
+      const p = params + (<usize>j << 4);
+      for (let side = 0; side < 2; side++) {
+        const coef = <f64>load<f32>(p + (<usize>side << 3));
+        const l = side == 0 ? <f64>load<f32>(p, 4) - x : x - <f64>load<f32>(p, 12);
+        if (coef == 0 || !(l > 0)) continue;
+        const v = coef * pow_n(l, j + 1);
+        if (v - v == 0) { rest += v; continue; }
+        const mag = Math.log(Math.abs(coef)) + <f64>(j + 1) * Math.log(l);
+        if (pass == 0) top = Math.max(top, mag);
+        else big += (coef > 0 ? 1.0 : -1.0) * Math.exp(mag - top);
+      }
+    }
+    if (pass == 1) return Math.abs(big) > 1e-12 ? (big > 0 ? Infinity : -Infinity) : rest;
+  }
+  return x; // not reached
 }
 
 // @ts-ignore: decorator

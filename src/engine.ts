@@ -1,7 +1,7 @@
 // The public API over one wasm instance: argument checking, memory management (scratch arena and
 // zero-copy views) and data layout (rows, axes, masks). It knows the kernels' memory contract
 // (assembly/rows.ts), not their math.
-import { Heap } from "./heap.js";
+import { Heap, MAX_BYTES } from "./heap.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
 
 /** The wasm module's exports (assembly/index.ts). */
@@ -49,7 +49,8 @@ const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_SUBNORMAL = 1.401298464324817e-45;
 const SMALL_COPY = 64; // below this many floats, a plain loop beats subarray() + set()
 const INITIAL_SCRATCH = 256 * 1024; // bytes reserved at start-up, so that small calls never grow memory
-const align16 = (n: number): number => (n + 15) & ~15;
+// arithmetic, not bitwise: byte offsets in a wasm32 memory reach 2^32
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 const EXPORTS = ["heap_base", "simd", "softmax", "log_softmax", "multimax", "log_multimax"] as const;
 
 function describe(v: unknown): string {
@@ -60,9 +61,18 @@ function describe(v: unknown): string {
   return `a ${(v as object).constructor?.name ?? "object"}`;
 }
 
+function checkLength(length: unknown): void {
+  if (typeof length !== "number" || !Number.isInteger(length) || length < 1)
+    throw new RangeError(`length: expected an integer >= 1, got ${describe(length)}`);
+  if (length * 4 > MAX_BYTES) throw new RangeError(`length: ${length} floats do not fit in a wasm32 memory (4 GiB)`);
+}
+
 function isF32(v: unknown): v is Float32Array {
   return v instanceof Float32Array || Object.prototype.toString.call(v) === "[object Float32Array]";
 }
+
+/** A block handed out by alloc(); shared by a view and the views refresh() makes of it. */
+interface Block { ptr: number; length: number; live: boolean }
 
 const KINDS = { softmax: 0, logSoftmax: 1, multimax: 2, logMultimax: 3 } as const;
 type Kind = (typeof KINDS)[keyof typeof KINDS];
@@ -95,8 +105,8 @@ export class Engine {
   private u8: Uint8Array;
   private scratch = 0;
   private scratchBytes = 0;
-  private views = new WeakMap<Float32Array, number>(); // zero-copy view -> block pointer
-  private viewLength = new Map<number, number>(); // block pointer -> view length (floats)
+  private views = new WeakMap<Float32Array, Block>(); // zero-copy view (and its refreshed twins) -> block
+  private retired = new WeakSet<ArrayBufferLike>(); // buffers of this memory detached by growth
 
   /** @internal Use init() / initSync(). */
   constructor(exports: KernelExports) {
@@ -144,47 +154,46 @@ export class Engine {
    *  without copying. It stays valid until `free`, or until the memory grows (then it is
    *  detached: get a new view of the same block with `refresh`). */
   alloc(length: number): Float32Array {
-    if (typeof length !== "number" || !Number.isInteger(length) || length < 1)
-      throw new RangeError(`length: expected an integer >= 1, got ${describe(length)}`);
+    checkLength(length);
     const ptr = this.heap.alloc(length * 4);
     this.syncViews();
     const view = new Float32Array(this.memory.buffer, ptr, length);
-    this.views.set(view, ptr);
-    this.viewLength.set(ptr, length);
+    this.views.set(view, { ptr, length, live: true });
     return view;
   }
 
   /** Grows the memory once, so that afterwards copying calls on up to `length` values and new
-   *  views totalling `length` floats need no growth (which would detach existing views). Call it
-   *  before allocating the views of a hot loop. */
+   *  views totalling about `length` floats need no growth (which would detach existing views).
+   *  Call it before allocating the views of a hot loop. */
   reserve(length: number): void {
-    if (typeof length !== "number" || !Number.isInteger(length) || length < 1)
-      throw new RangeError(`length: expected an integer >= 1, got ${describe(length)}`);
+    checkLength(length);
     // a call on n values needs at most 4n (work) + 4n (one row) + n (mask) bytes + the params
-    this.ensureScratch(9 * length + 16 * 32 + 64);
+    const bytes = 9 * length + 16 * 32 + 64;
+    if (bytes + 4 * length > MAX_BYTES) throw new RangeError(`length: reserving for ${length} values needs more than the 4 GiB of a wasm32 memory`);
+    this.ensureScratch(bytes);
     this.heap.release(this.heap.alloc(4 * length));
     this.syncViews();
   }
 
-  /** Returns a view's block to the engine. The view must not be used afterwards. */
+  /** Returns a view's block to the engine. The view (and any refresh() of it) must not be used afterwards. */
   free(view: Float32Array): void {
-    const ptr = this.views.get(view);
-    if (ptr === undefined || !this.viewLength.has(ptr))
+    const b = this.views.get(view);
+    if (b === undefined || !b.live)
       throw new TypeError("view: expected a Float32Array returned by this engine's alloc() and not yet freed");
+    b.live = false;
     this.views.delete(view);
-    this.viewLength.delete(ptr);
-    this.heap.release(ptr);
+    this.heap.release(b.ptr);
   }
 
   /** A fresh view of the block behind `view` (after memory growth detached it); same contents. */
   refresh(view: Float32Array): Float32Array {
-    const ptr = this.views.get(view);
-    const length = ptr === undefined ? undefined : this.viewLength.get(ptr);
-    if (ptr === undefined || length === undefined)
+    const b = this.views.get(view);
+    if (b === undefined || !b.live)
       throw new TypeError("view: expected a Float32Array returned by this engine's alloc() and not yet freed");
+    this.syncViews();
     if (view.buffer === this.memory.buffer) return view;
-    const fresh = new Float32Array(this.memory.buffer, ptr, length);
-    this.views.set(fresh, ptr);
+    const fresh = new Float32Array(this.memory.buffer, b.ptr, b.length);
+    this.views.set(fresh, b);
     return fresh;
   }
 
@@ -192,6 +201,7 @@ export class Engine {
 
   private syncViews(): void {
     if (this.f32.buffer !== this.memory.buffer) {
+      this.retired.add(this.f32.buffer);
       this.f32 = new Float32Array(this.memory.buffer);
       this.u8 = new Uint8Array(this.memory.buffer);
     }
@@ -212,8 +222,8 @@ export class Engine {
    *  that overlaps the scratch arena (made by hand over engine.memory) is copied too. */
   private zeroCopyPtr(a: Float32Array, name: string): number {
     if (a.buffer !== this.memory.buffer) {
-      if (a.length === 0 && this.views.has(a))
-        throw new TypeError(`${name}: this zero-copy view was detached when the engine's memory grew; get it back with engine.refresh(view)`);
+      if (this.retired.has(a.buffer))
+        throw new TypeError(`${name}: this zero-copy view was detached when the engine's memory grew; get it back with engine.refresh(view)${this.views.has(a) ? "" : " (of the view it was cut from)"}`);
       return -1;
     }
     const p = a.byteOffset;
@@ -223,6 +233,8 @@ export class Engine {
   }
 
   private run<X extends Input>(kind: Kind, x: X, options: BaseOptions | undefined): Result<X> {
+    this.lastSpecialRows = 0;
+    this.syncViews(); // notices growth by anyone (engine.memory.grow too), for the detached-view check
     if (options === undefined || options === null) {
       if (kind >= 2) throw new TypeError(`${NAMES[kind]}: options.params is required (${"{ ranges, ts } or { orders }"})`);
       options = {};
@@ -298,7 +310,10 @@ export class Engine {
         // at masked entries) and never +∞
         k = Math.min(Math.max(1 / t, F32_MIN_SUBNORMAL), F32_MAX);
       }
-    } else if (kind >= 2) {
+    } else if ((options as SoftmaxOptions).temperature !== undefined) {
+      throw new TypeError(`temperature: only softmax takes a temperature (${NAMES[kind]} does not)`);
+    }
+    if (kind >= 2) {
       const p = (options as MultimaxOptions).params;
       if (p === undefined) throw new TypeError(`${NAMES[kind]}: options.params is required ({ ranges, ts } or { orders })`);
       params = prepareParams(p);
@@ -312,7 +327,10 @@ export class Engine {
     }
     const hasMask = mask !== undefined && mask !== null;
     let result = outArr ?? new Float32Array(n);
-    const wrap = (r: Float32Array) => (dims === null ? r : { data: r, dims: Array.from(dims) }) as Result<X>;
+    // Float32Array in, Float32Array out; tensor in, tensor out: `out` itself when it is a tensor
+    const outTensor = outArr !== null && outArr !== out ? (out as TensorLike) : null;
+    const wrap = (r: Float32Array) =>
+      (dims === null ? r : outTensor !== null && outTensor.data === r ? outTensor : { data: r, dims: Array.from(dims) }) as Result<X>;
     if (n === 0) return wrap(result);
     // --- memory plan: [work: n floats][tmp row: C floats][params][mask: n bytes]
     const order = params === null ? 0 : params.order;
@@ -324,31 +342,33 @@ export class Engine {
     const tmpBytes = kind >= 2 ? align16(4 * C) : 0;
     const paramBytes = 16 * order;
     const maskBytes = hasMask ? align16(n) : 0;
-    this.ensureScratch(workBytes + tmpBytes + paramBytes + maskBytes);
+    const scratchBytes = workBytes + tmpBytes + paramBytes + maskBytes;
+    if (scratchBytes > MAX_BYTES) throw new RangeError(`x: ${n} values need more than the 4 GiB of a wasm32 memory`);
+    this.ensureScratch(scratchBytes);
     this.syncViews();
     const f32 = this.f32, u8 = this.u8;
     const work = this.scratch;
     const tmpPtr = work + workBytes;
     const parPtr = tmpPtr + tmpBytes;
     const maskPtr = hasMask ? parPtr + paramBytes : 0;
-    if (params !== null && order > 0) f32.set(params.records, parPtr >> 2);
+    if (params !== null && order > 0) f32.set(params.records, parPtr / 4);
     if (hasMask) this.writeMask(mask!, maskPtr, outer, C, inner);
     // where the kernel reads (src) and writes (dst)
     let src: number, dst: number;
     if (transposed) {
       src = dst = work;
-      this.gather(xPtr >= 0 ? f32 : data, xPtr >= 0 ? xPtr >> 2 : 0, work >> 2, outer, C, inner);
+      this.gather(xPtr >= 0 ? f32 : data, xPtr >= 0 ? xPtr / 4 : 0, work / 4, outer, C, inner);
     } else if (direct) {
       src = xPtr; dst = outPtr;
     } else if (outPtr >= 0) {
       // x is a JS array (or overlaps out): copy it into out's block and work in place there
-      if (xPtr >= 0) f32.copyWithin(outPtr >> 2, xPtr >> 2, (xPtr >> 2) + n);
-      else this.copyIn(data, outPtr >> 2, n);
+      if (xPtr >= 0) f32.copyWithin(outPtr / 4, xPtr / 4, (xPtr / 4) + n);
+      else this.copyIn(data, outPtr / 4, n);
       src = dst = outPtr;
     } else if (xPtr >= 0) {
       src = xPtr; dst = work; // x stays untouched; result copied out below
     } else {
-      this.copyIn(data, work >> 2, n);
+      this.copyIn(data, work / 4, n);
       src = dst = work;
     }
     const rows = outer * inner;
@@ -366,10 +386,10 @@ export class Engine {
     }
     // --- results out
     if (transposed) {
-      if (outPtr >= 0) this.scatter(f32, work >> 2, f32, outPtr >> 2, outer, C, inner);
-      else this.scatter(f32, work >> 2, result, 0, outer, C, inner);
+      if (outPtr >= 0) this.scatter(f32, work / 4, f32, outPtr / 4, outer, C, inner);
+      else this.scatter(f32, work / 4, result, 0, outer, C, inner);
     } else if (outPtr < 0) {
-      this.copyOut(dst >> 2, result, n);
+      this.copyOut(dst / 4, result, n);
     }
     // a zero-copy `out` detached by memory growth during this call: hand back a live view
     if (outPtr >= 0 && result.buffer !== this.memory.buffer)

@@ -4,14 +4,17 @@
 // buffer; the owner of the heap rebuilds its views after `alloc` (see Engine).
 
 const PAGE = 65536;
-const align16 = (n: number): number => (n + 15) & ~15;
+/** wasm32 memory holds at most 2^32 bytes (65536 pages). */
+export const MAX_BYTES = 2 ** 32;
+// arithmetic, not bitwise: offsets and sizes may exceed 2^31
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 export class Heap {
   /** Free ranges as [start, end) pairs, sorted and coalesced. */
   private free: number[] = [];
   private used = new Map<number, number>();
 
-  constructor(private memory: WebAssembly.Memory, base: number) {
+  constructor(private memory: WebAssembly.Memory, private base: number) {
     const end = memory.buffer.byteLength;
     if (end > base) this.free.push(base, end);
   }
@@ -19,6 +22,7 @@ export class Heap {
   /** Allocates `bytes` (rounded up to 16); grows the memory when no free range fits. */
   alloc(bytes: number): number {
     const size = align16(Math.max(bytes, 16));
+    if (size > MAX_BYTES - this.base) throw new RangeError(`multimax-wasm: ${bytes} bytes do not fit in a wasm32 memory (4 GiB)`);
     let ptr = this.take(size);
     if (ptr < 0) {
       this.grow(size);

@@ -37,6 +37,20 @@ function describe(v: unknown): string {
   return `a ${(v as object).constructor?.name ?? "object"}`;
 }
 
+/** A URL from a string or URL: relative strings resolve against the page (browsers and workers)
+ *  or the working directory (Node.js, Deno, Bun). */
+function toUrl(v: string | URL): URL {
+  if (v instanceof URL) return v;
+  const proc = (globalThis as { process?: { cwd?: () => string } }).process;
+  const base = typeof location === "object" && location ? location.href
+    : typeof proc?.cwd === "function" ? `file://${proc.cwd().replace(/\\/g, "/").replace(/^(?!\/)/, "/")}/` : undefined;
+  try {
+    return new URL(v, base);
+  } catch {
+    throw new TypeError(`init: url: ${JSON.stringify(v)} is not a valid URL`);
+  }
+}
+
 function asBytes(v: unknown): BufferSource | null {
   if (v instanceof ArrayBuffer) return v;
   if (ArrayBuffer.isView(v)) return v as ArrayBufferView<ArrayBuffer>;
@@ -63,7 +77,12 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === "file:") {
     // Node.js, Deno and Bun read local files; browsers never see a file: URL here.
     const fs = await import(/* webpackIgnore: true */ "node:fs/promises" as string);
-    const buf: Uint8Array = await fs.readFile(url);
+    let buf: Uint8Array;
+    try {
+      buf = await fs.readFile(url);
+    } catch (e) {
+      throw new Error(`init: cannot read ${url.href}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
     return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
   }
   const res = await fetch(url);
@@ -85,7 +104,7 @@ export async function init(source?: WasmSource): Promise<Engine> {
     if (source === undefined) url = defaultUrl();
     else if (source instanceof WebAssembly.Module) module = source;
     else if ((bytes = asBytes(source)) !== null) {}
-    else if (typeof source === "string" || source instanceof URL) url = new URL(source as string | URL, typeof location === "object" && location ? location.href : undefined);
+    else if (typeof source === "string" || source instanceof URL) url = toUrl(source as string | URL);
     else if (s !== null && typeof s === "object" && "module" in s) {
       if (!(s.module instanceof WebAssembly.Module)) throw new TypeError(`init: module: expected a WebAssembly.Module, got ${describe(s.module)}`);
       module = s.module;
@@ -93,7 +112,7 @@ export async function init(source?: WasmSource): Promise<Engine> {
       if ((bytes = asBytes(s.bytes)) === null) throw new TypeError(`init: bytes: expected an ArrayBuffer or Uint8Array, got ${describe(s.bytes)}`);
     } else if (s !== null && typeof s === "object" && "url" in s) {
       if (typeof s.url !== "string" && !(s.url instanceof URL)) throw new TypeError(`init: url: expected a string or URL, got ${describe(s.url)}`);
-      url = new URL(s.url as string | URL, typeof location === "object" && location ? location.href : undefined);
+      url = toUrl(s.url as string | URL);
     } else throw new TypeError(`init: ${EXPECTED}, got ${describe(source)}`);
     if (url !== null) bytes = await fetchBytes(url);
     if (module === null) module = await WebAssembly.compile(bytes!);

@@ -46,6 +46,13 @@ function finite(v: unknown, name: string): number {
   return v;
 }
 
+/** The kernels use float32: a value that rounds to ±∞ there is out of range. */
+function f32(v: number, name: string, what?: string): number {
+  if (!Number.isFinite(Math.fround(v)))
+    throw new RangeError(`${name}: ${what ? `${what} = ` : ""}${v} is outside the float32 range (|v| <= 3.4028234663852886e38)`);
+  return v;
+}
+
 function four(v: unknown, name: string): ArrayLike<number> {
   if (v == null || typeof v !== "object" || typeof (v as ArrayLike<number>).length !== "number")
     throw new TypeError(`${name}: expected an array of 4 finite numbers, got ${describe(v)}`);
@@ -71,16 +78,16 @@ export function prepareParams(p: unknown): MultimaxParams {
       const name = `params.orders[${j}]`;
       if (e == null || typeof e !== "object") throw new TypeError(`${name}: expected { tb, b, td, d }, got ${describe(e)}`);
       for (const k of ["tb", "b", "td", "d"]) if (!(k in e)) throw new TypeError(`${name}.${k}: missing (expected { tb, b, td, d })`);
-      rec[4 * j] = 1 - finite(e.tb, `${name}.tb`);
-      rec[4 * j + 1] = finite(e.b, `${name}.b`);
-      rec[4 * j + 2] = finite(e.td, `${name}.td`) - 1;
-      rec[4 * j + 3] = finite(e.d, `${name}.d`);
+      rec[4 * j] = f32(1 - finite(e.tb, `${name}.tb`), `${name}.tb`, "1 − tb");
+      rec[4 * j + 1] = f32(finite(e.b, `${name}.b`), `${name}.b`);
+      rec[4 * j + 2] = f32(finite(e.td, `${name}.td`) - 1, `${name}.td`, "td − 1");
+      rec[4 * j + 3] = f32(finite(e.d, `${name}.d`), `${name}.d`);
     }
     return new MultimaxParams(rec);
   }
   if ("ranges" in o || "ts" in o) {
     const r = four(o.ranges, "params.ranges"), t = four(o.ts, "params.ts");
-    for (let i = 0; i < 4; i++) { finite(r[i], `params.ranges[${i}]`); finite(t[i], `params.ts[${i}]`); }
+    for (let i = 0; i < 4; i++) { f32(finite(r[i], `params.ranges[${i}]`), `params.ranges[${i}]`); f32(finite(t[i], `params.ts[${i}]`), `params.ts[${i}]`); }
     return new MultimaxParams(Float32Array.of(t[0], r[0], t[1], r[1], t[2], r[2], t[3], r[3]));
   }
   throw new TypeError(`params: ${EXPECTED}, got an object with keys [${Object.keys(o).join(", ")}]`);

@@ -1211,3 +1211,108 @@ describe('6. errors (class + message naming the argument; the engine keeps worki
     });
   });
 });
+
+// ================================================================================================
+// 7. regressions: bugs found by review, each with its reproducer
+
+describe('7. regressions', () => {
+  test('sizes beyond a wasm32 memory throw a RangeError naming length, and the engine keeps working', () => {
+    const e = initSync(wasmModule);
+    assert.throws(() => e.reserve(2 ** 40), (err) => err instanceof RangeError && /length/.test(err.message));
+    assert.throws(() => e.reserve(477_218_589), (err) => err instanceof RangeError && /length/.test(err.message)); // 9n bytes wrap 2^32
+    assert.throws(() => e.alloc(2 ** 31), (err) => err instanceof RangeError && /length/.test(err.message));
+    const v = e.alloc(4096); v.fill(42);
+    e.softmax(new Float32Array(2048).fill(1));
+    assert.ok(v.every((a) => a === 42), 'a view is not overwritten by later calls');
+    assertClose(e.softmax(Float32Array.of(1, 2)), refSoftmax([1, 2]), false);
+  });
+
+  test('views above 2 GiB (byte offsets >= 2^31) work as x and out', () => {
+    const e = initSync(wasmModule);
+    const big = e.alloc(2 ** 29); // 2 GiB: lazily zeroed pages, cheap
+    const v = e.alloc(4096);
+    assert.ok(v.byteOffset >= 2 ** 31, `offset ${v.byteOffset}`);
+    big.fill(7, big.length - 1000);
+    const x = Float32Array.from({ length: 32 }, (_, i) => i / 8), ref = refSoftmax(Array.from(x));
+    const xv = v.subarray(0, 32); xv.set(x);
+    assertClose(e.softmax(xv, { out: v.subarray(64, 96) }), ref, false, 'both views');
+    assertClose(e.softmax(x, { out: v.subarray(200, 232) }), ref, false, 'JS x, view out, n <= 64');
+    const x100 = Float32Array.from({ length: 100 }, (_, i) => i / 50);
+    assertClose(e.softmax(x100, { out: v.subarray(300, 400) }), refSoftmax(Array.from(x100)), false, 'n > 64');
+    // axis 0 (columns of a 4 x 8 view): the gather/scatter path with offsets above 2^31
+    const cols = e.softmax(xv, { cols: 8, axis: 0 });
+    const refCols = new Array(32);
+    for (let c = 0; c < 8; c++) refSoftmax([0, 1, 2, 3].map((r) => x[8 * r + c])).forEach((p, r) => { refCols[8 * r + c] = p; });
+    assertClose(cols, refCols, false, 'axis 0');
+    assert.ok(big.subarray(big.length - 1000).every((a) => a === 7), 'the 2 GiB view is untouched');
+  });
+
+  test('free() of a stale twin view throws instead of freeing a new owner\'s block', () => {
+    const e = initSync(wasmModule);
+    const v = e.alloc(1000);
+    e.reserve(1 << 20); // grows memory: v is detached
+    const v2 = e.refresh(v);
+    e.free(v2);
+    e.alloc(65536);
+    const w = e.alloc(1000);
+    assert.throws(() => e.free(v), TypeError);
+    assert.throws(() => e.refresh(v), TypeError);
+    const u = e.alloc(1000);
+    assert.notEqual(u.byteOffset, w.byteOffset, 'w keeps its block');
+  });
+
+  test('params outside the float32 range are rejected, naming the field', () => {
+    const x = Float32Array.of(1, 2, 3);
+    assert.throws(() => mm.multimax(x, { params: { ranges: [0, 0, 0, 0], ts: [1e39, 0, 0, 0] } }), (err) => err instanceof RangeError && /params\.ts\[0\]/.test(err.message));
+    assert.throws(() => mm.multimax(x, { params: { ranges: [0, -1e39, 0, 0], ts: [0, 0, 0, 0] } }), (err) => err instanceof RangeError && /params\.ranges\[1\]/.test(err.message));
+    assert.throws(() => mm.multimax(x, { params: { orders: [{ tb: 1, b: 0, td: 1e39, d: 0 }] } }), (err) => err instanceof RangeError && /params\.orders\[0\]\.td/.test(err.message));
+    assertClose(mm.multimax(x, { params: { ranges: [0, 0, 0, 0], ts: [3e38, 0, 0, 0] } }), refSoftmax([1, 2, 3]), false, 'in range, inactive terms');
+  });
+
+  test('a detached subarray of a zero-copy view throws the refresh TypeError (as x and as out)', () => {
+    const e = initSync(wasmModule);
+    const v = e.alloc(16), sub = v.subarray(0, 8);
+    e.reserve(1 << 22);
+    assert.throws(() => e.softmax(sub, { cols: 8 }), (err) => err instanceof TypeError && /refresh/.test(err.message));
+    assert.throws(() => e.softmax(new Float32Array(8), { out: sub }), (err) => err instanceof TypeError && /refresh/.test(err.message));
+    assertClose(e.softmax(e.refresh(v).subarray(0, 8).fill(1)), new Array(8).fill(0.125), false);
+  });
+
+  test('float64 φ that overflows with opposite signs (order 8, huge coefficients) gives no NaN', () => {
+    const orders = Array.from({ length: 8 }, () => ({ tb: 1, b: 0, td: 1, d: 0 }));
+    orders[7] = { tb: -1, b: 3.4e38, td: -1, d: -3.4e38 }; // +2·(b − x)^8 and −2·(x − d)^8 tie in float64
+    const y = mm.multimax(Float32Array.of(0, 1, 2), { params: { orders } });
+    assertClose(y, refSoftmax([0, 1, 2]), false, 'the tied infinite terms cancel; the rest is x');
+    orders[7] = { tb: -1, b: 3.4e38, td: 1, d: 0 }; // only +2·(b − x)^8: +∞ for every entry
+    assertClose(mm.multimax(Float32Array.of(0, 1, 2), { params: { orders } }), [1 / 3, 1 / 3, 1 / 3], false, 'all +∞ share equally');
+  });
+
+  test('lastSpecialRows is reset by an empty call; temperature is refused by the other normalisers', () => {
+    mm.softmax(Float32Array.of(Infinity, 1));
+    assert.equal(mm.lastSpecialRows, 1);
+    mm.softmax(new Float32Array(0), { cols: 4 });
+    assert.equal(mm.lastSpecialRows, 0);
+    for (const f of ['logSoftmax', 'multimax', 'logMultimax'])
+      assert.throws(() => mm[f](Float32Array.of(1, 2), { temperature: 2, params: { ranges: [0, 0, 0, 0], ts: [0, 0, 0, 0] } }), (err) => err instanceof TypeError && /temperature/.test(err.message));
+  });
+
+  test('init resolves relative paths against the working directory in Node.js; a missing file names init', async () => {
+    const prev = process.cwd();
+    process.chdir(new URL('..', import.meta.url).pathname);
+    try {
+      assert.equal((await init('./build/multimax.wasm')).simd, true);
+      assert.equal((await init({ url: 'build/multimax-scalar.wasm' })).simd, false);
+      await assert.rejects(() => init({ url: 'no-such.wasm' }), /init: cannot read/);
+    } finally {
+      process.chdir(prev);
+      await init();
+    }
+  });
+
+  test('a tensor out is returned as given', () => {
+    const x = { data: Float32Array.of(1, 2, 3, 4), dims: [2, 2] };
+    const out = { data: new Float32Array(4), dims: [2, 2] };
+    assert.equal(mm.softmax(x, { out }), out);
+    assertClose(out.data, [...refSoftmax([1, 2]), ...refSoftmax([3, 4])], false);
+  });
+});

@@ -1,38 +1,48 @@
 // f32-vmodmax, wasm SIMD, 8 elements per iteration (φ is compute-bound; two vectors in flight are
 // enough, 16 measured no faster), then a 4-lane loop and a scalar tail:
-//   z[i] = φ(x[i]), −∞ where mask[i] == 0;  returns max z.
+//   z[i] = φ(x[i]), −∞ where mask[i] == 0;  returns max z, or NaN for "redo this row".
 // Two contracts:
 // - careful (`f32_vmodmax__wasmsimd_u8`, `_on`): also maps x = −∞ to −∞, and returns NaN if some
-//   z[i] is NaN; lanes equal `f32_vmodmax__scalar` bit for bit, for any input.
-// - fast (`f32_vmodmax_fast__wasmsimd_u8`, `_o0_masked`, `_o1*`, `_o2*`): 4–6 fewer instructions
-//   per vector; equal to the careful kernel when x holds no −∞ and no z is NaN. Otherwise an entry
-//   may come out NaN and the max skips NaN: the row driver sees a NaN sum and redoes the row
-//   carefully from x, which the fast kernel never overwrites.
+//   z[i] is NaN or φ overflowed float32 to −∞ at a kept, finite x[i] (the row then needs float64);
+//   lanes and result equal `f32_vmodmax__scalar` bit for bit, for any input.
+// - fast (`f32_vmodmax_fast__wasmsimd_u8`, `_o0_masked`, `_o1*`, `_o2*`): a few instructions
+//   fewer per vector; equal to the careful kernel when x holds no −∞, no z is NaN and φ never
+//   reaches −∞. Otherwise it returns NaN (a −∞ from φ, before masking, is tracked with one pmin)
+//   or an entry comes out NaN, which the max skips but the exp sum shows: either way the row
+//   driver redoes the row from x, which the fast kernel never overwrites, with the careful kernel.
+//   Order 0 (the masked copy of masked softmax) has nothing to overflow and tracks nothing.
 // One function per (order, masked) pair, so each hot loop is its own wasm function with its
 // parameters splatted once before the loop: o0 (masked copy, for masked softmax), o1, o2 (the
 // official checkpoints), on (any order, parameters re-read from memory inside the loop).
-import { phi_scalar, phiv_n, phiv_o1, phiv_o2 } from "./phi";
+import { phi_scalar_raw, phiv_n, phiv_o1, phiv_o2 } from "./phi";
 
 // ORDER: 0, 1, 2, or 3 meaning "any order, read `order` at run time". ORDER, MASKED and CAREFUL
 // are constant at every call site, so binaryen folds the branches and each exported kernel keeps
 // only its own path.
 // @ts-ignore: decorator
-@inline function modv(
-  v: v128, keep0: v128, ORDER: i32, MASKED: bool, CAREFUL: bool, params: usize, order: i32,
-  a1: v128, b1: v128, c1: v128, d1: v128, a2: v128, b2: v128, c2: v128, d2: v128,
-  zero: v128, ninf: v128,
+@inline function phiv(
+  v: v128, ORDER: i32, params: usize, order: i32,
+  a1: v128, b1: v128, c1: v128, d1: v128, a2: v128, b2: v128, c2: v128, d2: v128, zero: v128,
 ): v128 {
-  let z = v;
-  if (ORDER == 1) z = phiv_o1(z, v, a1, b1, c1, d1, zero);
-  else if (ORDER == 2) z = phiv_o2(phiv_o1(z, v, a1, b1, c1, d1, zero), v, a2, b2, c2, d2, zero);
-  else if (ORDER == 3) z = phiv_n(v, params, order, zero);
-  if (CAREFUL && ORDER != 0) {
-    const drop = f32x4.eq(v, ninf);
-    z = v128.bitselect(ninf, z, MASKED ? v128.or(drop, i32x4.eq(keep0, zero)) : drop);
-  } else if (MASKED) {
-    z = v128.bitselect(ninf, z, i32x4.eq(keep0, zero));
-  }
-  return z;
+  if (ORDER == 1) return phiv_o1(v, v, a1, b1, c1, d1, zero);
+  if (ORDER == 2) return phiv_o2(phiv_o1(v, v, a1, b1, c1, d1, zero), v, a2, b2, c2, d2, zero);
+  if (ORDER == 3) return phiv_n(v, params, order, zero);
+  return v;
+}
+
+// Lanes dropped to −∞: masked out, and (careful) −∞ inputs.
+// @ts-ignore: decorator
+@inline function dropped(v: v128, keep: v128, MASKED: bool, CAREFUL: bool, zero: v128, ninf: v128): v128 {
+  const masked = i32x4.eq(keep, zero);
+  if (!CAREFUL) return masked;
+  const d = f32x4.eq(v, ninf);
+  return MASKED ? v128.or(d, masked) : d;
+}
+
+// Careful only: lanes that are NaN, or where φ overflowed to −∞ at a kept, finite input.
+// @ts-ignore: decorator
+@inline function badLanes(z: v128, p: v128, drop: v128, ninf: v128): v128 {
+  return v128.or(f32x4.ne(z, z), v128.andnot(f32x4.eq(p, ninf), drop));
 }
 
 // @ts-ignore: decorator
@@ -47,8 +57,11 @@ import { phi_scalar, phiv_n, phiv_o1, phiv_o2 } from "./phi";
     a2 = f32x4.splat(load<f32>(params, 16)); b2 = f32x4.splat(load<f32>(params, 20));
     c2 = f32x4.splat(load<f32>(params, 24)); d2 = f32x4.splat(load<f32>(params, 28));
   }
-  let m0 = ninf, m1 = ninf, bad = zero;
+  // trackers: careful: `bad` lanes; fast (ORDER ≥ 1): `lo`, the pmin of φ before masking
+  let bad = zero, lo = f32x4.splat(Infinity);
+  let m0 = ninf, m1 = ninf;
   let k0 = zero, k1 = zero;
+  const track = CAREFUL || ORDER != 0;
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
@@ -57,37 +70,61 @@ import { phi_scalar, phiv_n, phiv_o1, phiv_o2 } from "./phi";
       k0 = i32x4.extend_low_i16x8_u(k);
       k1 = i32x4.extend_high_i16x8_u(k);
     }
-    const z0 = modv(v128.load(x + o), k0, ORDER, MASKED, CAREFUL, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
-    const z1 = modv(v128.load(x + o, 16), k1, ORDER, MASKED, CAREFUL, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
+    const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
+    const p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    const p1 = phiv(v1, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    let z0 = p0, z1 = p1;
+    if (MASKED || CAREFUL) {
+      const dr0 = dropped(v0, k0, MASKED, CAREFUL, zero, ninf), dr1 = dropped(v1, k1, MASKED, CAREFUL, zero, ninf);
+      z0 = v128.bitselect(ninf, p0, dr0);
+      z1 = v128.bitselect(ninf, p1, dr1);
+      if (CAREFUL) bad = v128.or(bad, v128.or(badLanes(z0, p0, dr0, ninf), badLanes(z1, p1, dr1, ninf)));
+    }
+    if (!CAREFUL && track) lo = f32x4.pmin(lo, f32x4.pmin(p0, p1));
     v128.store(z + o, z0);
     v128.store(z + o, z1, 16);
     m0 = f32x4.pmax(m0, z0);
     m1 = f32x4.pmax(m1, z1);
-    if (CAREFUL) bad = v128.or(bad, v128.or(f32x4.ne(z0, z0), f32x4.ne(z1, z1)));
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     if (MASKED) k0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mask + <usize>i)));
-    const z0 = modv(v128.load(x + o), k0, ORDER, MASKED, CAREFUL, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero, ninf);
+    const v0 = v128.load(x + o);
+    const p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    let z0 = p0;
+    if (MASKED || CAREFUL) {
+      const dr0 = dropped(v0, k0, MASKED, CAREFUL, zero, ninf);
+      z0 = v128.bitselect(ninf, p0, dr0);
+      if (CAREFUL) bad = v128.or(bad, badLanes(z0, p0, dr0, ninf));
+    }
+    if (!CAREFUL && track) lo = f32x4.pmin(lo, p0);
     v128.store(z + o, z0);
     m0 = f32x4.pmax(m0, z0);
-    if (CAREFUL) bad = v128.or(bad, f32x4.ne(z0, z0));
   }
   m0 = f32x4.pmax(m0, m1);
   let m = f32x4.extract_lane(m0, 0);
   let v = f32x4.extract_lane(m0, 1); m = m < v ? v : m;
   v = f32x4.extract_lane(m0, 2); m = m < v ? v : m;
   v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
-  let nan = CAREFUL && v128.any_true(bad);
+  let flag = CAREFUL ? v128.any_true(bad)
+    : track && v128.any_true(f32x4.eq(lo, ninf));
+  const ord = ORDER == 3 ? order : ORDER;
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    v = phi_scalar(load<f32>(x + o), params, ORDER == 3 ? order : ORDER);
-    if (MASKED && load<u8>(mask + <usize>i) == 0) v = -Infinity;
+    const xi = load<f32>(x + o);
+    const p = phi_scalar_raw(xi, params, ord);
+    const kept = !MASKED || load<u8>(mask + <usize>i) != 0;
+    if (CAREFUL) {
+      v = kept && xi != -Infinity ? p : -Infinity;
+      flag = flag || v != v || (kept && xi != -Infinity && p == -Infinity);
+    } else {
+      v = kept ? p : -Infinity;
+      if (track) flag = flag || p == -Infinity;
+    }
     store<f32>(z + o, v);
-    if (CAREFUL) nan = nan || v != v;
     m = m < v ? v : m;
   }
-  return nan ? NaN : m;
+  return flag ? NaN : m;
 }
 
 // ---- fast kernels (see the header)

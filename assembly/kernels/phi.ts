@@ -7,12 +7,12 @@
 // `SeLU` of vision_transformer.py; checkpoint form: a_1 = ts[0], b_1 = ranges[0], c_1 = ts[1],
 // d_1 = ranges[1], a_2 = ts[2], b_2 = ranges[2], c_2 = ts[3], d_2 = ranges[3]; paper form:
 // a_n = 1 − t_b,n, b_n = b_n, c_n = t_d,n − 1, d_n = d_n. Powers are repeated products
-// ((l·l)·l…), relu is pmax(v, 0) (NaN stays NaN). x = −∞ maps to −∞ (it behaves as masked).
+// ((l·l)·l…), relu is pmax(v, 0) (NaN stays NaN).
 
-/** φ(x) in f32 for any order ≥ 0; the reference for the vector kernels (bit-identical lanes). */
+/** φ(x) in f32 for any order ≥ 0, exactly as the vector kernels compute each lane (the kernels,
+ *  not φ, map −∞ inputs to −∞); the reference for the vector kernels. */
 // @ts-ignore: decorator
-@inline export function phi_scalar(x: f32, params: usize, order: i32): f32 {
-  if (x == -Infinity) return x;
+@inline export function phi_scalar_raw(x: f32, params: usize, order: i32): f32 {
   let z = x;
   for (let j = 0; j < order; j++) {
     const p = params + (<usize>j << 4);
