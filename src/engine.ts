@@ -2,6 +2,7 @@
 // zero-copy views) and data layout (rows, axes, masks). It knows the kernels' memory contract
 // (assembly/rows.ts), not their math.
 import { Heap, MAX_BYTES } from "./heap.js";
+import { describe } from "./describe.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
 
 /** The wasm module's exports (assembly/index.ts). */
@@ -52,14 +53,6 @@ const INITIAL_SCRATCH = 256 * 1024; // bytes reserved at start-up, so that small
 // arithmetic, not bitwise: byte offsets in a wasm32 memory reach 2^32
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 const EXPORTS = ["heap_base", "simd", "softmax", "log_softmax", "multimax", "log_multimax"] as const;
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
-  if (typeof v !== "object" && typeof v !== "function") return String(v);
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return `a ${(v as object).constructor?.name ?? "object"}`;
-}
 
 function checkLength(length: unknown): void {
   if (typeof length !== "number" || !Number.isInteger(length) || length < 1)

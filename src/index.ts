@@ -9,6 +9,7 @@
 // with an empty import object is the whole loader, and it accepts a precompiled Module (edge
 // workers refuse to compile bytes at run time).
 import { checkExports, Engine } from "./engine.js";
+import { describe } from "./describe.js";
 import type { Input, LogSoftmaxOptions, MultimaxOptions, Result, SoftmaxOptions } from "./engine.js";
 
 export { Engine } from "./engine.js";
@@ -29,12 +30,6 @@ const EXPECTED = "expected a WebAssembly.Module, bytes (ArrayBuffer | Uint8Array
 /** Where the bundled wasm lives, relative to this file (computed only when init() needs it). */
 function defaultUrl(): URL {
   return new URL("../build/multimax.wasm", import.meta.url);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v !== "object" && typeof v !== "function") return typeof v === "string" ? JSON.stringify(v) : String(v);
-  return `a ${(v as object).constructor?.name ?? "object"}`;
 }
 
 /** A URL from a string or URL: relative strings resolve against the page (browsers and workers)

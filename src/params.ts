@@ -7,6 +7,8 @@
 // Trailing orders whose two coefficients are 0 are dropped: they add nothing, and an all-zero
 // parameter set then runs the softmax path exactly (bitwise equal to softmax).
 
+import { describe } from "./describe.js";
+
 export type CheckpointParams = { ranges: ArrayLike<number>; ts: ArrayLike<number> };
 export type PaperOrder = { tb: number; b: number; td: number; d: number };
 export type PaperParams = { orders: ArrayLike<PaperOrder> };
@@ -32,13 +34,6 @@ export class MultimaxParams {
 
 const EXPECTED =
   "expected { ranges: [r0, r1, r2, r3], ts: [t0, t1, t2, t3] } or { orders: [{ tb, b, td, d }, ...] }";
-
-function describe(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean" || v == null) return String(v);
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return (v as object).constructor?.name ?? typeof v;
-}
 
 function finite(v: unknown, name: string): number {
   if (typeof v !== "number") throw new TypeError(`${name}: expected a finite number, got ${describe(v)}`);

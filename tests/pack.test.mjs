@@ -24,7 +24,7 @@ test("npm pack -> install in a fresh project -> ESM and CommonJS both compute", 
     const files = info.files.map((f) => f.path).sort();
     assert.deepEqual(files, [
       "README.md", "build/multimax-scalar.wasm", "build/multimax.wasm",
-      "dist/engine.d.ts", "dist/heap.d.ts", "dist/index.cjs", "dist/index.d.ts", "dist/index.js", "dist/params.d.ts",
+      "dist/describe.d.ts", "dist/engine.d.ts", "dist/heap.d.ts", "dist/index.cjs", "dist/index.d.ts", "dist/index.js", "dist/params.d.ts",
       "package.json",
     ], "tarball contents");
     const app = join(dir, "app");
