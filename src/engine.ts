@@ -320,11 +320,7 @@ export class Engine {
     }
     const hasMask = mask !== undefined && mask !== null;
     let result = outArr ?? new Float32Array(n);
-    // Float32Array in, Float32Array out; tensor in, tensor out: `out` itself when it is a tensor
-    const outTensor = outArr !== null && outArr !== out ? (out as TensorLike) : null;
-    const wrap = (r: Float32Array) =>
-      (dims === null ? r : outTensor !== null && outTensor.data === r ? outTensor : { data: r, dims: Array.from(dims) }) as Result<X>;
-    if (n === 0) return wrap(result);
+    if (n === 0) return this.wrap(result, dims, out);
     // --- memory plan: [work: n floats][tmp row: C floats][params][mask: n bytes]
     const order = params === null ? 0 : params.order;
     const transposed = inner !== 1;
@@ -387,7 +383,15 @@ export class Engine {
     // a zero-copy `out` detached by memory growth during this call: hand back a live view
     if (outPtr >= 0 && result.buffer !== this.memory.buffer)
       result = this.views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
-    return wrap(result);
+    return this.wrap(result, dims, out);
+  }
+
+  /** Float32Array in, Float32Array out; tensor in, tensor out (`out` itself when it is a tensor
+   *  whose data received the result). No allocation on the Float32Array path. */
+  private wrap<X extends Input>(r: Float32Array, dims: readonly number[] | null, out: unknown): Result<X> {
+    if (dims === null) return r as Result<X>;
+    if (out !== null && typeof out === "object" && (out as TensorLike).data === r) return out as Result<X>;
+    return { data: r, dims: Array.from(dims) } as Result<X>;
   }
 
   private axisOf(axis: unknown, rank: number): number {

@@ -1316,3 +1316,24 @@ describe('7. regressions', () => {
     assertClose(out.data, [...refSoftmax([1, 2]), ...refSoftmax([3, 4])], false);
   });
 });
+
+describe('8. row lengths from 1 to 1,000,000', () => {
+  test('lengths 1, 2, 3, 5, 7, 33, 32000 and 1,000,000: every normaliser matches float64, rows sum to 1 within 1e-6', () => {
+    for (const n of [1, 2, 3, 5, 7, 33, 32000, 1_000_000]) {
+      const x = randF32(n, n, 8); // U(-8, 8)
+      const xs = Array.from(x);
+      const z = xs.map((v) => phiCheckpoint(v, LARGE_TS));
+      const cases = [
+        ['softmax', mm.softmax(x), refSoftmax(xs), false],
+        ['logSoftmax', mm.logSoftmax(x), refLogSoftmax(xs), true],
+        ['multimax', mm.multimax(x, { params: LARGE_TS }), refSoftmax(z), false],
+        ['logMultimax', mm.logMultimax(x, { params: LARGE_TS }), refLogSoftmax(z), true],
+      ];
+      for (const [name, y, ref, log] of cases) {
+        assertClose(y, ref, log, `${name} n=${n}`);
+        const s = rowSums(y, n, log)[0];
+        assert.ok(Math.abs(s - 1) <= 1e-6, `${name} n=${n}: row sum ${s}`);
+      }
+    }
+  });
+});
