@@ -12,7 +12,7 @@ const mm = await init();
 // Paper form, one order: below b the slope is t_b, above d it is t_d, in between φ(x) = x.
 const paper = { tb: 10, b: 0, td: 1.5, d: 2 };
 const params = mm.multimaxParams({ orders: [paper] });
-// The official "large_ts" checkpoint values, for comparison (learnt for ViT layers, not for this demo).
+// The "large_ts" parameter set of the reference data (checkpoint form), for comparison.
 const largeTs = mm.multimaxParams({ ranges: [-0.5, 0.5, -1, 1], ts: [2, 3, 0.5, 0.5] });
 
 const rows = [
@@ -49,7 +49,7 @@ console.log(`\nSoftmax has to choose: T=0.2 zeroes the small scores but splits t
 console.log(`T>=1 keeps the tie but leaves mass on the negative scores. MultiMax does both: on the 3-score`);
 console.log(`rows it keeps the T=1 split and gives the negative score 0.0000; on the attention row it keeps`);
 console.log(`the pair close (2nd/1st ${f4(last[1] / last[0])}) and the middle scores, with ${f4(last.reduce((s, v, i) => (rows[2].x[i] < 0 ? s + v : s), 0))} left on the negatives.`);
-console.log(`(large_ts, learnt for ViT layers, boosts the top entry on these inputs instead.)`);
+console.log(`(large_ts, a checkpoint-form set from the reference data, boosts the top entry on these inputs instead.)`);
 
 // Throughput: zero-copy views (no copies in or out), median of a few timed runs.
 const rowsN = 256, cols = 1024, n = rowsN * cols;
