@@ -51,19 +51,20 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
   if (ASC_FEATURE_SIMD) f32_vsubsub__wasmsimd_u16(x, y, n, a, b); else f32_vsubsub__scalar(x, y, n, a, b);
 }
 
-/** Finish a row from its logits z (max m finite), writing y; z is overwritten with exp(z − m)
- *  on the way (z may equal y). softmax: y = exp((z − m)·k) / Σ; log-softmax (k = 1):
- *  y = (z − m) − log Σ exp(z − m). Returns false, with y untouched, if z held a NaN. */
+/** Finish a row from its logits z (max m finite) into y. softmax: mid = exp((z − m)·k), then
+ *  y = mid / Σ (mid is y when z may be overwritten early, else z itself, so that a row that must
+ *  be redone still has its inputs); log-softmax (k = 1): y = (z − m) − log Σ exp(z − m).
+ *  Returns false, with y untouched, if z held a NaN. */
 // @ts-ignore: decorator
-@inline function finish(z: usize, y: usize, n: i32, m: f32, k: f32, log: bool): bool {
+@inline function finish(z: usize, mid: usize, y: usize, n: i32, m: f32, k: f32, log: bool): bool {
   if (log) {
     const sum = expsum(z, n, m);
     if (!(sum >= 1)) return false; // the max element contributes exp(0) = 1: only a NaN gets here
     subsub(z, y, n, m, <f32>Math.log(sum));
   } else {
-    const sum = expstore(z, z, n, m, k);
+    const sum = expstore(z, mid, n, m, k);
     if (!(sum >= 1)) return false;
-    scale(z, y, n, <f32>(1.0 / sum));
+    scale(mid, y, n, <f32>(1.0 / sum));
   }
   return true;
 }
@@ -74,25 +75,12 @@ export function softmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols: i
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
-    let m: f32;
-    if (mask != 0) {
-      m = modmax_fast(xr, yr, mask + <usize>r * <usize>cols, cols, 0, 0); // masked copy into y
-      if (m - m != 0) { special_row_from_z(yr, yr, cols, m, log); special++; continue; }
-      if (!finish(yr, yr, cols, m, k, log)) { fill(yr, cols, NaN); special++; }
-      continue;
-    }
-    m = rmax(xr, cols);
-    if (m - m != 0) { special_row_from_z(xr, yr, cols, m, log); special++; continue; }
-    // exp from x straight into y (no copy of x), then normalise y in place
-    if (log) {
-      const sum = expsum(xr, cols, m);
-      if (!(sum >= 1)) { fill(yr, cols, NaN); special++; continue; }
-      subsub(xr, yr, cols, m, <f32>Math.log(sum));
-    } else {
-      const sum = expstore(xr, yr, cols, m, k);
-      if (!(sum >= 1)) { fill(yr, cols, NaN); special++; continue; }
-      scale(yr, yr, cols, <f32>(1.0 / sum));
-    }
+    // logits: x itself, or with a mask its masked copy in y
+    const z = mask != 0 ? yr : xr;
+    const m = mask != 0 ? modmax_fast(xr, yr, mask + <usize>r * <usize>cols, cols, 0, 0) : rmax(xr, cols);
+    if (m - m != 0) { special_row_from_z(z, yr, cols, m, log); special++; continue; }
+    // exp from z straight into y (a NaN row needs no inputs: it is all NaN), then normalise y
+    if (!finish(z, yr, yr, cols, m, k, log)) { fill(yr, cols, NaN); special++; }
   }
   return special;
 }
@@ -109,11 +97,11 @@ export function multimax_rows(x: usize, y: usize, tmp: usize, mask: usize, rows:
     const mr = mask != 0 ? mask + <usize>r * <usize>cols : 0;
     const z = tmp != 0 ? tmp : yr;
     let m = modmax_fast(xr, z, mr, cols, params, order);
-    if (m - m == 0 && finish(z, yr, cols, m, 1, log)) continue;
+    if (m - m == 0 && finish(z, z, yr, cols, m, 1, log)) continue;
     special++;
     m = modmax(xr, z, mr, cols, params, order);
     if (m - m != 0) { special_multimax_row(xr, yr, mr, cols, params, order, log); continue; }
-    finish(z, yr, cols, m, 1, log); // no NaN in z and a finite max: cannot fail
+    finish(z, z, yr, cols, m, 1, log); // no NaN in z and a finite max: cannot fail
   }
   return special;
 }
