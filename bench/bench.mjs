@@ -365,6 +365,45 @@ for (const [rows, cols] of SHAPES) {
   printShape(r);
   results.push(r);
 }
+
+// ------------------------------------------------------------------ per-call overhead, cold start
+// Small rows (decode-step sampling): µs per call with a preallocated out, interleaved like above.
+console.log(`\n== per-call overhead (µs per call, preallocated out; median [p10 - p90]) ${"=".repeat(6)}`);
+const overhead = [];
+for (const [rows, cols] of [[1, 16], [1, 256], [8, 64]]) {
+  const n = rows * cols, g = gauss(prng(SEED + n));
+  const x = Float32Array.from({ length: n }, () => 2 * g()), out = new Float32Array(n);
+  const so = { cols, out }, mo = { cols, params, out };
+  const cands = [
+    ["JS softmax", () => jsSoftmax(x, out, rows, cols)],
+    ["softmax", () => mm.softmax(x, so)],
+    ["multimax", () => mm.multimax(x, mo)],
+  ];
+  const reps = opts.quick ? 2000 : 5000, samples = cands.map(() => []);
+  for (const [, f] of cands) for (let i = 0; i < reps; i++) f();
+  for (let r = 0; r < ROUNDS; r++)
+    cands.forEach(([, f], k) => {
+      const t0 = now();
+      for (let i = 0; i < reps; i++) f();
+      samples[k].push(Number(now() - t0) / 1e3 / reps);
+      sink += out[0];
+    });
+  const row = { shape: `${rows}x${cols}` };
+  console.log(`  ${pad(row.shape, 10)}${cands.map(([label], k) => {
+    const st = summary(samples[k]);
+    row[label] = st;
+    return `${label} ${st.median.toFixed(3)} [${st.p10.toFixed(3)} - ${st.p90.toFixed(3)}]`;
+  }).join("   ")}`);
+  overhead.push(row);
+}
+// Cold start: import to first result in fresh processes (median of 5).
+const coldScript = `const t0 = performance.now(); const { init } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});` +
+  ` const mm = await init(); mm.softmax(Float32Array.of(1, 2, 3)); console.log(performance.now() - t0);`;
+const { execFileSync } = await import("node:child_process");
+const colds = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ["--input-type=module", "-e", coldScript], { encoding: "utf8" })));
+const cold = summary(colds);
+console.log(`  cold start, import to first result in a fresh process: ${cold.median.toFixed(1)} ms (median of 5, ${cold.p10.toFixed(1)} - ${cold.p90.toFixed(1)})`);
+
 const elapsed = (performance.now() - started) / 1000;
 
 console.log(`\n== summary ${"=".repeat(56)}`);
@@ -396,6 +435,8 @@ if (opts.json) {
     simd: mm.simd, rounds: ROUNDS, targetMs: TARGET_MS, seed: SEED, params: { kind: opts.params, raw: { ranges: Array.from(rawParams.ranges), ts: Array.from(rawParams.ts) }, order: params.order },
     targets: Object.fromEntries(Object.entries(TARGETS).map(([k, t]) => [k, t.target])),
     elapsedSeconds: elapsed,
+    perCallOverheadMicroseconds: overhead,
+    coldStartMs: cold,
     shapes: results.map((r) => ({
       rows: r.rows, cols: r.cols, elements: r.n,
       nsPerElement: r.stats,
