@@ -50,8 +50,9 @@ const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_SUBNORMAL = 1.401298464324817e-45;
 const SMALL_COPY = 64; // below this many floats, a plain loop beats subarray() + set()
 const INITIAL_SCRATCH = 256 * 1024; // bytes reserved at start-up, so that small calls never grow memory
-// arithmetic, not bitwise: byte offsets in a wasm32 memory reach 2^32
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+// scratch sub-regions start on cache lines, like heap blocks; arithmetic, not bitwise: byte
+// offsets in a wasm32 memory reach 2^32
+const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 const EXPORTS = ["heap_base", "simd", "softmax", "log_softmax", "multimax", "log_multimax"] as const;
 
 function checkLength(length: unknown): void {
@@ -161,7 +162,7 @@ export class Engine {
   reserve(length: number): void {
     checkLength(length);
     // a call on n values needs at most 4n (work) + 4n (one row) + n (mask) bytes + the params
-    const bytes = 9 * length + 16 * 32 + 64;
+    const bytes = 9 * length + 16 * 32 + 3 * 64;
     if (bytes + 4 * length > MAX_BYTES) throw new RangeError(`length: reserving for ${length} values needs more than the 4 GiB of a wasm32 memory`);
     this.ensureScratch(bytes);
     this.heap.release(this.heap.alloc(4 * length));
@@ -329,10 +330,10 @@ export class Engine {
     // both in wasm memory, the same or disjoint: the kernels read x and write out directly
     const direct = !transposed && xPtr >= 0 && outPtr >= 0 && (xPtr === outPtr || xPtr + 4 * n <= outPtr || outPtr + 4 * n <= xPtr);
     const needWork = !direct && !(outPtr >= 0 && !transposed);
-    const workBytes = needWork ? align16(4 * n) : 0;
-    const tmpBytes = kind >= 2 ? align16(4 * C) : 0;
+    const workBytes = needWork ? align64(4 * n) : 0;
+    const tmpBytes = kind >= 2 ? align64(4 * C) : 0;
     const paramBytes = 16 * order;
-    const maskBytes = hasMask ? align16(n) : 0;
+    const maskBytes = hasMask ? align64(n) : 0;
     const scratchBytes = workBytes + tmpBytes + paramBytes + maskBytes;
     if (scratchBytes > MAX_BYTES) throw new RangeError(`x: ${n} values need more than the 4 GiB of a wasm32 memory`);
     this.ensureScratch(scratchBytes);

