@@ -330,14 +330,16 @@ export class Engine {
     // both in wasm memory, the same or disjoint: the kernels read x and write out directly
     const direct = !transposed && xPtr >= 0 && outPtr >= 0 && (xPtr === outPtr || xPtr + 4 * n <= outPtr || outPtr + 4 * n <= xPtr);
     const needWork = !direct && !(outPtr >= 0 && !transposed);
+    // the kernels run in place (src == dst) unless both are distinct views, or x is a view and
+    // out a JS array (x -> work); MultiMax in place needs one row of scratch for its logits
+    const inPlace = direct ? xPtr === outPtr : !(xPtr >= 0 && outPtr < 0 && !transposed);
     const workBytes = needWork ? align64(4 * n) : 0;
-    const tmpBytes = kind >= 2 ? align64(4 * C) : 0;
+    const tmpBytes = kind >= 2 && inPlace ? align64(4 * C) : 0;
     const paramBytes = 16 * order;
     const maskBytes = hasMask ? align64(n) : 0;
     const scratchBytes = workBytes + tmpBytes + paramBytes + maskBytes;
     if (scratchBytes > MAX_BYTES) throw new RangeError(`x: ${n} values need more than the 4 GiB of a wasm32 memory`);
-    this.ensureScratch(scratchBytes);
-    this.syncViews();
+    this.ensureScratch(scratchBytes); // (syncs the views if it grew the memory)
     const f32 = this.f32, u8 = this.u8;
     const work = this.scratch;
     const tmpPtr = work + workBytes;
@@ -364,7 +366,8 @@ export class Engine {
       src = dst = work;
     }
     const rows = outer * inner;
-    const tmp = kind >= 2 && src === dst ? tmpPtr : 0;
+    const tmp = kind >= 2 && inPlace ? tmpPtr : 0;
+    if (inPlace !== (src === dst)) throw new Error("multimax-wasm: internal error (memory plan)");
     const e = this.k;
     switch (kind) {
       case KINDS.softmax: this.lastSpecialRows = e.softmax(src, dst, maskPtr, rows, C, k); break;
