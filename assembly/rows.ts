@@ -69,6 +69,17 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
   return true;
 }
 
+/** z with −∞ where mask[i] == 0, written to y (NaN kept in kept positions); returns its max
+ *  (NaN-blind). For the sparse normalisers, which take masks as an additive −∞. */
+export function maskcopy(x: usize, y: usize, mask: usize, n: i32): f32 {
+  return modmax_fast(x, y, mask, n, 0, 0);
+}
+
+/** softmax of one row z (max m finite, no NaN) into y: the α = 1 case of α-entmax. */
+export function softmax_row(z: usize, y: usize, n: i32, m: f32): void {
+  finish(z, y, y, n, m, 1, false);
+}
+
 /** softmax (log = false, temperature applied as k = 1/T) or log-softmax (log = true, k = 1). */
 export function softmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols: i32, k: f32, log: bool): i32 {
   let special = 0;

@@ -14,6 +14,11 @@ export interface KernelExports {
   log_softmax(x: number, y: number, mask: number, rows: number, cols: number): number;
   multimax(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, params: number, order: number): number;
   log_multimax(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, params: number, order: number): number;
+  sparsemax(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, support: number): number;
+  entmax15(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, support: number): number;
+  entmax(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, alpha: number, alphaStride: number, support: number): number;
+  normmax(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, alpha: number, alphaStride: number, support: number): number;
+  ev_softmax(x: number, y: number, mask: number, rows: number, cols: number, eps: number, support: number): number;
 }
 
 /** A tensor as onnxruntime-web and transformers.js have them: float32 data, row-major dims. */
@@ -44,6 +49,23 @@ export interface MultimaxOptions extends BaseOptions {
   params: RawParams | MultimaxParams;
 }
 
+export interface SparseOptions extends BaseOptions {
+  /** One slot per normalised row; receives the number of nonzero outputs of that row. */
+  support?: Int32Array;
+}
+export interface EntmaxOptions extends SparseOptions {
+  /** α ≥ 1: one number, or one per normalised row (default 1.5). 1 is softmax, 2 sparsemax. */
+  alpha?: number | ArrayLike<number>;
+}
+export interface NormmaxOptions extends SparseOptions {
+  /** α > 1: one number, or one per normalised row (default 2). */
+  alpha?: number | ArrayLike<number>;
+}
+export interface EvSoftmaxOptions extends SparseOptions {
+  /** false (default, eval): entries below the row mean get exactly 0; true: they get weight 1e-6. */
+  training?: boolean;
+}
+
 export type Result<X> = X extends Float32Array ? Float32Array : TensorLike;
 
 const F32_MAX = 3.4028234663852886e38;
@@ -53,7 +75,8 @@ const INITIAL_SCRATCH = 256 * 1024; // bytes reserved at start-up, so that small
 // scratch sub-regions start on cache lines, like heap blocks; arithmetic, not bitwise: byte
 // offsets in a wasm32 memory reach 2^32
 const align64 = (n: number): number => Math.ceil(n / 64) * 64;
-const EXPORTS = ["heap_base", "simd", "softmax", "log_softmax", "multimax", "log_multimax"] as const;
+const EXPORTS = ["heap_base", "simd", "softmax", "log_softmax", "multimax", "log_multimax", "sparsemax", "entmax15", "entmax", "normmax", "ev_softmax"] as const;
+const EV_EPS = 1e-6; // ev-softmax training weight of the entries below the mean (official repository's EPS)
 
 function checkLength(length: unknown): void {
   if (typeof length !== "number" || !Number.isInteger(length) || length < 1)
@@ -68,9 +91,10 @@ function isF32(v: unknown): v is Float32Array {
 /** A block handed out by alloc(); shared by a view and the views refresh() makes of it. */
 interface Block { ptr: number; length: number; live: boolean }
 
-const KINDS = { softmax: 0, logSoftmax: 1, multimax: 2, logMultimax: 3 } as const;
+const KINDS = { softmax: 0, logSoftmax: 1, multimax: 2, logMultimax: 3, sparsemax: 4, entmax15: 5, entmax: 6, normmax: 7, evSoftmax: 8 } as const;
 type Kind = (typeof KINDS)[keyof typeof KINDS];
-const NAMES = ["softmax", "logSoftmax", "multimax", "logMultimax"];
+const NAMES = ["softmax", "logSoftmax", "multimax", "logMultimax", "sparsemax", "entmax15", "entmax", "normmax", "evSoftmax"];
+const isMM = (k: Kind): boolean => k === 2 || k === 3;
 
 /** Checks that an instance's exports are multimax-wasm's kernels. */
 export function checkExports(e: WebAssembly.Exports): KernelExports {
@@ -135,6 +159,35 @@ export class Engine {
   /** log-MultiMax: log_softmax(φ(x) + M). */
   logMultimax<X extends Input>(x: X, options: MultimaxOptions): Result<X> {
     return this.run(KINDS.logMultimax, x, options);
+  }
+
+  /** sparsemax (Martins & Astudillo, 2016): the Euclidean projection onto the simplex,
+   *  argmin_{p ∈ Δ} ‖p − x‖²; y_i = max(x_i − τ, 0) with Σ y = 1. Exact, no sort. */
+  sparsemax<X extends Input>(x: X, options?: SparseOptions): Result<X> {
+    return this.run(KINDS.sparsemax, x, options);
+  }
+
+  /** 1.5-entmax (Peters, Niculae & Martins, 2019): y_i = max(x_i/2 − τ, 0)² with Σ y = 1. Exact. */
+  entmax15<X extends Input>(x: X, options?: SparseOptions): Result<X> {
+    return this.run(KINDS.entmax15, x, options);
+  }
+
+  /** α-entmax: argmax_{p ∈ Δ} ⟨x, p⟩ + H^T_α(p) (Tsallis entropy);
+   *  y_i = max((α − 1)x_i − τ, 0)^(1/(α−1)) with Σ y = 1. α = 1 is softmax, 1.5 entmax15, 2 sparsemax. */
+  entmax<X extends Input>(x: X, options?: EntmaxOptions): Result<X> {
+    return this.run(KINDS.entmax, x, options);
+  }
+
+  /** α-normmax: argmax_{p ∈ Δ} ⟨x, p⟩ − ‖p‖_α; y ∝ max(x_i − τ, 0)^(1/(α−1)) with
+   *  Σ max(x_i − τ, 0)^(α/(α−1)) = 1 (as entmax.normmax_bisect). */
+  normmax<X extends Input>(x: X, options?: NormmaxOptions): Result<X> {
+    return this.run(KINDS.normmax, x, options);
+  }
+
+  /** ev-softmax (official MultiMax repository): softmax over the entries ≥ the row mean, 0
+   *  elsewhere (training: weight 1e-6 elsewhere). */
+  evSoftmax<X extends Input>(x: X, options?: EvSoftmaxOptions): Result<X> {
+    return this.run(KINDS.evSoftmax, x, options);
   }
 
   /** Validates and packs MultiMax parameters once, for reuse in hot loops. */
@@ -232,7 +285,7 @@ export class Engine {
     this.lastSpecialRows = 0;
     this.syncViews(); // for the detached-view check in zeroCopyPtr
     if (options === undefined || options === null) {
-      if (kind >= 2) throw new TypeError(`${NAMES[kind]}: options.params is required (${"{ ranges, ts } or { orders }"})`);
+      if (isMM(kind)) throw new TypeError(`${NAMES[kind]}: options.params is required (${"{ ranges, ts } or { orders }"})`);
       options = {};
     } else if (typeof options !== "object") {
       throw new TypeError(`options: expected an object, got ${describe(options)}`);
@@ -309,7 +362,7 @@ export class Engine {
     } else if ((options as SoftmaxOptions).temperature !== undefined) {
       throw new TypeError(`temperature: only softmax takes a temperature (${NAMES[kind]} does not)`);
     }
-    if (kind >= 2) {
+    if (isMM(kind)) {
       const p = (options as MultimaxOptions).params;
       if (p === undefined) throw new TypeError(`${NAMES[kind]}: options.params is required ({ ranges, ts } or { orders })`);
       params = prepareParams(p);
@@ -322,8 +375,50 @@ export class Engine {
       if (mask.length !== n) throw new RangeError(`mask: expected length ${n} (x.length), got ${mask.length}`);
     }
     const hasMask = mask !== undefined && mask !== null;
+    // --- sparse options: support, alpha, training
+    const rows = outer * inner;
+    const support = (options as SparseOptions).support;
+    if (support !== undefined && support !== null) {
+      if (kind < 4) throw new TypeError(`support: only the sparse normalisers take a support array (${NAMES[kind]} does not)`);
+      if (!(support instanceof Int32Array)) throw new TypeError(`support: expected an Int32Array with one slot per row (${rows}), got ${describe(support)}`);
+      if (support.length !== rows) throw new RangeError(`support: expected length ${rows} (one slot per row), got ${support.length}`);
+    }
+    const hasSupport = support !== undefined && support !== null;
+    let alpha: number | ArrayLike<number> | undefined = (options as EntmaxOptions).alpha;
+    let perRow = false;
+    if (kind === KINDS.entmax || kind === KINDS.normmax) {
+      const nm = kind === KINDS.normmax;
+      if (alpha === undefined) alpha = nm ? 2 : 1.5;
+      const want = nm ? "a finite number > 1" : "a finite number >= 1";
+      const ok = (a: number): boolean => (nm ? a > 1 : a >= 1) && a !== Infinity;
+      if (typeof alpha === "number") {
+        if (!ok(alpha)) throw new RangeError(`alpha: expected ${want}, got ${alpha}`);
+      } else if (alpha !== null && typeof alpha === "object" && typeof (alpha as ArrayLike<number>).length === "number") {
+        perRow = true;
+        if (alpha.length !== rows) throw new RangeError(`alpha: expected a number or one value per row (${rows}), got ${alpha.length} values`);
+        for (let i = 0; i < alpha.length; i++) {
+          const a = alpha[i];
+          if (typeof a !== "number") throw new TypeError(`alpha[${i}]: expected ${want}, got ${describe(a)}`);
+          if (!ok(a)) throw new RangeError(`alpha[${i}]: expected ${want}, got ${a}`);
+        }
+      } else {
+        throw new TypeError(`alpha: expected ${want} or an array with one per row, got ${describe(alpha)}`);
+      }
+    } else if (alpha !== undefined) {
+      throw new TypeError(`alpha: only entmax and normmax take alpha (${NAMES[kind]} does not)`);
+    }
+    const training = (options as EvSoftmaxOptions).training;
+    if (kind === KINDS.evSoftmax) {
+      if (training !== undefined && typeof training !== "boolean") throw new TypeError(`training: expected a boolean, got ${describe(training)}`);
+    } else if (training !== undefined) {
+      throw new TypeError(`training: only evSoftmax takes training (${NAMES[kind]} does not)`);
+    }
     let result = outArr ?? new Float32Array(n);
-    if (n === 0) return this.wrap(result, dims, out);
+    if (n === 0) {
+      if (hasSupport) support!.fill(0);
+      return this.wrap(result, dims, out);
+    }
+    const sparse = kind >= 4 && kind <= 7; // threshold maps: one row of scratch for candidate lists
     // --- memory plan: [work: n floats][tmp row: C floats][params][mask: n bytes]
     const order = params === null ? 0 : params.order;
     const transposed = inner !== 1;
@@ -334,16 +429,25 @@ export class Engine {
     // out a JS array (x -> work); MultiMax in place needs one row of scratch for its logits
     const inPlace = direct ? xPtr === outPtr : !(xPtr >= 0 && outPtr < 0 && !transposed);
     const workBytes = needWork ? align64(4 * n) : 0;
-    const tmpBytes = kind >= 2 && inPlace ? align64(4 * C) : 0;
+    const tmpBytes = (isMM(kind) && inPlace) || sparse ? align64(4 * C) : 0;
+    const alphaBytes = kind === KINDS.entmax || kind === KINDS.normmax ? align64(8 * (perRow ? rows : 1)) : 0;
+    const supportBytes = hasSupport ? align64(4 * rows) : 0;
     const paramBytes = 16 * order;
     const maskBytes = hasMask ? align64(n) : 0;
-    const scratchBytes = workBytes + tmpBytes + paramBytes + maskBytes;
+    const scratchBytes = workBytes + tmpBytes + alphaBytes + supportBytes + paramBytes + maskBytes;
     if (scratchBytes > MAX_BYTES) throw new RangeError(`x: ${n} values need more than the 4 GiB of a wasm32 memory`);
     this.ensureScratch(scratchBytes); // (syncs the views if it grew the memory)
     const f32 = this.f32, u8 = this.u8;
     const work = this.scratch;
     const tmpPtr = work + workBytes;
-    const parPtr = tmpPtr + tmpBytes;
+    const alphaPtr = tmpPtr + tmpBytes;
+    const supPtr = hasSupport ? alphaPtr + alphaBytes : 0;
+    const parPtr = alphaPtr + alphaBytes + supportBytes;
+    if (alphaBytes > 0) {
+      const f64 = new Float64Array(f32.buffer, alphaPtr, perRow ? rows : 1);
+      if (perRow) for (let i = 0; i < rows; i++) f64[i] = (alpha as ArrayLike<number>)[i];
+      else f64[0] = alpha as number;
+    }
     const maskPtr = hasMask ? parPtr + paramBytes : 0;
     if (params !== null && order > 0) f32.set(params.records, parPtr / 4);
     if (hasMask) this.writeMask(mask!, maskPtr, outer, C, inner);
@@ -365,8 +469,7 @@ export class Engine {
       this.copyIn(data, work / 4, n);
       src = dst = work;
     }
-    const rows = outer * inner;
-    const tmp = kind >= 2 && inPlace ? tmpPtr : 0;
+    const tmp = (isMM(kind) && inPlace) || sparse ? tmpPtr : 0;
     if (inPlace !== (src === dst)) throw new Error("multimax-wasm: internal error (memory plan)");
     const e = this.k;
     switch (kind) {
@@ -375,10 +478,16 @@ export class Engine {
       case KINDS.multimax: this.lastSpecialRows = order === 0
         ? e.softmax(src, dst, maskPtr, rows, C, 1)
         : e.multimax(src, dst, tmp, maskPtr, rows, C, parPtr, order); break;
-      default: this.lastSpecialRows = order === 0
+      case KINDS.logMultimax: this.lastSpecialRows = order === 0
         ? e.log_softmax(src, dst, maskPtr, rows, C)
-        : e.log_multimax(src, dst, tmp, maskPtr, rows, C, parPtr, order);
+        : e.log_multimax(src, dst, tmp, maskPtr, rows, C, parPtr, order); break;
+      case KINDS.sparsemax: this.lastSpecialRows = e.sparsemax(src, dst, tmp, maskPtr, rows, C, supPtr); break;
+      case KINDS.entmax15: this.lastSpecialRows = e.entmax15(src, dst, tmp, maskPtr, rows, C, supPtr); break;
+      case KINDS.entmax: this.lastSpecialRows = e.entmax(src, dst, tmp, maskPtr, rows, C, alphaPtr, perRow ? 8 : 0, supPtr); break;
+      case KINDS.normmax: this.lastSpecialRows = e.normmax(src, dst, tmp, maskPtr, rows, C, alphaPtr, perRow ? 8 : 0, supPtr); break;
+      default: this.lastSpecialRows = e.ev_softmax(src, dst, maskPtr, rows, C, training === true ? EV_EPS : 0, supPtr);
     }
+    if (hasSupport) support!.set(new Int32Array(f32.buffer, supPtr, rows));
     // --- results out
     if (transposed) {
       if (outPtr >= 0) this.scatter(f32, work / 4, f32, outPtr / 4, outer, C, inner);

@@ -10,11 +10,11 @@
 // workers refuse to compile bytes at run time).
 import { checkExports, Engine } from "./engine.js";
 import { describe } from "./describe.js";
-import type { Input, LogSoftmaxOptions, MultimaxOptions, Result, SoftmaxOptions } from "./engine.js";
+import type { EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, MultimaxOptions, NormmaxOptions, Result, SoftmaxOptions, SparseOptions } from "./engine.js";
 
 export { Engine } from "./engine.js";
 export { MultimaxParams } from "./params.js";
-export type { BaseOptions, Input, LogSoftmaxOptions, Mask, MultimaxOptions, Result, SoftmaxOptions, TensorLike } from "./engine.js";
+export type { BaseOptions, EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, Mask, MultimaxOptions, NormmaxOptions, Result, SoftmaxOptions, SparseOptions, TensorLike } from "./engine.js";
 export type { CheckpointParams, PaperOrder, PaperParams, RawParams } from "./params.js";
 
 export type WasmSource =
@@ -156,4 +156,24 @@ export function multimax<X extends Input>(x: X, options: MultimaxOptions): Resul
 /** logMultimax on the engine from the last successful init()/initSync(). */
 export function logMultimax<X extends Input>(x: X, options: MultimaxOptions): Result<X> {
   return engine("logMultimax").logMultimax(x, options);
+}
+/** sparsemax on the engine from the last successful init()/initSync() (see Engine.sparsemax). */
+export function sparsemax<X extends Input>(x: X, options?: SparseOptions): Result<X> {
+  return engine("sparsemax").sparsemax(x, options);
+}
+/** entmax15 on the engine from the last successful init()/initSync(). */
+export function entmax15<X extends Input>(x: X, options?: SparseOptions): Result<X> {
+  return engine("entmax15").entmax15(x, options);
+}
+/** entmax (α-entmax) on the engine from the last successful init()/initSync(). */
+export function entmax<X extends Input>(x: X, options?: EntmaxOptions): Result<X> {
+  return engine("entmax").entmax(x, options);
+}
+/** normmax (α-normmax) on the engine from the last successful init()/initSync(). */
+export function normmax<X extends Input>(x: X, options?: NormmaxOptions): Result<X> {
+  return engine("normmax").normmax(x, options);
+}
+/** evSoftmax on the engine from the last successful init()/initSync(). */
+export function evSoftmax<X extends Input>(x: X, options?: EvSoftmaxOptions): Result<X> {
+  return engine("evSoftmax").evSoftmax(x, options);
 }

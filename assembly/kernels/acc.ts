@@ -1,0 +1,45 @@
+// Result registers of the reduction kernels that return more than one number (a count, several
+// sums, a minimum). A kernel writes them before it returns; its caller reads them right away.
+// Plain wasm globals: no memory traffic, no allocation.
+
+/** A count (entries above a threshold, nonzero outputs, kept entries). */
+export let R_COUNT: i32 = 0;
+/** First, second and third sums of a pass (see each kernel). */
+export let R_S1: f64 = 0;
+export let R_S2: f64 = 0;
+export let R_S3: f64 = 0;
+/** A minimum over the entries a pass counted (+∞ when it counted none). */
+export let R_MIN: f32 = 0;
+
+// @ts-ignore: decorator
+@inline export function setCount(n: i32): void { R_COUNT = n; }
+// @ts-ignore: decorator
+@inline export function setSums(s1: f64, s2: f64, s3: f64): void { R_S1 = s1; R_S2 = s2; R_S3 = s3; }
+// @ts-ignore: decorator
+@inline export function setMin(m: f32): void { R_MIN = m; }
+
+/** f64 sum of the four lanes of an f32x4, low pair and high pair promoted separately. */
+// @ts-ignore: decorator
+@inline export function hsum64(acc: v128): f64 {
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+/** acc (f64x2) += the four lanes of s (f32x4), promoted to f64: two lanes per f64x2 add. */
+// @ts-ignore: decorator
+@inline export function addPromoted(acc: v128, s: v128): v128 {
+  return f64x2.add(f64x2.add(acc, f64x2.promote_low_f32x4(s)), f64x2.promote_low_f32x4(v128.shuffle<f32>(s, s, 2, 3, 0, 1)));
+}
+/** Largest f32 ≤ v (v finite). */
+// @ts-ignore: decorator
+@inline export function f32down(v: f64): f32 {
+  let r = <f32>v;
+  if (<f64>r > v) {
+    const b = reinterpret<u32>(r);
+    r = r > 0 ? reinterpret<f32>(b - 1) : r == 0 ? reinterpret<f32>(<u32>0x80000001) : reinterpret<f32>(b + 1);
+  }
+  return r;
+}
+/** Smallest f32 ≥ v (v finite). */
+// @ts-ignore: decorator
+@inline export function f32up(v: f64): f32 {
+  return -f32down(-v);
+}

@@ -1,0 +1,43 @@
+// f32-raddstoreexpminusmax-thr, wasm SIMD rr2-p5, 16 elements per iteration (contract:
+// f32-raddstoreexpminusmax-thr-scalar-rr2-p5.ts): the softmax exp pass plus one compare and one
+// select-and-multiply per vector. Lanes equal the scalar twin's; sums as in
+// f32-raddstoreexpminusmax (pairwise per group of 16 in f32, then f64x2).
+import { EXP_TABLE, expf_rr2_p5, expv_rr2_p5 } from "./exp";
+import { addPromoted, hsum64 } from "./acc";
+
+export function f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32): f64 {
+  const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
+  const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
+  const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
+  const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
+  const vmax = f32x4.splat(max), vthr = f32x4.splat(thr), veps = f32x4.splat(eps), one = f32x4.splat(1);
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const off = <usize>i << 2;
+    const px = x + off, py = y + off;
+    const x0 = v128.load(px), x1 = v128.load(px, 16), x2 = v128.load(px, 32), x3 = v128.load(px, 48);
+    const e0 = f32x4.mul(expv_rr2_p5(f32x4.sub(x0, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), v128.bitselect(veps, one, f32x4.lt(x0, vthr)));
+    const e1 = f32x4.mul(expv_rr2_p5(f32x4.sub(x1, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), v128.bitselect(veps, one, f32x4.lt(x1, vthr)));
+    const e2 = f32x4.mul(expv_rr2_p5(f32x4.sub(x2, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), v128.bitselect(veps, one, f32x4.lt(x2, vthr)));
+    const e3 = f32x4.mul(expv_rr2_p5(f32x4.sub(x3, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), v128.bitselect(veps, one, f32x4.lt(x3, vthr)));
+    v128.store(py, e0); v128.store(py, e1, 16); v128.store(py, e2, 32); v128.store(py, e3, 48);
+    acc = addPromoted(acc, f32x4.add(f32x4.add(e0, e1), f32x4.add(e2, e3)));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const xv = v128.load(x + off);
+    const e = f32x4.mul(expv_rr2_p5(f32x4.sub(xv, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), v128.bitselect(veps, one, f32x4.lt(xv, vthr)));
+    v128.store(y + off, e);
+    acc = addPromoted(acc, e);
+  }
+  let sum = hsum64(acc);
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const v = load<f32>(x + off);
+    const e = expf_rr2_p5(v - max) * (v < thr ? eps : 1);
+    store<f32>(y + off, e);
+    sum += <f64>e;
+  }
+  return sum;
+}

@@ -1,0 +1,38 @@
+// f32-rthresh, scalar: one pass of a threshold search, the reference for the wasm SIMD kernels.
+// Over x[0..n) with X = (x − m)·c and d = X − t, for the entries with d > 0 (the support at t):
+//   R_COUNT = their number,  R_MIN = their smallest d (+∞ if none), and by power kind K:
+//   K = 1 (sparsemax):  R_S1 = Σ d
+//   K = 2 (quadratic):  R_S1 = Σ d,    R_S2 = Σ d²
+//   K = 3, 4 (integer γ), 0 (any γ > 0, d^γ = exp(γ·ln d)):
+//                       R_S1 = Σ d^γ,  R_S2 = Σ d^(γ−1),  R_S3 = Σ d^(γ−2)
+// Masked entries are −∞ in x and never count. Sums in f64, element by element.
+import { setCount, setMin, setSums } from "./acc";
+import { powf_pos } from "./pow";
+
+// @ts-ignore: decorator
+@inline function body(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
+  let cnt = 0, mn: f32 = Infinity;
+  let s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  for (let i = 0; i < n; i++) {
+    const d = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
+    if (!(d > 0)) continue;
+    cnt++;
+    mn = mn < d ? mn : d;
+    if (K == 1) { s1 += <f64>d; }
+    else if (K == 2) { s1 += <f64>d; s2 += <f64>(d * d); }
+    else {
+      let q: f32, q1: f32, q2: f32;
+      if (K == 3) { q2 = d; q1 = d * d; q = q1 * d; }
+      else if (K == 4) { q2 = d * d; q1 = q2 * d; q = q2 * q2; }
+      else { q = powf_pos(d, g); const inv: f32 = 1 / d; q1 = q * inv; q2 = q1 * inv; }
+      s1 += <f64>q; s2 += <f64>q1; s3 += <f64>q2;
+    }
+  }
+  setCount(cnt); setMin(mn); setSums(s1, s2, s3);
+}
+
+export function f32_rthresh_p1__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 1, 1); }
+export function f32_rthresh_p2__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 2, 2); }
+export function f32_rthresh_p3__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 3, 3); }
+export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 4, 4); }
+export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, n, m, c, t, g, 0); }

@@ -1,0 +1,103 @@
+// f32-rthresh, wasm SIMD: one pass of a threshold search (contract: f32-rthresh-scalar.ts), 16
+// elements per iteration, then a 4-lane loop and a scalar tail. A group of 16 with no entry above
+// the threshold costs a compare and one branch (`any_true`): on sparse rows most groups are
+// skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
+// in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
+// that decide the final step are small and their rounding error is too. Counts in i32 lanes.
+import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
+import { powf_pos, powv } from "./pow";
+
+// @ts-ignore: decorator
+@inline function lane(d: v128, gt: v128, vg: v128, K: i32, which: i32): v128 {
+  // which: 1 → d^γ (K ≥ 3) or d (K ≤ 2); 2 → d^(γ−1) or d²; 3 → d^(γ−2)
+  if (K == 1) return v128.and(d, gt);
+  if (K == 2) return which == 1 ? v128.and(d, gt) : v128.and(f32x4.mul(d, d), gt);
+  if (K == 3) {
+    const d2 = f32x4.mul(d, d);
+    return v128.and(which == 1 ? f32x4.mul(d2, d) : which == 2 ? d2 : d, gt);
+  }
+  if (K == 4) {
+    const d2 = f32x4.mul(d, d);
+    return v128.and(which == 1 ? f32x4.mul(d2, d2) : which == 2 ? f32x4.mul(d2, d) : d2, gt);
+  }
+  return v128.and(d, gt); // (unused for K = 0: see body)
+}
+
+// @ts-ignore: decorator
+@inline function body(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
+  const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
+  const zero = f32x4.splat(0), inf = f32x4.splat(Infinity);
+  let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = inf;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    const d0 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p), vm), vc), vt);
+    const d1 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p, 16), vm), vc), vt);
+    const d2 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p, 32), vm), vc), vt);
+    const d3 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p, 48), vm), vc), vt);
+    const g0 = f32x4.gt(d0, zero), g1 = f32x4.gt(d1, zero), g2 = f32x4.gt(d2, zero), g3 = f32x4.gt(d3, zero);
+    if (!v128.any_true(v128.or(v128.or(g0, g1), v128.or(g2, g3)))) continue;
+    cnt = i32x4.add(i32x4.add(cnt, i32x4.add(g0, g1)), i32x4.add(g2, g3)); // lanes are −1 per hit
+    mn = f32x4.pmin(f32x4.pmin(f32x4.pmin(mn, v128.bitselect(d0, inf, g0)), v128.bitselect(d1, inf, g1)),
+      f32x4.pmin(v128.bitselect(d2, inf, g2), v128.bitselect(d3, inf, g3)));
+    if (K == 0) {
+      // q = d^γ, q1 = q/d, q2 = q1/d (one division per vector)
+      const q0 = powv(d0, vg), q1 = powv(d1, vg), q2 = powv(d2, vg), q3 = powv(d3, vg);
+      const one = f32x4.splat(1);
+      const i0 = f32x4.div(one, d0), i1 = f32x4.div(one, d1), i2 = f32x4.div(one, d2), i3 = f32x4.div(one, d3);
+      const r0 = f32x4.mul(q0, i0), r1 = f32x4.mul(q1, i1), r2 = f32x4.mul(q2, i2), r3 = f32x4.mul(q3, i3);
+      a1 = addPromoted(a1, f32x4.add(f32x4.add(v128.and(q0, g0), v128.and(q1, g1)), f32x4.add(v128.and(q2, g2), v128.and(q3, g3))));
+      a2 = addPromoted(a2, f32x4.add(f32x4.add(v128.and(r0, g0), v128.and(r1, g1)), f32x4.add(v128.and(r2, g2), v128.and(r3, g3))));
+      a3 = addPromoted(a3, f32x4.add(
+        f32x4.add(v128.and(f32x4.mul(r0, i0), g0), v128.and(f32x4.mul(r1, i1), g1)),
+        f32x4.add(v128.and(f32x4.mul(r2, i2), g2), v128.and(f32x4.mul(r3, i3), g3))));
+    } else {
+      a1 = addPromoted(a1, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 1), lane(d1, g1, vg, K, 1)), f32x4.add(lane(d2, g2, vg, K, 1), lane(d3, g3, vg, K, 1))));
+      if (K >= 2) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 2), lane(d1, g1, vg, K, 2)), f32x4.add(lane(d2, g2, vg, K, 2), lane(d3, g3, vg, K, 2))));
+      if (K >= 3) a3 = addPromoted(a3, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 3), lane(d1, g1, vg, K, 3)), f32x4.add(lane(d2, g2, vg, K, 3), lane(d3, g3, vg, K, 3))));
+    }
+  }
+  for (; i + 4 <= n; i += 4) {
+    const d = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vc), vt);
+    const gt = f32x4.gt(d, zero);
+    if (!v128.any_true(gt)) continue;
+    cnt = i32x4.add(cnt, gt);
+    mn = f32x4.pmin(mn, v128.bitselect(d, inf, gt));
+    if (K == 0) {
+      const q = powv(d, vg), iv = f32x4.div(f32x4.splat(1), d), r = f32x4.mul(q, iv);
+      a1 = addPromoted(a1, v128.and(q, gt));
+      a2 = addPromoted(a2, v128.and(r, gt));
+      a3 = addPromoted(a3, v128.and(f32x4.mul(r, iv), gt));
+    } else {
+      a1 = addPromoted(a1, lane(d, gt, vg, K, 1));
+      if (K >= 2) a2 = addPromoted(a2, lane(d, gt, vg, K, 2));
+      if (K >= 3) a3 = addPromoted(a3, lane(d, gt, vg, K, 3));
+    }
+  }
+  let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  let lo = f32x4.extract_lane(mn, 0), v = f32x4.extract_lane(mn, 1);
+  lo = lo < v ? lo : v; v = f32x4.extract_lane(mn, 2); lo = lo < v ? lo : v; v = f32x4.extract_lane(mn, 3); lo = lo < v ? lo : v;
+  let s1 = hsum64(a1), s2 = hsum64(a2), s3 = hsum64(a3);
+  for (; i < n; i++) {
+    const d = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
+    if (!(d > 0)) continue;
+    count++;
+    lo = lo < d ? lo : d;
+    if (K == 1) { s1 += <f64>d; }
+    else if (K == 2) { s1 += <f64>d; s2 += <f64>(d * d); }
+    else {
+      let q: f32, q1: f32, q2: f32;
+      if (K == 3) { q2 = d; q1 = d * d; q = q1 * d; }
+      else if (K == 4) { q2 = d * d; q1 = q2 * d; q = q2 * q2; }
+      else { q = powf_pos(d, g); const inv: f32 = 1 / d; q1 = q * inv; q2 = q1 * inv; }
+      s1 += <f64>q; s2 += <f64>q1; s3 += <f64>q2;
+    }
+  }
+  setCount(count); setMin(lo); setSums(s1, s2, s3);
+}
+
+export function f32_rthresh_p1__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 1, 1); }
+export function f32_rthresh_p2__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 2, 2); }
+export function f32_rthresh_p3__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 3, 3); }
+export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 4, 4); }
+export function f32_rthresh_pg__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, n, m, c, t, g, 0); }

@@ -1,0 +1,36 @@
+// f32-vthreshpow, scalar: the output pass of the threshold normalisers, reference for the SIMD
+// kernel.  y[i] = max(d, 0)^e  with  d = ((x[i] − m)·c − τhi) − τlo,
+// the threshold τ = τhi + τlo carried as two floats, so that d keeps float32 relative precision
+// near the threshold (x[i] − m is exact there: Sterbenz). Power kind E: 1, 2, 3, 4 (integer e,
+// multiplications), 0 (any e > 0: exp(e·ln d)).
+// Returns Σ y (f64) and R_COUNT = count(y > 0). x may equal y.
+import { setCount } from "./acc";
+import { powf_pos } from "./pow";
+
+// @ts-ignore: decorator
+@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
+  let sum = 0.0, cnt = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const d = ((load<f32>(x + o) - m) * c - hi) - lo;
+    let v: f32 = 0;
+    if (d > 0) {
+      if (E == 1) v = d;
+      else if (E == 2) v = d * d;
+      else if (E == 3) v = d * d * d;
+      else if (E == 4) { const d2 = d * d; v = d2 * d2; }
+      else v = powf_pos(d, e);
+    }
+    store<f32>(y + o, v);
+    sum += <f64>v;
+    cnt += i32(v > 0);
+  }
+  setCount(cnt);
+  return sum;
+}
+
+export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 1, 1); }
+export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 2, 2); }
+export function f32_vthreshpow_e3__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 3, 3); }
+export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 4, 4); }
+export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 0); }

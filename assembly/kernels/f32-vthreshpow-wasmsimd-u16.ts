@@ -1,0 +1,75 @@
+// f32-vthreshpow, wasm SIMD: the output pass of the threshold normalisers (contract:
+// f32-vthreshpow-scalar.ts), 16 elements per iteration, then a 4-lane loop and a scalar tail.
+// A group of 16 outside the support is stored as zeros without computing the power. Sums as in
+// f32-rthresh (pairwise in f32 per group, f64x2 across groups); lanes equal the scalar twin's.
+import { addPromoted, hsum64, setCount } from "./acc";
+import { powf_pos, powv } from "./pow";
+
+// @ts-ignore: decorator
+@inline function powk(d: v128, ve: v128, E: i32): v128 {
+  if (E == 1) return d;
+  if (E == 2) return f32x4.mul(d, d);
+  if (E == 3) return f32x4.mul(f32x4.mul(d, d), d);
+  if (E == 4) { const d2 = f32x4.mul(d, d); return f32x4.mul(d2, d2); }
+  return powv(d, ve);
+}
+
+// @ts-ignore: decorator
+@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
+  const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo), ve = f32x4.splat(e);
+  const zero = f32x4.splat(0);
+  let acc = zero, cnt = i32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const px = x + (<usize>i << 2), py = y + (<usize>i << 2);
+    const d0 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px), vm), vc), vhi), vlo);
+    const d1 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px, 16), vm), vc), vhi), vlo);
+    const d2 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px, 32), vm), vc), vhi), vlo);
+    const d3 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px, 48), vm), vc), vhi), vlo);
+    const g0 = f32x4.gt(d0, zero), g1 = f32x4.gt(d1, zero), g2 = f32x4.gt(d2, zero), g3 = f32x4.gt(d3, zero);
+    if (!v128.any_true(v128.or(v128.or(g0, g1), v128.or(g2, g3)))) {
+      v128.store(py, zero); v128.store(py, zero, 16); v128.store(py, zero, 32); v128.store(py, zero, 48);
+      continue;
+    }
+    const y0 = v128.and(powk(d0, ve, E), g0), y1 = v128.and(powk(d1, ve, E), g1);
+    const y2 = v128.and(powk(d2, ve, E), g2), y3 = v128.and(powk(d3, ve, E), g3);
+    v128.store(py, y0); v128.store(py, y1, 16); v128.store(py, y2, 32); v128.store(py, y3, 48);
+    acc = addPromoted(acc, f32x4.add(f32x4.add(y0, y1), f32x4.add(y2, y3)));
+    if (E == 1) cnt = i32x4.add(cnt, i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
+    else cnt = i32x4.add(cnt, i32x4.add(i32x4.add(f32x4.gt(y0, zero), f32x4.gt(y1, zero)), i32x4.add(f32x4.gt(y2, zero), f32x4.gt(y3, zero))));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const d = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + o), vm), vc), vhi), vlo);
+    const gt = f32x4.gt(d, zero);
+    const v = v128.and(powk(d, ve, E), gt);
+    v128.store(y + o, v);
+    acc = addPromoted(acc, v);
+    cnt = i32x4.add(cnt, f32x4.gt(v, zero));
+  }
+  let sum = hsum64(acc);
+  let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const d = ((load<f32>(x + o) - m) * c - hi) - lo;
+    let v: f32 = 0;
+    if (d > 0) {
+      if (E == 1) v = d;
+      else if (E == 2) v = d * d;
+      else if (E == 3) v = d * d * d;
+      else if (E == 4) { const d2 = d * d; v = d2 * d2; }
+      else v = powf_pos(d, e);
+    }
+    store<f32>(y + o, v);
+    sum += <f64>v;
+    count += i32(v > 0);
+  }
+  setCount(count);
+  return sum;
+}
+
+export function f32_vthreshpow_e1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 1, 1); }
+export function f32_vthreshpow_e2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 2, 2); }
+export function f32_vthreshpow_e3__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 3, 3); }
+export function f32_vthreshpow_e4__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 4, 4); }
+export function f32_vthreshpow_eg__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 0); }

@@ -1,0 +1,74 @@
+// d^e for d > 0 as exp(e·ln d): the sparse normalisers' power (α-entmax, normmax). A scalar
+// function and a vector function with the same float32 operations in the same order, so that the
+// scalar build and the SIMD build agree lane for lane.
+//
+//   ln d:  d = 2^k·m with m in [√½, √2) (k from the exponent bits, offset by √½'s bits),
+//          s = (m − 1)/(m + 1),  ln m = 2·atanh(s) = s·(2 + s²·(2/3 + s²·(2/5 + s²·(2/7 + s²·2/9)))),
+//          ln d = k·ln2_hi + (ln m + k·ln2_lo)   (|s| ≤ 0.1716: the series' next term is < 3e-9
+//          relative; m − 1 is exact, so the error is that of the division and the sums, a few ulp)
+//   d^e:   exp(e·ln d) with the rr2-p5 exp of exp.ts (e·ln d ≤ 0 here: callers have 0 < d ≤ 1).
+// Callers only use lanes with d > 0 (others are masked away); subnormal d give a finite, tiny
+// result, never NaN. Relative error of d^e: about (|e·ln d| + 3)·1.2e-7.
+import { EXP_TABLE, expf_rr2_p5, expv_rr2_p5 } from "./exp";
+
+// @ts-ignore: decorator
+@inline const SQRTHALF_BITS: i32 = 0x3F3504F3; // √½
+// @ts-ignore: decorator
+@inline const LN2_HI: f32 = reinterpret<f32>(0x3F317180); // 6.9313812256e-1 (exact k·LN2_HI for |k| < 2^11)
+// @ts-ignore: decorator
+@inline const LN2_LO: f32 = reinterpret<f32>(0x3717F7D1); // 9.0580006145e-6
+// @ts-ignore: decorator
+@inline const L9: f32 = 0.22222222; // 2/9
+// @ts-ignore: decorator
+@inline const L7: f32 = 0.2857142857; // 2/7
+// @ts-ignore: decorator
+@inline const L5: f32 = 0.4; // 2/5
+// @ts-ignore: decorator
+@inline const L3: f32 = 0.6666666667; // 2/3
+
+/** ln d, d > 0 (scalar twin of lnv). */
+// @ts-ignore: decorator
+@inline export function lnf(d: f32): f32 {
+  const b = reinterpret<i32>(d);
+  const k = (b - SQRTHALF_BITS) >> 23;
+  const m = reinterpret<f32>(b - (k << 23));
+  const s = (m - 1) / (m + 1);
+  const s2 = s * s;
+  let p = L9 * s2 + L7;
+  p = p * s2 + L5;
+  p = p * s2 + L3;
+  const lnm = s * (p * s2 + 2);
+  const kf = <f32>k;
+  return kf * LN2_HI + (lnm + kf * LN2_LO);
+}
+
+/** d^e, d > 0, e > 0, d ≤ 1 (scalar twin of powv). */
+// @ts-ignore: decorator
+@inline export function powf_pos(d: f32, e: f32): f32 {
+  return expf_rr2_p5(e * lnf(d));
+}
+
+/** ln d on four lanes (lanes with d ≤ 0 give garbage that callers mask). */
+// @ts-ignore: decorator
+@inline export function lnv(d: v128): v128 {
+  const k = i32x4.shr_s(i32x4.sub(d, i32x4.splat(SQRTHALF_BITS)), 23);
+  const m = i32x4.sub(d, i32x4.shl(k, 23));
+  const one = f32x4.splat(1);
+  const s = f32x4.div(f32x4.sub(m, one), f32x4.add(m, one));
+  const s2 = f32x4.mul(s, s);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(L9), s2), f32x4.splat(L7));
+  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(L5));
+  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(L3));
+  const lnm = f32x4.mul(s, f32x4.add(f32x4.mul(p, s2), f32x4.splat(2)));
+  const kf = f32x4.convert_i32x4_s(k);
+  return f32x4.add(f32x4.mul(kf, f32x4.splat(LN2_HI)), f32x4.add(lnm, f32x4.mul(kf, f32x4.splat(LN2_LO))));
+}
+
+/** d^e on four lanes, d in (0, 1], e > 0 splatted. */
+// @ts-ignore: decorator
+@inline export function powv(d: v128, e: v128): v128 {
+  return expv_rr2_p5(f32x4.mul(e, lnv(d)),
+    v128.load(EXP_TABLE), v128.load(EXP_TABLE, 16), v128.load(EXP_TABLE, 32), v128.load(EXP_TABLE, 48),
+    v128.load(EXP_TABLE, 64), v128.load(EXP_TABLE, 80), v128.load(EXP_TABLE, 96),
+    v128.load(EXP_TABLE, 112), v128.load(EXP_TABLE, 128), v128.load(EXP_TABLE, 144));
+}

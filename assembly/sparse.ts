@@ -1,0 +1,275 @@
+// Row drivers of the sparse baselines: sparsemax, 1.5-entmax, α-entmax, α-normmax (threshold
+// maps) and ev-softmax. Same memory contract as rows.ts, plus: tmp is room for one row of cols
+// floats (the candidate list of the streaming filter), support is 0 or one i32 per row
+// (receives count(y > 0)), alpha is one f64 per row at stride alphaStride (0: one shared value).
+//
+// Threshold maps. With w = x − max(x) (≤ 0, max entry 0) and X = c·w, each map is
+//     y_i = max(X_i − τ, 0)^e   (then divided by Σ y for α-entmax and normmax)
+// where τ solves  F(τ) = Σ_i max(X_i − τ, 0)^γ = 1,  τ in [−1, 0):
+//   sparsemax (Martins & Astudillo 2016)          c = 1,      γ = 1,          e = 1
+//   1.5-entmax (Peters, Niculae & Martins 2019)   c = ½,      γ = 2,          e = 2
+//   α-entmax (ibid.; entmax.entmax_bisect)        c = α − 1,  γ = 1/(α − 1),  e = γ
+//   α-normmax (entmax.normmax_bisect)             c = 1,      γ = α/(α − 1),  e = 1/(α − 1)
+// F is decreasing; τ = −1 is a lower bound (the max entry alone gives F ≥ 1) and 0 an upper one.
+// No sort. The search (solve):
+//   1. rows of FILTER_MIN or more: one streaming pass (f32-vfilter) collects the candidates above
+//      a running lower bound, which any subset S of the row gives (the threshold of S alone is
+//      a lower bound of the row's: F_row ≥ F_S). The search then runs on that list. It gives up
+//      past cols/8 candidates (dense rows) and keeps the bound it reached.
+//   2. γ = 1: Michelot's fixed point (Michelot 1986; Condat 2016, §2): τ ← (Σ_{X_i > τ} X_i − 1)/k,
+//      Newton from below, exact as soon as the support stops changing. Stopping rule: the step
+//      is no larger than the smallest surviving X_i − τ (the support cannot change: exact), or
+//      the count is unchanged, or the step is below float32 resolution.
+//      γ = 2: Newton from below (F convex), raised to the power-mean bound mean_S X − |S|^(−½)
+//      when that is larger; on each support the exact root of the quadratic, in the stable
+//      form δ = (S2 − 1)/(S1 + √(S1² − k(S2 − 1))) with sums centred at the current τ, is
+//      accepted only when it lies below the smallest surviving X_i (then the support is the
+//      right one and the root is exact). The exact root is not a lower bound: it can overshoot
+//      when the support is still too large, so it is never iterated from.
+//      other γ: Halley's method on F − 1 inside a bracket [lo, hi] (lo: F ≥ 1, hi: F < 1),
+//      bisection when a step leaves it; stops when the next float32 iterate equals the current
+//      one (the last step, in float64, is still applied) or after 64 evaluations.
+//   3. The output pass takes τ as two floats (τhi + τlo) and computes ((x − m)·c − τhi) − τlo:
+//      never x − (m + τ), which loses the low bits of τ when |m| is large.
+// Passes are centred at the current threshold (sums of X − τ), so the last step's sums are
+// small numbers with small rounding errors; they accumulate in float64.
+//
+// Exceptional rows (special.ts conventions): a NaN in a kept position → all NaN; all entries
+// masked or −∞ → all 0; +∞ entries → equal shares among them. The return value counts them.
+import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "./kernels/acc";
+import { f32_rmaxnan__scalar } from "./kernels/f32-rmaxnan-scalar";
+import { f32_rmaxnan__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxnan-wasmsimd-pmax-u16";
+import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
+import { f32_vfilter__wasmsimd_u4 } from "./kernels/f32-vfilter-wasmsimd-u4";
+import {
+  f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p3__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar,
+} from "./kernels/f32-rthresh-scalar";
+import {
+  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p3__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16, f32_rthresh_pg__wasmsimd_u16,
+} from "./kernels/f32-rthresh-wasmsimd-u16";
+import {
+  f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e3__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar,
+} from "./kernels/f32-vthreshpow-scalar";
+import {
+  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e3__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16,
+} from "./kernels/f32-vthreshpow-wasmsimd-u16";
+import { f32_rcountpos__scalar } from "./kernels/f32-rcountpos-scalar";
+import { f32_rcountpos__wasmsimd_u8 } from "./kernels/f32-rcountpos-wasmsimd-u8";
+import { f32_rmaxsum__scalar } from "./kernels/f32-rmaxsum-scalar";
+import { f32_rmaxsum__wasmsimd_u8 } from "./kernels/f32-rmaxsum-wasmsimd-u8";
+import { f32_raddstoreexpminusmax_thr__scalar_rr2_p5 } from "./kernels/f32-raddstoreexpminusmax-thr-scalar-rr2-p5";
+import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16";
+import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
+import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
+import { maskcopy, softmax_row } from "./rows";
+import { special_row_from_z } from "./special";
+
+/** Rows at least this long go through the streaming filter first. */
+// @ts-ignore: decorator
+@inline const FILTER_MIN: i32 = 512;
+/** Evaluation caps: never reached on the golden data or in the property tests (the loops stop on
+ *  their own rules first); they only bound the time of a pathological row. */
+// @ts-ignore: decorator
+@inline const MAX_STEPS: i32 = 100;
+// @ts-ignore: decorator
+@inline const MAX_HALLEY: i32 = 64;
+
+// @ts-ignore: decorator
+@inline function rmaxnan(x: usize, n: i32): f32 {
+  return ASC_FEATURE_SIMD ? f32_rmaxnan__wasmsimd_pmax_u16(x, n) : f32_rmaxnan__scalar(x, n);
+}
+// @ts-ignore: decorator
+@inline function countpos(x: usize, n: i32): i32 {
+  return ASC_FEATURE_SIMD ? f32_rcountpos__wasmsimd_u8(x, n) : f32_rcountpos__scalar(x, n);
+}
+// @ts-ignore: decorator
+@inline function scale(x: usize, y: usize, n: i32, s: f32): void {
+  if (ASC_FEATURE_SIMD) f32_vscale__wasmsimd_u16(x, y, n, s); else f32_vscale__scalar(x, y, n, s);
+}
+
+/** One search pass at t (kernels/f32-rthresh-scalar.ts): fills R_COUNT, R_MIN, R_S1..R_S3. */
+function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void {
+  if (ASC_FEATURE_SIMD) {
+    if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, n, m, c, t);
+    else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, n, m, c, t);
+    else if (K == 3) f32_rthresh_p3__wasmsimd_u16(x, n, m, c, t);
+    else if (K == 4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
+    else f32_rthresh_pg__wasmsimd_u16(x, n, m, c, t, g);
+  } else {
+    if (K == 1) f32_rthresh_p1__scalar(x, n, m, c, t);
+    else if (K == 2) f32_rthresh_p2__scalar(x, n, m, c, t);
+    else if (K == 3) f32_rthresh_p3__scalar(x, n, m, c, t);
+    else if (K == 4) f32_rthresh_p4__scalar(x, n, m, c, t);
+    else f32_rthresh_pg__scalar(x, n, m, c, t, g);
+  }
+}
+
+/** The output pass (kernels/f32-vthreshpow-scalar.ts): returns Σ y, R_COUNT = count(y > 0). */
+function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
+  if (ASC_FEATURE_SIMD) {
+    if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    if (E == 3) return f32_vthreshpow_e3__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    return f32_vthreshpow_eg__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
+  }
+  if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
+  if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
+  if (E == 3) return f32_vthreshpow_e3__scalar(x, y, n, m, c, hi, lo);
+  if (E == 4) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
+  return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
+}
+
+/** Michelot (γ = 1) from the lower bound t over x[0..n). Returns τ. */
+function michelot(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
+  let prev = -1, tau: f64 = t;
+  for (let it = 0; it < MAX_STEPS; it++) {
+    pass(1, x, n, m, c, t, 1);
+    const k = R_COUNT;
+    const step = (R_S1 - 1) / <f64>k;
+    tau = <f64>t + step;
+    if (step <= <f64>R_MIN || k == prev) break;
+    prev = k;
+    const tn = f32down(tau);
+    if (!(tn > t)) break;
+    t = tn;
+  }
+  return tau;
+}
+
+/** Newton / exact quadratic (γ = 2) from the lower bound t over x[0..n). Returns τ. */
+function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
+  let tau: f64 = t;
+  for (let it = 0; it < MAX_STEPS; it++) {
+    pass(2, x, n, m, c, t, 2);
+    const k = <f64>R_COUNT, s1 = R_S1, g = R_S2 - 1;
+    const disc = s1 * s1 - k * g;
+    const newton = g / (2 * s1);
+    let step = newton;
+    if (disc >= 0) {
+      step = g / (s1 + Math.sqrt(disc)); // the exact root on this support
+      if (step <= <f64>R_MIN) return <f64>t + step;
+    }
+    tau = <f64>t + step;
+    const power = s1 / k - 1 / Math.sqrt(k); // mean_S (X − t) − |S|^(−½)
+    const tn = f32down(<f64>t + (newton > power ? newton : power));
+    if (!(tn > t)) break;
+    t = tn;
+  }
+  return tau;
+}
+
+/** Halley in a bracket (γ ≠ 1, 2; K: 3, 4 integer γ, 0 any) from the lower bound t. Returns τ. */
+function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
+  let lo: f64 = t, hi: f64 = 0, tau: f64 = t;
+  const g32 = <f32>g;
+  for (let it = 0; it < MAX_HALLEY; it++) {
+    pass(K, x, n, m, c, t, g32);
+    const v = R_S1 - 1;
+    if (v > 0) lo = t; else if (v < 0) hi = t; else return t;
+    const f1 = -g * R_S2, f2 = g * (g - 1) * R_S3; // F' and F'' at t
+    tau = <f64>t - 2 * v * f1 / (2 * f1 * f1 - v * f2);
+    if (!(tau > lo && tau < hi)) tau = 0.5 * (lo + hi);
+    const tn = <f32>tau;
+    if (tn == t) break;
+    t = tn;
+  }
+  return tau;
+}
+
+/** τ for the row z[0..n) with max m (finite): filter, then the search for power kind K. */
+function solve(z: usize, n: i32, list: usize, m: f32, c: f32, K: i32, g: f64, eb: f32): f64 {
+  let t: f32 = -1, a = z, len = n;
+  if (n >= FILTER_MIN) {
+    const limit = n >> 3;
+    const k = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u4(z, n, list, m, c, -1, eb, limit) : f32_vfilter__scalar(z, n, list, m, c, -1, eb, limit);
+    t = R_MIN;
+    if (k >= 0) { a = list; len = k; }
+  }
+  if (K == 1) return michelot(a, len, m, c, t);
+  if (K == 2) return quadratic(a, len, m, c, t);
+  return halley(a, len, m, c, t, K, g);
+}
+
+// @ts-ignore: decorator
+@inline function intKind(v: f64): i32 {
+  return v == 1 ? 1 : v == 2 ? 2 : v == 3 ? 3 : v == 4 ? 4 : 0;
+}
+
+/** One threshold-map row (z finite max m) into y; returns count(y > 0). */
+function threshold_row(z: usize, y: usize, list: usize, n: i32, m: f32, normmax: bool, alpha: f64): i32 {
+  let c: f64, gamma: f64, e: f64, norm = true;
+  if (normmax) {
+    c = 1; gamma = alpha / (alpha - 1); e = 1 / (alpha - 1);
+  } else if (alpha == 1) {
+    softmax_row(z, y, n, m);
+    return countpos(y, n);
+  } else if (alpha == 2) {
+    c = 1; gamma = 1; e = 1; norm = false;
+  } else if (alpha == 1.5) {
+    c = 0.5; gamma = 2; e = 2; norm = false;
+  } else {
+    c = alpha - 1; gamma = 1 / c; e = gamma;
+  }
+  const K = intKind(gamma), E = intKind(e);
+  const eb: f32 = gamma >= 1 ? <f32>(1 / gamma) : 1;
+  const tau = solve(z, n, list, m, <f32>c, K, gamma, eb);
+  const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
+  const sum = output(E, z, y, n, m, <f32>c, hi, lo, <f32>e);
+  const k = R_COUNT;
+  if (norm) scale(y, y, n, <f32>(1 / sum));
+  return k;
+}
+
+/** Threshold maps row by row. kind: 0 sparsemax, 1 1.5-entmax, 2 α-entmax, 3 α-normmax. */
+export function threshold_rows(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, kind: i32, alpha: usize, alphaStride: i32, support: usize): i32 {
+  let special = 0;
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
+    let z = xr;
+    if (mask != 0) { maskcopy(xr, yr, mask + <usize>r * <usize>cols, cols); z = yr; }
+    const m = rmaxnan(z, cols);
+    let k: i32;
+    if (m - m != 0) {
+      special_row_from_z(z, yr, cols, m, false);
+      k = countpos(yr, cols);
+      special++;
+    } else {
+      const a: f64 = kind == 0 ? 2 : kind == 1 ? 1.5 : load<f64>(alpha + <usize>r * <usize>alphaStride);
+      k = threshold_row(z, yr, tmp, cols, m, kind == 3, a);
+    }
+    if (support != 0) store<i32>(support + (<usize>r << 2), k);
+  }
+  return special;
+}
+
+/** ev-softmax row by row (official MultiMax repository, multihead_attention.py):
+ *    y_i = exp(x_i − max)·w_i / Σ_j exp(x_j − max)·w_j,  w_i = eps if x_i < mean else 1,
+ *  eps = 0 (eval) or 1e-6 (training). The mean is over the entries that are not −∞ (masked
+ *  entries are −∞), summed in float64: exact for a constant row (n·v needs at most 24 + log2 n
+ *  bits), which therefore stays uniform; upstream's float32 mean can round above v and zero the
+ *  whole row. x < mean is decided exactly: x < mean ⟺ x < the smallest float32 ≥ mean. */
+export function evsoftmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols: i32, eps: f32, support: usize): i32 {
+  let special = 0;
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
+    let z = xr;
+    if (mask != 0) { maskcopy(xr, yr, mask + <usize>r * <usize>cols, cols); z = yr; }
+    const m = ASC_FEATURE_SIMD ? f32_rmaxsum__wasmsimd_u8(z, cols) : f32_rmaxsum__scalar(z, cols);
+    const s = R_S1;
+    if (m - m != 0 || s - s != 0) {
+      special_row_from_z(z, yr, cols, s - s != 0 && m - m == 0 ? NaN : m, false);
+      special++;
+    } else {
+      const thr = f32up(s / <f64>R_COUNT);
+      const sum = ASC_FEATURE_SIMD
+        ? f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(z, yr, cols, m, thr, eps)
+        : f32_raddstoreexpminusmax_thr__scalar_rr2_p5(z, yr, cols, m, thr, eps);
+      scale(yr, yr, cols, <f32>(1 / sum));
+    }
+    if (support != 0) store<i32>(support + (<usize>r << 2), countpos(yr, cols));
+  }
+  return special;
+}
