@@ -12,10 +12,10 @@
 //   α-normmax (entmax.normmax_bisect)             c = 1,      γ = α/(α − 1),  e = 1/(α − 1)
 // F is decreasing; τ = −1 is a lower bound (the max entry alone gives F ≥ 1) and 0 an upper one.
 // No sort. The search (solve):
-//   1. rows of FILTER_MIN or more: one streaming pass (f32-vfilter) collects the candidates above
-//      a running lower bound, which any subset S of the row gives (the threshold of S alone is
-//      a lower bound of the row's: F_row ≥ F_S). The search then runs on that list. It gives up
-//      past cols/8 candidates (dense rows) and keeps the bound it reached.
+//   1. one streaming pass (f32-vfilter) collects the candidates above a running lower bound,
+//      which any subset S of the row gives (the threshold of S alone is a lower bound of the
+//      row's: F_row ≥ F_S). The search then runs on that list. On rows of FILTER_MIN or more it
+//      gives up past cols/8 candidates (dense rows) and keeps the bound it reached.
 //   2. γ = 1: Michelot's fixed point (Michelot 1986; Condat 2016, §2): τ ← (Σ_{X_i > τ} X_i − 1)/k,
 //      Newton from below, exact as soon as the support stops changing. Stopping rule: the step
 //      is no larger than the smallest surviving X_i − τ (the support cannot change: exact), or
@@ -40,7 +40,7 @@ import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "./kernels/acc"
 import { f32_rmaxnan__scalar } from "./kernels/f32-rmaxnan-scalar";
 import { f32_rmaxnan__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxnan-wasmsimd-pmax-u16";
 import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
-import { f32_vfilter__wasmsimd_u4 } from "./kernels/f32-vfilter-wasmsimd-u4";
+import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
 import {
   f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p3__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar,
 } from "./kernels/f32-rthresh-scalar";
@@ -62,9 +62,10 @@ import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "./kernels/f32
 import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
 import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
 import { maskcopy, softmax_row } from "./rows";
+import { tighten } from "./kernels/list";
 import { special_row_from_z } from "./special";
 
-/** Rows at least this long go through the streaming filter first. */
+/** Rows at least this long search the whole row when the filter finds them dense. */
 // @ts-ignore: decorator
 @inline const FILTER_MIN: i32 = 512;
 /** Evaluation caps: never reached on the golden data or in the property tests (the loops stop on
@@ -177,31 +178,28 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
   return tau;
 }
 
-/** τ for the row z[0..n) with max m (finite): filter, then the search for power kind K. */
-function solve(z: usize, n: i32, list: usize, m: f32, c: f32, K: i32, g: f64, eb: f32): f64 {
-  let t: f32 = -1, a = z, len = n;
-  if (n >= FILTER_MIN) {
-    const limit = n >> 3;
-    const k = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u4(z, n, list, m, c, -1, eb, limit) : f32_vfilter__scalar(z, n, list, m, c, -1, eb, limit);
-    t = R_MIN;
-    if (k >= 0) { a = list; len = k; }
-  }
-  if (K == 1) return michelot(a, len, m, c, t);
-  if (K == 2) return quadratic(a, len, m, c, t);
-  return halley(a, len, m, c, t, K, g);
-}
-
 // @ts-ignore: decorator
 @inline function intKind(v: f64): i32 {
   return v == 1 ? 1 : v == 2 ? 2 : v == 3 ? 3 : v == 4 ? 4 : 0;
 }
 
-/** One threshold-map row (z finite max m) into y; returns count(y > 0). */
-function threshold_row(z: usize, y: usize, list: usize, n: i32, m: f32, normmax: bool, alpha: f64): i32 {
+/** The search for power kind K over x[0..n) from the lower bound t (X units). Returns τ. */
+function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
+  if (K == 1) return michelot(x, n, m, c, t);
+  if (K == 2) return quadratic(x, n, m, c, t);
+  return halley(x, n, m, c, t, K, g);
+}
+
+/** One threshold-map row z (no NaN known yet) into y, vals/idx: room for n candidates each.
+ *  normmax: α-normmax, else α-entmax (α = 2: sparsemax, 1.5: entmax-1.5). Returns count(y > 0),
+ *  or −1 for an exceptional row (y then holds its special.ts result). */
+function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, normmax: bool, alpha: f64): i32 {
   let c: f64, gamma: f64, e: f64, norm = true;
   if (normmax) {
     c = 1; gamma = alpha / (alpha - 1); e = 1 / (alpha - 1);
   } else if (alpha == 1) {
+    const m = rmaxnan(z, n);
+    if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
     softmax_row(z, y, n, m);
     return countpos(y, n);
   } else if (alpha == 2) {
@@ -213,15 +211,45 @@ function threshold_row(z: usize, y: usize, list: usize, n: i32, m: f32, normmax:
   }
   const K = intKind(gamma), E = intKind(e);
   const eb: f32 = gamma >= 1 ? <f32>(1 / gamma) : 1;
-  const tau = solve(z, n, list, m, <f32>c, K, gamma, eb);
+  const c32 = <f32>c;
+  // short rows: the list never gives up (at worst it is the row); long ones: past n/8 entries
+  const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
+  const m = rmaxnan(z, n);
+  if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
+  const len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, eb, limit) : f32_vfilter__scalar(z, n, vals, idx, m, c32, eb, limit);
+  const t0 = R_MIN;
+  if (len >= 0) {
+    // the support is in the list: search it, then write y from it
+    const t = K == 1 ? t0 : tighten(vals, len, m, c32, t0, eb); // (Michelot's first step is this bound)
+    const tau = search(vals, len, m, c32, t, K, gamma);
+    const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
+    if (len > n >> 2) { // many candidates: one vector pass over the row is cheaper than a scatter
+      const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);
+      const k = R_COUNT;
+      if (norm) scale(y, y, n, <f32>(1 / sum));
+      return k;
+    }
+    const sum = output(E, vals, vals, len, m, c32, hi, lo, <f32>e); // p of each candidate, in place
+    const k = R_COUNT;
+    memory.fill(y, 0, <usize>n << 2); // (z may be y: the candidates are saved in vals)
+    const s: f32 = norm ? <f32>(1 / sum) : 1;
+    for (let j = 0; j < len; j++) {
+      const o = <usize>j << 2;
+      store<f32>(y + (<usize>load<i32>(idx + o) << 2), load<f32>(vals + o) * s);
+    }
+    return k;
+  }
+  // dense long row: search the whole row from the filter's bound
+  const tau = search(z, n, m, c32, t0, K, gamma);
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
-  const sum = output(E, z, y, n, m, <f32>c, hi, lo, <f32>e);
+  const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);
   const k = R_COUNT;
   if (norm) scale(y, y, n, <f32>(1 / sum));
   return k;
 }
 
-/** Threshold maps row by row. kind: 0 sparsemax, 1 1.5-entmax, 2 α-entmax, 3 α-normmax. */
+/** Threshold maps row by row. kind: 0 sparsemax, 1 1.5-entmax, 2 α-entmax, 3 α-normmax.
+ *  tmp: room for 2·cols values (candidate values, then their indices). */
 export function threshold_rows(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, kind: i32, alpha: usize, alphaStride: i32, support: usize): i32 {
   let special = 0;
   const rowBytes = <usize>cols << 2;
@@ -229,16 +257,9 @@ export function threshold_rows(x: usize, y: usize, tmp: usize, mask: usize, rows
     const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
     let z = xr;
     if (mask != 0) { maskcopy(xr, yr, mask + <usize>r * <usize>cols, cols); z = yr; }
-    const m = rmaxnan(z, cols);
-    let k: i32;
-    if (m - m != 0) {
-      special_row_from_z(z, yr, cols, m, false);
-      k = countpos(yr, cols);
-      special++;
-    } else {
-      const a: f64 = kind == 0 ? 2 : kind == 1 ? 1.5 : load<f64>(alpha + <usize>r * <usize>alphaStride);
-      k = threshold_row(z, yr, tmp, cols, m, kind == 3, a);
-    }
+    const a: f64 = kind == 0 ? 2 : kind == 1 ? 1.5 : load<f64>(alpha + <usize>r * <usize>alphaStride);
+    let k = threshold_row(z, yr, tmp, tmp + rowBytes, cols, kind == 3, a);
+    if (k < 0) { k = countpos(yr, cols); special++; }
     if (support != 0) store<i32>(support + (<usize>r << 2), k);
   }
   return special;

@@ -429,7 +429,7 @@ export class Engine {
     // out a JS array (x -> work); MultiMax in place needs one row of scratch for its logits
     const inPlace = direct ? xPtr === outPtr : !(xPtr >= 0 && outPtr < 0 && !transposed);
     const workBytes = needWork ? align64(4 * n) : 0;
-    const tmpBytes = (isMM(kind) && inPlace) || sparse ? align64(4 * C) : 0;
+    const tmpBytes = sparse ? align64(8 * C) : isMM(kind) && inPlace ? align64(4 * C) : 0;
     const alphaBytes = kind === KINDS.entmax || kind === KINDS.normmax ? align64(8 * (perRow ? rows : 1)) : 0;
     const supportBytes = hasSupport ? align64(4 * rows) : 0;
     const paramBytes = 16 * order;

@@ -1,37 +1,58 @@
-// Candidate lists of the streaming filter (f32-vfilter-*): raw row values whose X = (x − m)·c
-// lies above a lower bound t of the threshold. Scalar: lists are short, and both helpers only
-// run when a list has doubled, so their cost is amortised over the appends.
+// Candidate lists of the threshold maps (f32-vfilter-*, sparse.ts): the row values that may be
+// in the support (vals) and their column indices (idx). Scalar: lists are short, and the list
+// helpers only run when a list has filled up, so their cost is amortised over the appends.
+//
+// Bounds. The threshold of any subset S of a row is a lower bound of the row's threshold (each
+// term of F is ≥ 0, so F_row ≥ F_S), and by the power-mean inequality the threshold of S is at
+// least  mean_S X − |S|^(−eb)  with eb = 1/γ for γ ≥ 1, and eb = 1 for γ < 1 (where d^γ ≥ d on
+// (0, 1]). In input units (X = (x − m)·c): mean_S x − |S|^(−eb)/c.
 import { f32down } from "./acc";
 import { powf_pos } from "./pow";
 
-/** A lower bound of the threshold from the list entries above t (any subset S of the row gives
- *  one: the threshold of S alone, which is at least mean_S X − |S|^(−eb) by the power-mean
- *  inequality; eb = 1/γ for γ ≥ 1, eb = 1 for γ < 1 where d^γ ≥ d on (0, 1]). Two rounds; never
- *  below t. */
-export function tighten(list: usize, len: i32, m: f32, c: f32, t: f32, eb: f32): f32 {
+/** Relative slack that keeps an input-unit bound valid for the float32 search (X is rounded). */
+// @ts-ignore: decorator
+@inline const SLACK: f64 = 1.9073486328125e-6; // 2^-19
+
+/** |S|^(−eb): exact for eb = 1 (sparsemax) and ½ (γ = 2), else the float32 power made larger by
+ *  1e-5 (its error is below 1e-6), which keeps the bound valid. */
+function invpow(k: f64, eb: f32): f64 {
+  return eb == 1 ? 1 / k : eb == 0.5 ? 1 / Math.sqrt(k) : <f64>powf_pos(<f32>(1 / k), eb) * (1 + 1e-5);
+}
+
+/** The input-unit value below which an entry cannot have X = (x − m)·c > t (for a compare on the
+ *  raw input): m + t/c, lowered by a relative slack of 2^-19 that covers the rounding of X. */
+export function raw_bound(m: f32, c: f32, t: f32): f32 {
+  const b = <f64>m + <f64>t / <f64>c;
+  return f32down(b - SLACK * (Math.abs(<f64>m) + Math.abs(<f64>t / <f64>c)));
+}
+
+/** Keeps the entries with X > t (vals and idx), in order; returns the new length. */
+export function compact(vals: usize, idx: usize, len: i32, m: f32, c: f32, t: f32): i32 {
+  let k = 0;
+  for (let j = 0; j < len; j++) {
+    const o = <usize>j << 2;
+    const v = load<f32>(vals + o);
+    if ((v - m) * c > t) {
+      store<f32>(vals + (<usize>k << 2), v);
+      store<i32>(idx + (<usize>k << 2), load<i32>(idx + o));
+      k++;
+    }
+  }
+  return k;
+}
+
+/** A lower bound of the threshold in X units (the float32 problem, exact) from the entries of
+ *  vals[0..len) with X > t, two rounds; never below t. */
+export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32): f32 {
   for (let r = 0; r < 2; r++) {
     let cnt = 0, s = 0.0;
     for (let j = 0; j < len; j++) {
-      const X = (load<f32>(list + (<usize>j << 2)) - m) * c;
+      const X = (load<f32>(vals + (<usize>j << 2)) - m) * c;
       if (X > t) { cnt++; s += <f64>X; }
     }
     if (cnt == 0) break;
-    const k = <f64>cnt;
-    // |S|^(−eb): exact forms for sparsemax (eb = 1) and entmax-1.5 / normmax 2 (eb = ½); else the
-    // float32 power, made smaller by 1e-5 (its error is below 1e-6) so that the bound stays valid
-    const r = eb == 1 ? 1 / k : eb == 0.5 ? 1 / Math.sqrt(k) : <f64>powf_pos(<f32>(1 / k), eb) * (1 + 1e-5);
-    const b = f32down(s / k - r);
+    const b = f32down(s / <f64>cnt - invpow(<f64>cnt, eb));
     if (b > t) t = b; else break;
   }
   return t;
-}
-
-/** Keeps the entries with X > t, in order; returns the new length. */
-export function compact(list: usize, len: i32, m: f32, c: f32, t: f32): i32 {
-  let k = 0;
-  for (let j = 0; j < len; j++) {
-    const v = load<f32>(list + (<usize>j << 2));
-    if ((v - m) * c > t) { store<f32>(list + (<usize>k << 2), v); k++; }
-  }
-  return k;
 }

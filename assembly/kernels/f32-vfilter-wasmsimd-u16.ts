@@ -1,0 +1,59 @@
+// f32-vfilter, wasm SIMD, 16 elements per iteration (contract: f32-vfilter-scalar.ts). The loop
+// compares the raw input with the bound in input units (m + t/c, lowered by a slack: list.ts), one
+// compare per vector: a group of 16 without candidates costs four compares, three ors and one
+// branch. A vector with candidates appends its lanes branch-free: each lane is stored at the end
+// of the list, which advances by that lane's bit of the compare mask; the exact test X > t is
+// applied when the list is compacted and by every search pass.
+import { setMin } from "./acc";
+import { compact, raw_bound, tighten } from "./list";
+import { FILTER_CAP0 } from "./f32-vfilter-scalar";
+
+// @ts-ignore: decorator
+@inline function append(vals: usize, idx: usize, len: i32, v: v128, g: v128, at: i32): i32 {
+  const bits = i32x4.bitmask(g);
+  if (bits == 0) return len;
+  store<f32>(vals + (<usize>len << 2), f32x4.extract_lane(v, 0)); store<i32>(idx + (<usize>len << 2), at); len += bits & 1;
+  store<f32>(vals + (<usize>len << 2), f32x4.extract_lane(v, 1)); store<i32>(idx + (<usize>len << 2), at + 1); len += (bits >> 1) & 1;
+  store<f32>(vals + (<usize>len << 2), f32x4.extract_lane(v, 2)); store<i32>(idx + (<usize>len << 2), at + 2); len += (bits >> 2) & 1;
+  store<f32>(vals + (<usize>len << 2), f32x4.extract_lane(v, 3)); store<i32>(idx + (<usize>len << 2), at + 3); len += bits >> 3;
+  return len;
+}
+
+export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, eb: f32, limit: i32): i32 {
+  let t: f32 = -1, B = raw_bound(m, c, t), vB = f32x4.splat(B);
+  let len = 0, cap = FILTER_CAP0;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    const g0 = f32x4.gt(v0, vB), g1 = f32x4.gt(v1, vB), g2 = f32x4.gt(v2, vB), g3 = f32x4.gt(v3, vB);
+    if (!v128.any_true(v128.or(v128.or(g0, g1), v128.or(g2, g3)))) continue;
+    len = append(vals, idx, len, v0, g0, i);
+    len = append(vals, idx, len, v1, g1, i + 4);
+    len = append(vals, idx, len, v2, g2, i + 8);
+    len = append(vals, idx, len, v3, g3, i + 12);
+    if (len >= cap) {
+      t = tighten(vals, len, m, c, t, eb);
+      len = compact(vals, idx, len, m, c, t);
+      B = raw_bound(m, c, t); vB = f32x4.splat(B);
+      if (len > cap >> 1) cap <<= 1;
+      if (cap > limit) { setMin(t); return -1; }
+    }
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (!(v > B)) continue;
+    store<f32>(vals + (<usize>len << 2), v);
+    store<i32>(idx + (<usize>len << 2), i);
+    len++;
+    if (len >= cap) {
+      t = tighten(vals, len, m, c, t, eb);
+      len = compact(vals, idx, len, m, c, t);
+      B = raw_bound(m, c, t);
+      if (len > cap >> 1) cap <<= 1;
+      if (cap > limit) { setMin(t); return -1; }
+    }
+  }
+  setMin(t);
+  return len;
+}
