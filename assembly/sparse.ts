@@ -121,16 +121,20 @@ function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo:
   return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
 }
 
-/** Michelot (γ = 1) from the lower bound t over x[0..n). Returns τ. */
+/** Michelot (γ = 1) from the lower bound t over x[0..n). Returns τ.
+ *  The final step is exact on its support, but its sums carry float32 rounding relative to their
+ *  size: when they are far from 1 (S1 > 2: t was far below τ), the step is redone once from
+ *  t = τ rounded down, where the sums are near 1 (row sums then stay within ~1e-7 of 1). */
 function michelot(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
-  let prev = -1, tau: f64 = t;
+  let prev = -1, tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
     pass(1, x, n, m, c, t, 1);
-    const k = R_COUNT;
-    const step = (R_S1 - 1) / <f64>k;
+    const k = R_COUNT, s1 = R_S1;
+    const step = (s1 - 1) / <f64>k;
     tau = <f64>t + step;
-    if (step <= <f64>R_MIN || k == prev) break;
-    prev = k;
+    const done = step <= <f64>R_MIN || k == prev;
+    if (done && !(again && s1 > 2)) break;
+    if (done) { again = false; prev = -1; } else prev = k;
     const tn = f32down(tau);
     if (!(tn > t)) break;
     t = tn;
@@ -138,18 +142,27 @@ function michelot(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
   return tau;
 }
 
-/** Newton / exact quadratic (γ = 2) from the lower bound t over x[0..n). Returns τ. */
+/** Newton / exact quadratic (γ = 2) from the lower bound t over x[0..n). Returns τ. As in
+ *  michelot, an accepted root whose sums were far from 1 (S2 > 2) is recomputed once from there. */
 function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
-  let tau: f64 = t;
+  let tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
     pass(2, x, n, m, c, t, 2);
-    const k = <f64>R_COUNT, s1 = R_S1, g = R_S2 - 1;
+    const k = <f64>R_COUNT, s1 = R_S1, s2 = R_S2, g = s2 - 1;
     const disc = s1 * s1 - k * g;
     const newton = g / (2 * s1);
     let step = newton;
     if (disc >= 0) {
       step = g / (s1 + Math.sqrt(disc)); // the exact root on this support
-      if (step <= <f64>R_MIN) return <f64>t + step;
+      if (step <= <f64>R_MIN) {
+        tau = <f64>t + step;
+        if (!(again && s2 > 2)) return tau;
+        again = false;
+        const tn = f32down(tau);
+        if (!(tn > t)) return tau;
+        t = tn;
+        continue;
+      }
     }
     tau = <f64>t + step;
     const power = s1 / k - 1 / Math.sqrt(k); // mean_S (X − t) − |S|^(−½)
@@ -160,22 +173,50 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
   return tau;
 }
 
-/** Halley in a bracket (γ ≠ 1, 2; K: 3, 4 integer γ, 0 any) from the lower bound t. Returns τ. */
+/** Halley in a bracket (γ ≠ 1, 2; K: 3, 4 integer γ, 0 any) from the lower bound t. Returns τ.
+ *  Safeguards (F is smooth between kinks, the X_i, and for γ < 1 its slope is infinite at each):
+ *  - from below (F > 1), a step never goes past the smallest X_i of the current support: F is
+ *    evaluated at that kink instead, which either brackets the root inside one smooth piece or
+ *    moves past the kink (Halley overshooting across a kink and back can cycle);
+ *  - a step that leaves the bracket, or a bracket that did not halve over two evaluations, gives
+ *    way to bisection;
+ *  - the search ends when the next float32 point equals the current one and F is within 2.5e-7 of
+ *    1 or the bracket is a few ulp wide; the last Halley step, in float64, is still applied.
+ *  At most MAX_HALLEY evaluations. */
 function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
-  let lo: f64 = t, hi: f64 = 0, tau: f64 = t;
+  let lo: f64 = t, hi: f64 = 0, tau: f64 = t, w1 = Infinity, w2 = Infinity;
   const g32 = <f32>g;
   for (let it = 0; it < MAX_HALLEY; it++) {
     pass(K, x, n, m, c, t, g32);
     const v = R_S1 - 1;
     if (v > 0) lo = t; else if (v < 0) hi = t; else return t;
+    const w = hi - lo, slow = w > 0.5 * w2;
+    w2 = w1; w1 = w;
     const f1 = -g * R_S2, f2 = g * (g - 1) * R_S3; // F' and F'' at t
     tau = <f64>t - 2 * v * f1 / (2 * f1 * f1 - v * f2);
-    if (!(tau > lo && tau < hi)) tau = 0.5 * (lo + hi);
-    const tn = <f32>tau;
-    if (tn == t) break;
+    if (v > 0) { const kink = <f64>t + <f64>R_MIN; if (tau > kink) tau = kink; }
+    if (slow || !(tau > lo && tau < hi)) tau = 0.5 * (lo + hi);
+    let tn = <f32>tau;
+    if (tn == t) {
+      if (Math.abs(v) <= 2.5e-7 || w <= 4 * ulp(t)) break;
+      tau = 0.5 * (lo + hi);
+      tn = <f32>tau;
+      if (tn == t) break;
+    }
+    if (<f64>tn <= lo || <f64>tn >= hi) { // rounded onto an end: the midpoint, or stop at resolution
+      tau = 0.5 * (lo + hi);
+      tn = <f32>tau;
+      if (<f64>tn <= lo || <f64>tn >= hi) break;
+    }
     t = tn;
   }
   return tau;
+}
+
+/** The spacing of float32 numbers at t. */
+// @ts-ignore: decorator
+@inline function ulp(t: f32): f64 {
+  return <f64>reinterpret<f32>((reinterpret<u32>(t) & 0x7F800000) | 1) - <f64>reinterpret<f32>(reinterpret<u32>(t) & 0x7F800000);
 }
 
 // @ts-ignore: decorator
@@ -188,6 +229,60 @@ function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
   if (K == 1) return michelot(x, n, m, c, t);
   if (K == 2) return quadratic(x, n, m, c, t);
   return halley(x, n, m, c, t, K, g);
+}
+
+/** α > 2 (γ < 1): the threshold refined in float64 from the raw inputs, and the outputs in
+ *  float64. There dp/dτ is infinite at the threshold: an entry a few float32 ulps above it has a
+ *  probability of order √ulp, so X − τ must be exact there, which float32 X = (x − m)·c is not
+ *  (x − m rounds unless x and m are within a factor of 2). Newton steps on
+ *  F(τ) = Σ max((x_i − m)(α − 1) − τ, 0)^γ, all in float64, from the float32 search's τ, over
+ *  the candidates a[0..len) (the list, or the row); at most 3 steps. */
+function refine64(a: usize, len: i32, m: f32, c: f64, tau: f64, g: f64): f64 {
+  const m64 = <f64>m;
+  for (let it = 0; it < 3; it++) {
+    let F = 0.0, F1 = 0.0;
+    for (let j = 0; j < len; j++) {
+      const d = (<f64>load<f32>(a + (<usize>j << 2)) - m64) * c - tau;
+      if (d > 0) { const q = Math.exp(g * Math.log(d)); F += q; F1 += q / d; }
+    }
+    if (!(F1 > 0)) break;
+    const step = (F - 1) / (g * F1);
+    tau += step;
+    if (Math.abs(step) <= 1e-15) break;
+  }
+  return tau;
+}
+
+/** The float64 outputs of refine64's rows: p_i = max((x_i − m)(α − 1) − τ, 0)^γ / Σ p, into
+ *  y[0..len) (y may be a); returns count(y > 0). */
+function output64(a: usize, y: usize, len: i32, m: f32, c: f64, tau: f64, g: f64): i32 {
+  const m64 = <f64>m;
+  let sum = 0.0;
+  for (let j = 0; j < len; j++) {
+    const o = <usize>j << 2;
+    const d = (<f64>load<f32>(a + o) - m64) * c - tau;
+    const p = d > 0 ? Math.exp(g * Math.log(d)) : 0;
+    store<f32>(y + o, <f32>p);
+    sum += p;
+  }
+  const s = <f32>(1 / sum);
+  let k = 0;
+  for (let j = 0; j < len; j++) {
+    const o = <usize>j << 2;
+    const v = load<f32>(y + o) * s;
+    store<f32>(y + o, v);
+    k += i32(v > 0);
+  }
+  return k;
+}
+
+/** y = 0, then y[idx[j]] = vals[j]·s for the candidates. */
+function scatter(y: usize, n: i32, vals: usize, idx: usize, len: i32, s: f32): void {
+  memory.fill(y, 0, <usize>n << 2);
+  for (let j = 0; j < len; j++) {
+    const o = <usize>j << 2;
+    store<f32>(y + (<usize>load<i32>(idx + o) << 2), load<f32>(vals + o) * s);
+  }
 }
 
 /** One threshold-map row z (no NaN known yet) into y, vals/idx: room for n candidates each.
@@ -212,39 +307,37 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   const K = intKind(gamma), E = intKind(e);
   const eb: f32 = gamma >= 1 ? <f32>(1 / gamma) : 1;
   const c32 = <f32>c;
-  // short rows: the list never gives up (at worst it is the row); long ones: past n/8 entries
-  const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
   const m = rmaxnan(z, n);
   if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
-  const len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, eb, limit) : f32_vfilter__scalar(z, n, vals, idx, m, c32, eb, limit);
-  const t0 = R_MIN;
-  if (len >= 0) {
-    // the support is in the list: search it, then write y from it
-    const t = K == 1 ? t0 : tighten(vals, len, m, c32, t0, eb); // (Michelot's first step is this bound)
-    const tau = search(vals, len, m, c32, t, K, gamma);
-    const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
-    if (len > n >> 2) { // many candidates: one vector pass over the row is cheaper than a scatter
-      const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);
-      const k = R_COUNT;
-      if (norm) scale(y, y, n, <f32>(1 / sum));
-      return k;
-    }
-    const sum = output(E, vals, vals, len, m, c32, hi, lo, <f32>e); // p of each candidate, in place
-    const k = R_COUNT;
-    memory.fill(y, 0, <usize>n << 2); // (z may be y: the candidates are saved in vals)
-    const s: f32 = norm ? <f32>(1 / sum) : 1;
-    for (let j = 0; j < len; j++) {
-      const o = <usize>j << 2;
-      store<f32>(y + (<usize>load<i32>(idx + o) << 2), load<f32>(vals + o) * s);
-    }
+  // Candidates: sparsemax and the quadratic maps search short rows directly (a few cheap passes
+  // cost less than a list); powers are worth a list on any row. Short rows: the list never gives
+  // up (at worst it is the row); long ones: past n/8 entries.
+  let len = -1, t: f32 = -1;
+  if (n >= FILTER_MIN || K == 0 || K >= 3) {
+    const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
+    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, eb, limit) : f32_vfilter__scalar(z, n, vals, idx, m, c32, eb, limit);
+    t = R_MIN;
+  }
+  const a = len >= 0 ? vals : z, na = len >= 0 ? len : n;
+  if (len >= 0 && K != 1) t = tighten(vals, len, m, c32, t, eb); // (Michelot's first step is this bound)
+  let tau = search(a, na, m, c32, t, K, gamma);
+  if (gamma < 1) {
+    tau = refine64(a, na, m, c, tau, gamma);
+    if (len < 0) return output64(z, y, n, m, c, tau, gamma);
+    const k = output64(vals, vals, len, m, c, tau, gamma);
+    scatter(y, n, vals, idx, len, 1);
     return k;
   }
-  // dense long row: search the whole row from the filter's bound
-  const tau = search(z, n, m, c32, t0, K, gamma);
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
-  const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);
+  if (len < 0 || len > n >> 2) { // no list, or many candidates: one vector pass over the row
+    const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);
+    const k = R_COUNT;
+    if (norm) scale(y, y, n, <f32>(1 / sum));
+    return k;
+  }
+  const sum = output(E, vals, vals, len, m, c32, hi, lo, <f32>e); // p of each candidate, in place
   const k = R_COUNT;
-  if (norm) scale(y, y, n, <f32>(1 / sum));
+  scatter(y, n, vals, idx, len, norm ? <f32>(1 / sum) : 1); // (z may be y: the candidates are in vals)
   return k;
 }
 
