@@ -178,20 +178,20 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
  *  - from below (F > 1), a step never goes past the smallest X_i of the current support: F is
  *    evaluated at that kink instead, which either brackets the root inside one smooth piece or
  *    moves past the kink (Halley overshooting across a kink and back can cycle);
- *  - a step that leaves the bracket, or a bracket that did not halve over two evaluations, gives
- *    way to bisection;
+ *  - a step that leaves the bracket, or a residual |F − 1| that did not halve over two
+ *    evaluations, gives way to bisection;
  *  - the search ends when the next float32 point equals the current one and F is within 2.5e-7 of
  *    1 or the bracket is a few ulp wide; the last Halley step, in float64, is still applied.
  *  At most MAX_HALLEY evaluations. */
 function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
-  let lo: f64 = t, hi: f64 = 0, tau: f64 = t, w1 = Infinity, w2 = Infinity;
+  let lo: f64 = t, hi: f64 = 0, tau: f64 = t, r1 = Infinity, r2 = Infinity;
   const g32 = <f32>g;
   for (let it = 0; it < MAX_HALLEY; it++) {
     pass(K, x, n, m, c, t, g32);
     const v = R_S1 - 1;
     if (v > 0) lo = t; else if (v < 0) hi = t; else return t;
-    const w = hi - lo, slow = w > 0.5 * w2;
-    w2 = w1; w1 = w;
+    const w = hi - lo, r = Math.abs(v), slow = r > 0.5 * r2;
+    r2 = r1; r1 = r;
     const f1 = -g * R_S2, f2 = g * (g - 1) * R_S3; // F' and F'' at t
     tau = <f64>t - 2 * v * f1 / (2 * f1 * f1 - v * f2);
     if (v > 0) { const kink = <f64>t + <f64>R_MIN; if (tau > kink) tau = kink; }
@@ -315,11 +315,11 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   let len = -1, t: f32 = -1;
   if (n >= FILTER_MIN || K == 0 || K >= 3) {
     const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
-    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, eb, limit) : f32_vfilter__scalar(z, n, vals, idx, m, c32, eb, limit);
+    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, eb, <f32>gamma, limit) : f32_vfilter__scalar(z, n, vals, idx, m, c32, eb, <f32>gamma, limit);
     t = R_MIN;
   }
   const a = len >= 0 ? vals : z, na = len >= 0 ? len : n;
-  if (len >= 0 && K != 1) t = tighten(vals, len, m, c32, t, eb); // (Michelot's first step is this bound)
+  if (len >= 0 && K != 1) t = tighten(vals, len, m, c32, t, eb, <f32>gamma); // (Michelot's first step is this bound)
   let tau = search(a, na, m, c32, t, K, gamma);
   if (gamma < 1) {
     tau = refine64(a, na, m, c, tau, gamma);

@@ -1,7 +1,8 @@
 // f32-vfilter, scalar: the candidates for the support of a threshold map (see sparse.ts), in one
 // streaming pass after the max. Reference for the wasm SIMD kernel (which tightens at other
 // points, so its list can differ; the guarantee is the same).
-//   in:  x[0..n) with max m (finite), c (X = (x − m)·c), eb (bound exponent, list.ts), limit
+//   in:  x[0..n) with max m (finite), c (X = (x − m)·c), eb and g (bound exponent and γ, list.ts),
+//        limit
 //   out: vals/idx = the x[i] with X > t and their indices, in order, where t is a lower bound of
 //        the threshold that starts at −1 (the max entry alone) and is raised from the list each
 //        time it fills up (then the list is compacted; its capacity doubles while compaction
@@ -14,7 +15,7 @@ import { compact, tighten } from "./list";
 // @ts-ignore: decorator
 @inline export const FILTER_CAP0: i32 = 64;
 
-export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, eb: f32, limit: i32): i32 {
+export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, eb: f32, g: f32, limit: i32): i32 {
   let t: f32 = -1, len = 0, cap = FILTER_CAP0;
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
@@ -23,7 +24,7 @@ export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m
     store<i32>(idx + (<usize>len << 2), i);
     len++;
     if (len >= cap) {
-      t = tighten(vals, len, m, c, t, eb);
+      t = tighten(vals, len, m, c, t, eb, g);
       len = compact(vals, idx, len, m, c, t);
       if (len > cap >> 1) cap <<= 1;
       if (cap > limit) { setMin(t); return -1; }

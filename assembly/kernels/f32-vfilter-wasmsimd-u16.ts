@@ -19,7 +19,7 @@ import { FILTER_CAP0 } from "./f32-vfilter-scalar";
   return len;
 }
 
-export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, eb: f32, limit: i32): i32 {
+export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, eb: f32, g: f32, limit: i32): i32 {
   let t: f32 = -1, B = raw_bound(m, c, t), vB = f32x4.splat(B);
   let len = 0, cap = FILTER_CAP0;
   let i = 0;
@@ -33,7 +33,7 @@ export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: us
     len = append(vals, idx, len, v2, g2, i + 8);
     len = append(vals, idx, len, v3, g3, i + 12);
     if (len >= cap) {
-      t = tighten(vals, len, m, c, t, eb);
+      t = tighten(vals, len, m, c, t, eb, g);
       len = compact(vals, idx, len, m, c, t);
       B = raw_bound(m, c, t); vB = f32x4.splat(B);
       if (len > cap >> 1) cap <<= 1;
@@ -47,7 +47,7 @@ export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: us
     store<i32>(idx + (<usize>len << 2), i);
     len++;
     if (len >= cap) {
-      t = tighten(vals, len, m, c, t, eb);
+      t = tighten(vals, len, m, c, t, eb, g);
       len = compact(vals, idx, len, m, c, t);
       B = raw_bound(m, c, t);
       if (len > cap >> 1) cap <<= 1;

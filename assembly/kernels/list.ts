@@ -42,17 +42,32 @@ export function compact(vals: usize, idx: usize, len: i32, m: f32, c: f32, t: f3
 }
 
 /** A lower bound of the threshold in X units (the float32 problem, exact) from the entries of
- *  vals[0..len) with X > t, two rounds; never below t. */
-export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32): f32 {
+ *  vals[0..len) with X > t: the power-mean bound, then for γ = 1, 2, 3, 4 (F convex) two Newton
+ *  steps on the list's own F, which stay below the list's threshold and so below the row's.
+ *  Never below t. */
+export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32, g: f32): f32 {
+  let cnt = 0, s = 0.0;
+  for (let j = 0; j < len; j++) {
+    const X = (load<f32>(vals + (<usize>j << 2)) - m) * c;
+    if (X > t) { cnt++; s += <f64>X; }
+  }
+  if (cnt == 0) return t;
+  const b = f32down(s / <f64>cnt - invpow(<f64>cnt, eb));
+  if (b > t) t = b;
+  if (g != 1 && g != 2 && g != 3 && g != 4) return t; // (γ < 1: F concave; other γ: a float32 power per entry costs more than it saves)
   for (let r = 0; r < 2; r++) {
-    let cnt = 0, s = 0.0;
+    let F = 0.0, F1 = 0.0;
     for (let j = 0; j < len; j++) {
-      const X = (load<f32>(vals + (<usize>j << 2)) - m) * c;
-      if (X > t) { cnt++; s += <f64>X; }
+      const d = (load<f32>(vals + (<usize>j << 2)) - m) * c - t;
+      if (!(d > 0)) continue;
+      const q1: f64 = g == 1 ? 1 : g == 2 ? <f64>d : g == 3 ? <f64>d * <f64>d : <f64>d * <f64>d * <f64>d;
+      F += q1 * <f64>d; F1 += q1;
     }
-    if (cnt == 0) break;
-    const b = f32down(s / <f64>cnt - invpow(<f64>cnt, eb));
-    if (b > t) t = b; else break;
+    if (!(F > 1)) break;
+    // Newton: F(t + δ) ≥ F(t) − g·F1·δ (convexity), so δ = (F − 1)/(g·F1) keeps F ≥ 1
+    const step = (F - 1) / (<f64>g * F1);
+    const tn = f32down(<f64>t + step);
+    if (tn > t) t = tn; else break;
   }
   return t;
 }
