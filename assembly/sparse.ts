@@ -38,6 +38,8 @@
 // masked or −∞ → all 0; +∞ entries → equal shares among them. The return value counts them.
 import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "./kernels/acc";
 import { f32_rmaxnan__scalar } from "./kernels/f32-rmaxnan-scalar";
+import { f32_rmaxlanes__scalar } from "./kernels/f32-rmaxlanes-scalar";
+import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
 import { f32_rmaxnan__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxnan-wasmsimd-pmax-u16";
 import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
 import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
@@ -307,15 +309,17 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   const K = intKind(gamma), E = intKind(e);
   const eb: f32 = gamma >= 1 ? <f32>(1 / gamma) : 1;
   const c32 = <f32>c;
-  const m = rmaxnan(z, n);
+  const m = ASC_FEATURE_SIMD ? f32_rmaxlanes__wasmsimd_pmax_u16(z, n, vals) : f32_rmaxlanes__scalar(z, n, vals);
   if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
+  // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
+  let t = tighten(vals, 16, m, c32, -1, eb, <f32>gamma);
   // Candidates: sparsemax and the quadratic maps search short rows directly (a few cheap passes
   // cost less than a list); powers are worth a list on any row. Short rows: the list never gives
   // up (at worst it is the row); long ones: past n/8 entries.
-  let len = -1, t: f32 = -1;
+  let len = -1;
   if (n >= FILTER_MIN || K == 0 || K >= 3) {
     const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
-    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, eb, <f32>gamma, limit) : f32_vfilter__scalar(z, n, vals, idx, m, c32, eb, <f32>gamma, limit);
+    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit) : f32_vfilter__scalar(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit);
     t = R_MIN;
   }
   const a = len >= 0 ? vals : z, na = len >= 0 ? len : n;

@@ -4,7 +4,7 @@
 //   in:  x[0..n) with max m (finite), c (X = (x − m)·c), eb and g (bound exponent and γ, list.ts),
 //        limit
 //   out: vals/idx = the x[i] with X > t and their indices, in order, where t is a lower bound of
-//        the threshold that starts at −1 (the max entry alone) and is raised from the list each
+//        the threshold that starts at t0 and is raised from the list each
 //        time it fills up (then the list is compacted; its capacity doubles while compaction
 //        keeps more than half); returns their number, or −1 once the list would exceed `limit`
 //        (the caller then searches the whole row). R_MIN = the final t, valid in both cases.
@@ -15,8 +15,8 @@ import { compact, tighten } from "./list";
 // @ts-ignore: decorator
 @inline export const FILTER_CAP0: i32 = 64;
 
-export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, eb: f32, g: f32, limit: i32): i32 {
-  let t: f32 = -1, len = 0, cap = FILTER_CAP0;
+export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32): i32 {
+  let t = t0, len = 0, cap = FILTER_CAP0;
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     if (!((v - m) * c > t)) continue;

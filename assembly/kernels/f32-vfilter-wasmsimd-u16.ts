@@ -19,8 +19,8 @@ import { FILTER_CAP0 } from "./f32-vfilter-scalar";
   return len;
 }
 
-export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, eb: f32, g: f32, limit: i32): i32 {
-  let t: f32 = -1, B = raw_bound(m, c, t), vB = f32x4.splat(B);
+export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32): i32 {
+  let t = t0, B = raw_bound(m, c, t), vB = f32x4.splat(B);
   let len = 0, cap = FILTER_CAP0;
   let i = 0;
   for (; i + 16 <= n; i += 16) {

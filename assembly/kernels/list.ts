@@ -41,33 +41,79 @@ export function compact(vals: usize, idx: usize, len: i32, m: f32, c: f32, t: f3
   return k;
 }
 
-/** A lower bound of the threshold in X units (the float32 problem, exact) from the entries of
+/** A lower bound of the threshold in X units (the float32 problem) from the entries of
  *  vals[0..len) with X > t: the power-mean bound, then for γ = 1, 2, 3, 4 (F convex) two Newton
  *  steps on the list's own F, which stay below the list's threshold and so below the row's.
- *  Never below t. */
+ *  Never below t. Vector loops where the build has SIMD (a scalar loop over random data costs
+ *  about 3 ns per entry and round, more than a vector pass over a whole short row); sums in f64. */
 export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32, g: f32): f32 {
   let cnt = 0, s = 0.0;
-  for (let j = 0; j < len; j++) {
-    const X = (load<f32>(vals + (<usize>j << 2)) - m) * c;
-    if (X > t) { cnt++; s += <f64>X; }
-  }
+  sums0(vals, len, m, c, t);
+  cnt = T_CNT; s = T_S;
   if (cnt == 0) return t;
   const b = f32down(s / <f64>cnt - invpow(<f64>cnt, eb));
   if (b > t) t = b;
   if (g != 1 && g != 2 && g != 3 && g != 4) return t; // (γ < 1: F concave; other γ: a float32 power per entry costs more than it saves)
   for (let r = 0; r < 2; r++) {
-    let F = 0.0, F1 = 0.0;
-    for (let j = 0; j < len; j++) {
-      const d = (load<f32>(vals + (<usize>j << 2)) - m) * c - t;
-      if (!(d > 0)) continue;
-      const q1: f64 = g == 1 ? 1 : g == 2 ? <f64>d : g == 3 ? <f64>d * <f64>d : <f64>d * <f64>d * <f64>d;
-      F += q1 * <f64>d; F1 += q1;
-    }
+    sums1(vals, len, m, c, t, g);
+    const F = T_S, F1 = T_S1;
     if (!(F > 1)) break;
     // Newton: F(t + δ) ≥ F(t) − g·F1·δ (convexity), so δ = (F − 1)/(g·F1) keeps F ≥ 1
-    const step = (F - 1) / (<f64>g * F1);
-    const tn = f32down(<f64>t + step);
+    const tn = f32down(<f64>t + (F - 1) / (<f64>g * F1));
     if (tn > t) t = tn; else break;
   }
   return t;
+}
+
+let T_CNT = 0, T_S = 0.0, T_S1 = 0.0;
+
+/** T_CNT, T_S = count and Σ X over the entries with X > t. */
+function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32): void {
+  let cnt = 0, s = 0.0, j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t);
+    let k = i32x4.splat(0), a = f64x2.splat(0);
+    for (; j + 4 <= len; j += 4) {
+      const X = f32x4.mul(f32x4.sub(v128.load(vals + (<usize>j << 2)), vm), vc);
+      const gt = f32x4.gt(X, vt);
+      k = i32x4.sub(k, gt);
+      const v = v128.and(X, gt);
+      a = f64x2.add(f64x2.add(a, f64x2.promote_low_f32x4(v)), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    }
+    cnt = i32x4.extract_lane(k, 0) + i32x4.extract_lane(k, 1) + i32x4.extract_lane(k, 2) + i32x4.extract_lane(k, 3);
+    s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  }
+  for (; j < len; j++) {
+    const X = (load<f32>(vals + (<usize>j << 2)) - m) * c;
+    const in_ = X > t;
+    cnt += i32(in_);
+    s += select<f64>(<f64>X, 0, in_);
+  }
+  T_CNT = cnt; T_S = s;
+}
+
+/** T_S = Σ d^g, T_S1 = Σ d^(g−1) over d = X − t > 0, g = 1, 2, 3 or 4. */
+function sums1(vals: usize, len: i32, m: f32, c: f32, t: f32, g: f32): void {
+  let F = 0.0, F1 = 0.0, j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), zero = f32x4.splat(0), one = f32x4.splat(1);
+    let a = f64x2.splat(0), a1 = f64x2.splat(0);
+    for (; j + 4 <= len; j += 4) {
+      const d = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(vals + (<usize>j << 2)), vm), vc), vt);
+      const dd = v128.and(d, f32x4.gt(d, zero));
+      const q1 = g == 1 ? v128.and(one, f32x4.gt(d, zero)) : g == 2 ? dd : g == 3 ? f32x4.mul(dd, dd) : f32x4.mul(f32x4.mul(dd, dd), dd);
+      const q = f32x4.mul(q1, dd);
+      a = f64x2.add(f64x2.add(a, f64x2.promote_low_f32x4(q)), f64x2.promote_low_f32x4(v128.shuffle<f32>(q, q, 2, 3, 0, 1)));
+      a1 = f64x2.add(f64x2.add(a1, f64x2.promote_low_f32x4(q1)), f64x2.promote_low_f32x4(v128.shuffle<f32>(q1, q1, 2, 3, 0, 1)));
+    }
+    F = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+    F1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+  }
+  for (; j < len; j++) {
+    const d = (load<f32>(vals + (<usize>j << 2)) - m) * c - t;
+    const dd: f32 = d > 0 ? d : 0;
+    const q1: f32 = g == 1 ? (d > 0 ? <f32>1 : 0) : g == 2 ? dd : g == 3 ? dd * dd : dd * dd * dd;
+    F += <f64>(q1 * dd); F1 += <f64>q1;
+  }
+  T_S = F; T_S1 = F1;
 }
