@@ -64,7 +64,7 @@ import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "./kernels/f32
 import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
 import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
 import { maskcopy, softmax_row } from "./rows";
-import { tighten } from "./kernels/list";
+import { bound16, tighten } from "./kernels/list";
 import { special_row_from_z } from "./special";
 
 /** Rows at least this long search the whole row when the filter finds them dense. */
@@ -312,10 +312,10 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   const m = ASC_FEATURE_SIMD ? f32_rmaxlanes__wasmsimd_pmax_u16(z, n, vals) : f32_rmaxlanes__scalar(z, n, vals);
   if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
-  let t = tighten(vals, 16, m, c32, -1, eb, <f32>gamma);
+  let t = bound16(vals, m, c32, eb, <f32>gamma);
   // Candidates: sparsemax and the quadratic maps search short rows directly (a few cheap passes
-  // cost less than a list); powers are worth a list on any row. Short rows: the list never gives
-  // up (at worst it is the row); long ones: past n/8 entries.
+  // cost less than building a list); powers are worth a list on any row. Short rows: the list
+  // never gives up (at worst it is the row); long ones: past n/8 entries.
   let len = -1;
   if (n >= FILTER_MIN || K == 0 || K >= 3) {
     const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;

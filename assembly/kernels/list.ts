@@ -26,17 +26,16 @@ export function raw_bound(m: f32, c: f32, t: f32): f32 {
   return f32down(b - SLACK * (Math.abs(<f64>m) + Math.abs(<f64>t / <f64>c)));
 }
 
-/** Keeps the entries with X > t (vals and idx), in order; returns the new length. */
+/** Keeps the entries with X > t (vals and idx), in order; returns the new length. Branch-free:
+ *  every entry is copied to the end of the kept ones, which advances only past the kept. */
 export function compact(vals: usize, idx: usize, len: i32, m: f32, c: f32, t: f32): i32 {
   let k = 0;
   for (let j = 0; j < len; j++) {
     const o = <usize>j << 2;
     const v = load<f32>(vals + o);
-    if ((v - m) * c > t) {
-      store<f32>(vals + (<usize>k << 2), v);
-      store<i32>(idx + (<usize>k << 2), load<i32>(idx + o));
-      k++;
-    }
+    store<f32>(vals + (<usize>k << 2), v);
+    store<i32>(idx + (<usize>k << 2), load<i32>(idx + o));
+    k += i32((v - m) * c > t);
   }
   return k;
 }
@@ -66,6 +65,58 @@ export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32, 
 }
 
 let T_CNT = 0, T_S = 0.0, T_S1 = 0.0;
+
+// @ts-ignore: decorator
+@inline function hsumf(v: v128): f32 {
+  const h = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1);
+}
+// @ts-ignore: decorator
+@inline function hsumi(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+/** A bound computed with float32 sums of at most 16 terms (relative error < 1e-6), lowered so
+ *  that it stays a bound: by 1e-5·(1 + |b|). */
+// @ts-ignore: decorator
+@inline function lowered(b: f64): f32 {
+  return f32down(b - 1e-5 * (1 + Math.abs(b)));
+}
+
+/** The starting bound of a row (X units) from the 16 lane maxima of the max pass (lanes[0..16),
+ *  −∞ where a lane saw nothing): as tighten(lanes, 16, m, c, −1, eb, g), but in four vector
+ *  registers with float32 sums (no loop, no float64 lanes): about a fifth of tighten's time. */
+export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
+  if (!ASC_FEATURE_SIMD) return tighten(lanes, 16, m, c, -1, eb, g);
+  const vm = f32x4.splat(m), vc = f32x4.splat(c), zero = f32x4.splat(0);
+  const X0 = f32x4.mul(f32x4.sub(v128.load(lanes), vm), vc), X1 = f32x4.mul(f32x4.sub(v128.load(lanes, 16), vm), vc);
+  const X2 = f32x4.mul(f32x4.sub(v128.load(lanes, 32), vm), vc), X3 = f32x4.mul(f32x4.sub(v128.load(lanes, 48), vm), vc);
+  let t: f32 = -1, vt = f32x4.splat(t);
+  const g0 = f32x4.gt(X0, vt), g1 = f32x4.gt(X1, vt), g2 = f32x4.gt(X2, vt), g3 = f32x4.gt(X3, vt);
+  const cnt = -hsumi(i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
+  if (cnt == 0) return t;
+  const s = hsumf(f32x4.add(f32x4.add(v128.and(X0, g0), v128.and(X1, g1)), f32x4.add(v128.and(X2, g2), v128.and(X3, g3))));
+  const b = lowered(<f64>s / <f64>cnt - invpow(<f64>cnt, eb));
+  if (b > t) t = b;
+  if (g != 1 && g != 2 && g != 3 && g != 4) return t;
+  const one = f32x4.splat(1);
+  for (let r = 0; r < 2; r++) {
+    vt = f32x4.splat(t);
+    const d0 = f32x4.sub(X0, vt), d1 = f32x4.sub(X1, vt), d2 = f32x4.sub(X2, vt), d3 = f32x4.sub(X3, vt);
+    const e0 = v128.and(d0, f32x4.gt(d0, zero)), e1 = v128.and(d1, f32x4.gt(d1, zero));
+    const e2 = v128.and(d2, f32x4.gt(d2, zero)), e3 = v128.and(d3, f32x4.gt(d3, zero));
+    let q0: v128, q1: v128, q2: v128, q3: v128; // d^(g−1)
+    if (g == 1) { q0 = v128.and(one, f32x4.gt(d0, zero)); q1 = v128.and(one, f32x4.gt(d1, zero)); q2 = v128.and(one, f32x4.gt(d2, zero)); q3 = v128.and(one, f32x4.gt(d3, zero)); }
+    else if (g == 2) { q0 = e0; q1 = e1; q2 = e2; q3 = e3; }
+    else if (g == 3) { q0 = f32x4.mul(e0, e0); q1 = f32x4.mul(e1, e1); q2 = f32x4.mul(e2, e2); q3 = f32x4.mul(e3, e3); }
+    else { q0 = f32x4.mul(f32x4.mul(e0, e0), e0); q1 = f32x4.mul(f32x4.mul(e1, e1), e1); q2 = f32x4.mul(f32x4.mul(e2, e2), e2); q3 = f32x4.mul(f32x4.mul(e3, e3), e3); }
+    const F = hsumf(f32x4.add(f32x4.add(f32x4.mul(q0, e0), f32x4.mul(q1, e1)), f32x4.add(f32x4.mul(q2, e2), f32x4.mul(q3, e3))));
+    const F1 = hsumf(f32x4.add(f32x4.add(q0, q1), f32x4.add(q2, q3)));
+    if (!(F > 1)) break;
+    const tn = lowered(<f64>t + <f64>(F - 1) / (<f64>g * <f64>F1));
+    if (tn > t) t = tn; else break;
+  }
+  return t;
+}
 
 /** T_CNT, T_S = count and Σ X over the entries with X > t. */
 function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32): void {
