@@ -97,7 +97,9 @@ export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
   const s = hsumf(f32x4.add(f32x4.add(v128.and(X0, g0), v128.and(X1, g1)), f32x4.add(v128.and(X2, g2), v128.and(X3, g3))));
   const b = lowered(<f64>s / <f64>cnt - invpow(<f64>cnt, eb));
   if (b > t) t = b;
-  if (g != 1 && g != 2 && g != 3 && g != 4) return t;
+  // Newton rounds for γ = 2, 3, 4 (for γ = 1 they are Michelot steps, which the first search
+  // pass does at a lower price)
+  if (g != 2 && g != 3 && g != 4) return t;
   const one = f32x4.splat(1);
   for (let r = 0; r < 2; r++) {
     vt = f32x4.splat(t);
