@@ -58,7 +58,7 @@ import {
 import { f32_rcountpos__scalar } from "./kernels/f32-rcountpos-scalar";
 import { f32_rcountpos__wasmsimd_u8 } from "./kernels/f32-rcountpos-wasmsimd-u8";
 import { f32_rmaxsum__scalar } from "./kernels/f32-rmaxsum-scalar";
-import { f32_rmaxsum__wasmsimd_u8 } from "./kernels/f32-rmaxsum-wasmsimd-u8";
+import { f32_rmaxsum__wasmsimd_u8, f32_rmaxsum_fast__wasmsimd_u8 } from "./kernels/f32-rmaxsum-wasmsimd-u8";
 import { f32_raddstoreexpminusmax_thr__scalar_rr2_p5 } from "./kernels/f32-raddstoreexpminusmax-thr-scalar-rr2-p5";
 import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16";
 import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
@@ -375,7 +375,9 @@ export function evsoftmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols:
     const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
     let z = xr;
     if (mask != 0) { maskcopy(xr, yr, mask + <usize>r * <usize>cols, cols); z = yr; }
-    const m = ASC_FEATURE_SIMD ? f32_rmaxsum__wasmsimd_u8(z, cols) : f32_rmaxsum__scalar(z, cols);
+    // unmasked rows: the fast sum (no −∞ test), redone carefully if it is not finite
+    let m: f32 = ASC_FEATURE_SIMD && mask == 0 ? f32_rmaxsum_fast__wasmsimd_u8(z, cols) : NaN;
+    if (!(R_S1 - R_S1 == 0 && m - m == 0)) m = ASC_FEATURE_SIMD ? f32_rmaxsum__wasmsimd_u8(z, cols) : f32_rmaxsum__scalar(z, cols);
     const s = R_S1;
     if (m - m != 0 || s - s != 0) {
       special_row_from_z(z, yr, cols, s - s != 0 && m - m == 0 ? NaN : m, false);

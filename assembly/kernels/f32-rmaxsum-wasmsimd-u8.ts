@@ -4,6 +4,18 @@
 import { setCount, setSums } from "./acc";
 
 export function f32_rmaxsum__wasmsimd_u8(x: usize, n: i32): f32 {
+  return body(x, n, true);
+}
+
+/** The same without the −∞ test: every entry is summed and counted. A −∞ or NaN anywhere makes
+ *  R_S1 non-finite; the caller then redoes the row with the careful kernel. Six instructions
+ *  fewer per 8 entries, for rows without a mask. */
+export function f32_rmaxsum_fast__wasmsimd_u8(x: usize, n: i32): f32 {
+  return body(x, n, false);
+}
+
+// @ts-ignore: decorator
+@inline function body(x: usize, n: i32, CAREFUL: bool): f32 {
   const ninf = f32x4.splat(-Infinity);
   let m0 = ninf, m1 = ninf, cnt = i32x4.splat(0);
   let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
@@ -12,9 +24,12 @@ export function f32_rmaxsum__wasmsimd_u8(x: usize, n: i32): f32 {
     const p = x + (<usize>i << 2);
     const v0 = v128.load(p), v1 = v128.load(p, 16);
     m0 = f32x4.pmax(m0, v0); m1 = f32x4.pmax(m1, v1);
-    const k0 = f32x4.ne(v0, ninf), k1 = f32x4.ne(v1, ninf);
-    cnt = i32x4.add(cnt, i32x4.add(k0, k1));
-    const a0 = v128.and(v0, k0), a1 = v128.and(v1, k1);
+    let a0 = v0, a1 = v1;
+    if (CAREFUL) {
+      const k0 = f32x4.ne(v0, ninf), k1 = f32x4.ne(v1, ninf);
+      cnt = i32x4.add(cnt, i32x4.add(k0, k1));
+      a0 = v128.and(v0, k0); a1 = v128.and(v1, k1);
+    }
     s0 = f64x2.add(s0, f64x2.promote_low_f32x4(a0));
     s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<f32>(a0, a0, 2, 3, 0, 1)));
     s2 = f64x2.add(s2, f64x2.promote_low_f32x4(a1));
@@ -23,9 +38,12 @@ export function f32_rmaxsum__wasmsimd_u8(x: usize, n: i32): f32 {
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
     m0 = f32x4.pmax(m0, v);
-    const k = f32x4.ne(v, ninf);
-    cnt = i32x4.add(cnt, k);
-    const a = v128.and(v, k);
+    let a = v;
+    if (CAREFUL) {
+      const k = f32x4.ne(v, ninf);
+      cnt = i32x4.add(cnt, k);
+      a = v128.and(v, k);
+    }
     s0 = f64x2.add(s0, f64x2.promote_low_f32x4(a));
     s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 0, 1)));
   }
@@ -36,11 +54,11 @@ export function f32_rmaxsum__wasmsimd_u8(x: usize, n: i32): f32 {
   v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
   const acc = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  let k = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  let k = CAREFUL ? -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3)) : i;
   for (; i < n; i++) {
     v = load<f32>(x + (<usize>i << 2));
     m = m < v ? v : m;
-    if (v != -Infinity) { s += <f64>v; k++; }
+    if (!CAREFUL || v != -Infinity) { s += <f64>v; k++; }
   }
   setSums(s, 0, 0); setCount(k);
   return m;
