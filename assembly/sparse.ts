@@ -55,6 +55,8 @@ import {
 import {
   f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e3__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16,
 } from "./kernels/f32-vthreshpow-wasmsimd-u16";
+import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "./kernels/f32-vrelusub-scalar";
+import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "./kernels/f32-vrelusub-wasmsimd-u16";
 import { f32_rcountpos__scalar } from "./kernels/f32-rcountpos-scalar";
 import { f32_rcountpos__wasmsimd_u8 } from "./kernels/f32-rcountpos-wasmsimd-u8";
 import { f32_rmaxsum__scalar } from "./kernels/f32-rmaxsum-scalar";
@@ -91,16 +93,21 @@ import { special_row_from_z } from "./special";
 }
 
 /** One search pass at t (kernels/f32-rthresh-scalar.ts): fills R_COUNT, R_MIN, R_S1..R_S3. */
-function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void {
+/** The last search pass's centre and sums (for the outputs from its stored d, f32-vrelusub). */
+let LAST_T: f32 = 0;
+let LAST_S1: f64 = 0;
+let LAST_K: i32 = 0;
+
+function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usize = 0): void {
   if (ASC_FEATURE_SIMD) {
-    if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, n, m, c, t);
-    else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, n, m, c, t);
+    if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
+    else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 3) f32_rthresh_p3__wasmsimd_u16(x, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
     else f32_rthresh_pg__wasmsimd_u16(x, n, m, c, t, g);
   } else {
-    if (K == 1) f32_rthresh_p1__scalar(x, n, m, c, t);
-    else if (K == 2) f32_rthresh_p2__scalar(x, n, m, c, t);
+    if (K == 1) f32_rthresh_p1__scalar(x, ys, n, m, c, t);
+    else if (K == 2) f32_rthresh_p2__scalar(x, ys, n, m, c, t);
     else if (K == 3) f32_rthresh_p3__scalar(x, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__scalar(x, n, m, c, t);
     else f32_rthresh_pg__scalar(x, n, m, c, t, g);
@@ -127,11 +134,12 @@ function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo:
  *  The final step is exact on its support, but its sums carry float32 rounding relative to their
  *  size: when they are far from 1 (S1 > 2: t was far below τ), the step is redone once from
  *  t = τ rounded down, where the sums are near 1 (row sums then stay within ~1e-7 of 1). */
-function michelot(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
+function michelot(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
   let prev = -1, tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
-    pass(1, x, n, m, c, t, 1);
+    pass(1, x, n, m, c, t, 1, ys);
     const k = R_COUNT, s1 = R_S1;
+    LAST_T = t; LAST_S1 = s1; LAST_K = k;
     const step = (s1 - 1) / <f64>k;
     tau = <f64>t + step;
     const done = step <= <f64>R_MIN || k == prev;
@@ -146,11 +154,12 @@ function michelot(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
 
 /** Newton / exact quadratic (γ = 2) from the lower bound t over x[0..n). Returns τ. As in
  *  michelot, an accepted root whose sums were far from 1 (S2 > 2) is recomputed once from there. */
-function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32): f64 {
+function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
   let tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
-    pass(2, x, n, m, c, t, 2);
+    pass(2, x, n, m, c, t, 2, ys);
     const k = <f64>R_COUNT, s1 = R_S1, s2 = R_S2, g = s2 - 1;
+    LAST_T = t; LAST_S1 = s1; LAST_K = R_COUNT;
     const disc = s1 * s1 - k * g;
     const newton = g / (2 * s1);
     let step = newton;
@@ -226,10 +235,11 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
   return v == 1 ? 1 : v == 2 ? 2 : v == 3 ? 3 : v == 4 ? 4 : 0;
 }
 
-/** The search for power kind K over x[0..n) from the lower bound t (X units). Returns τ. */
-function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
-  if (K == 1) return michelot(x, n, m, c, t);
-  if (K == 2) return quadratic(x, n, m, c, t);
+/** The search for power kind K over x[0..n) from the lower bound t (X units). Returns τ.
+ *  ys ≠ 0 (K = 1, 2): each pass also stores max(X − t, 0) there (see f32-vrelusub). */
+function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64, ys: usize = 0): f64 {
+  if (K == 1) return michelot(x, n, m, c, t, ys);
+  if (K == 2) return quadratic(x, n, m, c, t, ys);
   return halley(x, n, m, c, t, K, g);
 }
 
@@ -324,6 +334,18 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   }
   const a = len >= 0 ? vals : z, na = len >= 0 ? len : n;
   if (len >= 0 && K != 1) t = tighten(vals, len, m, c32, t, eb, <f32>gamma); // (Michelot's first step is this bound)
+  if (len < 0 && (K == 1 || K == 2) && (E == 1 || E == 2)) {
+    // the whole row, K = 1 or 2: the passes store max(X − t, 0) (into y, or into the scratch when
+    // y is the input), and the outputs come from the last pass's: y = s·max(d − δ, 0)^E, δ = τ − t;
+    // normmax's s from that pass's sums: Σ_S (d − δ) = S1 − k·δ
+    const ys = z != y ? y : vals;
+    const tau = search(z, n, m, c32, t, K, gamma, ys);
+    const delta = tau - <f64>LAST_T;
+    const hi = <f32>delta, lo = <f32>(delta - <f64>hi);
+    const s: f32 = norm ? <f32>(1 / (LAST_S1 - <f64>LAST_K * delta)) : 1;
+    if (ASC_FEATURE_SIMD) return E == 1 ? f32_vrelusub_e1__wasmsimd_u16(ys, y, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(ys, y, n, hi, lo, s);
+    return E == 1 ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo, s);
+  }
   let tau = search(a, na, m, c32, t, K, gamma);
   if (gamma < 1) {
     tau = refine64(a, na, m, c, tau, gamma);

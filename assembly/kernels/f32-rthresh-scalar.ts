@@ -6,15 +6,19 @@
 //   K = 3, 4 (integer γ), 0 (any γ > 0, d^γ = exp(γ·ln d)):
 //                       R_S1 = Σ d^γ,  R_S2 = Σ d^(γ−1),  R_S3 = Σ d^(γ−2)
 // Masked entries are −∞ in x and never count. Sums in f64, element by element.
+// p1 and p2 can also store max(d, 0) for every entry into y (y ≠ 0; y may not be x): when the
+// search ends on this pass, f32-vrelusub turns those into the outputs, which saves the output
+// pass its compares and its X = (x − m)·c.
 import { setCount, setMin, setSums } from "./acc";
 import { powf_pos } from "./pow";
 
 // @ts-ignore: decorator
-@inline function body(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
+@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   let cnt = 0, mn: f32 = Infinity;
   let s1 = 0.0, s2 = 0.0, s3 = 0.0;
   for (let i = 0; i < n; i++) {
     const d = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
+    if (y != 0) store<f32>(y + (<usize>i << 2), d > 0 ? d : 0);
     if (!(d > 0)) continue;
     cnt++;
     mn = mn < d ? mn : d;
@@ -31,8 +35,9 @@ import { powf_pos } from "./pow";
   setCount(cnt); setMin(mn); setSums(s1, s2, s3);
 }
 
-export function f32_rthresh_p1__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 1, 1); }
-export function f32_rthresh_p2__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 2, 2); }
-export function f32_rthresh_p3__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 3, 3); }
-export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 4, 4); }
-export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, n, m, c, t, g, 0); }
+/** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
+export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 1, 1); }
+export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
+export function f32_rthresh_p3__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 3, 3); }
+export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
+export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, 0, n, m, c, t, g, 0); }

@@ -24,7 +24,7 @@ import { powf_pos, powv } from "./pow";
 }
 
 // @ts-ignore: decorator
-@inline function body(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
+@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
   const zero = f32x4.splat(0), inf = f32x4.splat(Infinity);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = inf;
@@ -36,7 +36,14 @@ import { powf_pos, powv } from "./pow";
     const d2 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p, 32), vm), vc), vt);
     const d3 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p, 48), vm), vc), vt);
     const g0 = f32x4.gt(d0, zero), g1 = f32x4.gt(d1, zero), g2 = f32x4.gt(d2, zero), g3 = f32x4.gt(d3, zero);
-    if (!v128.any_true(v128.or(v128.or(g0, g1), v128.or(g2, g3)))) continue;
+    if (!v128.any_true(v128.or(v128.or(g0, g1), v128.or(g2, g3)))) {
+      if (y != 0) { const q = y + (<usize>i << 2); v128.store(q, zero); v128.store(q, zero, 16); v128.store(q, zero, 32); v128.store(q, zero, 48); }
+      continue;
+    }
+    if (y != 0) {
+      const q = y + (<usize>i << 2);
+      v128.store(q, v128.and(d0, g0)); v128.store(q, v128.and(d1, g1), 16); v128.store(q, v128.and(d2, g2), 32); v128.store(q, v128.and(d3, g3), 48);
+    }
     cnt = i32x4.add(i32x4.add(cnt, i32x4.add(g0, g1)), i32x4.add(g2, g3)); // lanes are −1 per hit
     mn = f32x4.pmin(f32x4.pmin(f32x4.pmin(mn, v128.bitselect(d0, inf, g0)), v128.bitselect(d1, inf, g1)),
       f32x4.pmin(v128.bitselect(d2, inf, g2), v128.bitselect(d3, inf, g3)));
@@ -60,6 +67,7 @@ import { powf_pos, powv } from "./pow";
   for (; i + 4 <= n; i += 4) {
     const d = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vc), vt);
     const gt = f32x4.gt(d, zero);
+    if (y != 0) v128.store(y + (<usize>i << 2), v128.and(d, gt));
     if (!v128.any_true(gt)) continue;
     cnt = i32x4.add(cnt, gt);
     mn = f32x4.pmin(mn, v128.bitselect(d, inf, gt));
@@ -80,6 +88,7 @@ import { powf_pos, powv } from "./pow";
   let s1 = hsum64(a1), s2 = hsum64(a2), s3 = hsum64(a3);
   for (; i < n; i++) {
     const d = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
+    if (y != 0) store<f32>(y + (<usize>i << 2), d > 0 ? d : 0);
     if (!(d > 0)) continue;
     count++;
     lo = lo < d ? lo : d;
@@ -96,8 +105,9 @@ import { powf_pos, powv } from "./pow";
   setCount(count); setMin(lo); setSums(s1, s2, s3);
 }
 
-export function f32_rthresh_p1__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 1, 1); }
-export function f32_rthresh_p2__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 2, 2); }
-export function f32_rthresh_p3__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 3, 3); }
-export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, n, m, c, t, 4, 4); }
-export function f32_rthresh_pg__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, n, m, c, t, g, 0); }
+/** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
+export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 1, 1); }
+export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
+export function f32_rthresh_p3__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 3, 3); }
+export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
+export function f32_rthresh_pg__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, 0, n, m, c, t, g, 0); }
