@@ -185,10 +185,11 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
 }
 
 /** Halley in a bracket (γ ≠ 1, 2; K: 3, 4 integer γ, 0 any) from the lower bound t. Returns τ.
- *  Safeguards (F is smooth between kinks, the X_i, and for γ < 1 its slope is infinite at each):
- *  - from below (F > 1), a step never goes past the smallest X_i of the current support: F is
- *    evaluated at that kink instead, which either brackets the root inside one smooth piece or
- *    moves past the kink (Halley overshooting across a kink and back can cycle);
+ *  Safeguards (F is smooth between kinks, the X_i; for γ > 1 F' is continuous there, but for
+ *  γ < 1 its slope is infinite at each):
+ *  - γ < 1, from below (F > 1): a step never goes past the smallest X_i of the current support:
+ *    F is evaluated at that kink instead, which either brackets the root inside one smooth piece
+ *    or moves past the kink (Halley overshooting across a kink and back can cycle);
  *  - a step that leaves the bracket, or a residual |F − 1| that did not halve over two
  *    evaluations, gives way to bisection;
  *  - the search ends when the next float32 point equals the current one and F is within 2.5e-7 of
@@ -205,7 +206,7 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
     r2 = r1; r1 = r;
     const f1 = -g * R_S2, f2 = g * (g - 1) * R_S3; // F' and F'' at t
     tau = <f64>t - 2 * v * f1 / (2 * f1 * f1 - v * f2);
-    if (v > 0) { const kink = <f64>t + <f64>R_MIN; if (tau > kink) tau = kink; }
+    if (v > 0 && g < 1) { const kink = <f64>t + <f64>R_MIN; if (tau > kink) tau = kink; }
     if (slow || !(tau > lo && tau < hi)) tau = 0.5 * (lo + hi);
     let tn = <f32>tau;
     if (tn == t) {
