@@ -234,7 +234,7 @@ function assertTopLevelBoundTo(engine, label) {
 // ================================================================================================
 // 1. exports
 
-const EXPECTED_EXPORTS = ['Engine', 'MultimaxParams', 'init', 'initSync', 'logMultimax', 'logSoftmax', 'multimax', 'softmax'];
+const EXPECTED_EXPORTS = ['Engine', 'MultimaxParams', 'entmax', 'entmax15', 'evSoftmax', 'init', 'initSync', 'logMultimax', 'logSoftmax', 'multimax', 'normmax', 'softmax', 'sparsemax'];
 
 describe('1. exports', () => {
   test('ESM: every export is known to this test (add new exports here)', () => {
@@ -313,12 +313,12 @@ describe('1. exports', () => {
 // 2. init forms and the wasm module
 
 describe('2. init forms and the wasm module', () => {
-  test('the module has zero imports and exports memory + the six kernel functions (SIMD and scalar builds)', () => {
+  test('the module has zero imports and exports memory + the kernel functions (SIMD and scalar builds)', () => {
     for (const [name, m] of [['multimax.wasm', wasmModule], ['multimax-scalar.wasm', scalarModule]]) {
       assert.equal(WebAssembly.Module.imports(m).length, 0, `${name} imports`);
       const ex = Object.fromEntries(WebAssembly.Module.exports(m).map((e) => [e.name, e.kind]));
       assert.equal(ex.memory, 'memory', `${name}: memory export`);
-      for (const f of ['heap_base', 'simd', 'softmax', 'log_softmax', 'multimax', 'log_multimax']) assert.equal(ex[f], 'function', `${name}: ${f}`);
+      for (const f of ['heap_base', 'simd', 'softmax', 'log_softmax', 'multimax', 'log_multimax', 'sparsemax', 'entmax15', 'entmax', 'normmax', 'ev_softmax']) assert.equal(ex[f], 'function', `${name}: ${f}`);
     }
     assert.ok(WebAssembly.validate(wasmAB()));
   });
@@ -334,6 +334,14 @@ describe('2. init forms and the wasm module', () => {
       for (const op of ['v128.load', 'v128.store', 'f32x4.mul', 'f32x4.add']) assert.ok(b.includes(op), `${fn} uses ${op}`);
     }
     assert.ok(body(wat, `${EXP}_k1__wasmsimd_rr2_p5_u16`).includes('f64x2.promote_low_f32x4'), 'sums in f64x2 lanes');
+    // the sparse normalisers' passes (search, output, candidate filter, ev-softmax's mean and exp)
+    for (const fn of ['assembly/kernels/f32-rthresh-wasmsimd-u16/f32_rthresh_p2__wasmsimd_u16', 'assembly/kernels/f32-rthresh-wasmsimd-u16/f32_rthresh_pg__wasmsimd_u16',
+      'assembly/kernels/f32-vthreshpow-wasmsimd-u16/f32_vthreshpow_eg__wasmsimd_u16', 'assembly/kernels/f32-vrelusub-wasmsimd-u16/f32_vrelusub_e2__wasmsimd_u16',
+      'assembly/kernels/f32-vfilter-wasmsimd-u16/f32_vfilter__wasmsimd_u16', 'assembly/kernels/f32-rmaxlanes-wasmsimd-pmax-u16/f32_rmaxlanes__wasmsimd_pmax_u16',
+      'assembly/kernels/f32-rmaxsum-wasmsimd-u8/f32_rmaxsum__wasmsimd_u8', 'assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16/f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16']) {
+      const b = body(wat, fn);
+      assert.ok(b.includes('v128.load') && /f32x4\.(gt|lt|pmax|sub)/.test(b), `${fn} is vectorised`);
+    }
     assert.ok(!/v128|f32x4|i32x4|f64x2/.test(scalarWat), 'the scalar build has no SIMD instruction');
   });
 
