@@ -44,16 +44,16 @@ import { f32_rmaxnan__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxnan-wasmsimd-p
 import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
 import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
 import {
-  f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p3__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar,
+  f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar,
 } from "./kernels/f32-rthresh-scalar";
 import {
-  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p3__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16, f32_rthresh_pg__wasmsimd_u16,
+  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16, f32_rthresh_pg__wasmsimd_u16,
 } from "./kernels/f32-rthresh-wasmsimd-u16";
 import {
-  f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e3__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar,
+  f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar,
 } from "./kernels/f32-vthreshpow-scalar";
 import {
-  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e3__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16,
+  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16,
 } from "./kernels/f32-vthreshpow-wasmsimd-u16";
 import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "./kernels/f32-vrelusub-scalar";
 import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "./kernels/f32-vrelusub-wasmsimd-u16";
@@ -102,13 +102,11 @@ function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usiz
   if (ASC_FEATURE_SIMD) {
     if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
-    else if (K == 3) f32_rthresh_p3__wasmsimd_u16(x, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
     else f32_rthresh_pg__wasmsimd_u16(x, n, m, c, t, g);
   } else {
     if (K == 1) f32_rthresh_p1__scalar(x, ys, n, m, c, t);
     else if (K == 2) f32_rthresh_p2__scalar(x, ys, n, m, c, t);
-    else if (K == 3) f32_rthresh_p3__scalar(x, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__scalar(x, n, m, c, t);
     else f32_rthresh_pg__scalar(x, n, m, c, t, g);
   }
@@ -119,13 +117,11 @@ function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo:
   if (ASC_FEATURE_SIMD) {
     if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
     if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 3) return f32_vthreshpow_e3__wasmsimd_u16(x, y, n, m, c, hi, lo);
     if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
     return f32_vthreshpow_eg__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
   }
   if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
   if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
-  if (E == 3) return f32_vthreshpow_e3__scalar(x, y, n, m, c, hi, lo);
   if (E == 4) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
   return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
 }
@@ -184,7 +180,7 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
   return tau;
 }
 
-/** Halley in a bracket (γ ≠ 1, 2; K: 3, 4 integer γ, 0 any) from the lower bound t. Returns τ.
+/** Halley in a bracket (γ ≠ 1, 2; K: 4 integer γ, 0 any) from the lower bound t. Returns τ.
  *  Safeguards (F is smooth between kinks, the X_i; for γ > 1 F' is continuous there, but for
  *  γ < 1 its slope is infinite at each):
  *  - γ < 1, from below (F > 1): a step never goes past the smallest X_i of the current support:
@@ -233,7 +229,7 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
 
 // @ts-ignore: decorator
 @inline function intKind(v: f64): i32 {
-  return v == 1 ? 1 : v == 2 ? 2 : v == 3 ? 3 : v == 4 ? 4 : 0;
+  return v == 1 ? 1 : v == 2 ? 2 : v == 4 ? 4 : 0; // (γ = 3 takes the general power: rare, and it saves code)
 }
 
 /** The search for power kind K over x[0..n) from the lower bound t (X units). Returns τ.

@@ -38,6 +38,5 @@ import { powf_pos } from "./pow";
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
 export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 1, 1); }
 export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
-export function f32_rthresh_p3__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 3, 3); }
 export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
 export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, 0, n, m, c, t, g, 0); }

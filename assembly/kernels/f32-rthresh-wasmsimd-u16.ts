@@ -29,7 +29,8 @@ import { powf_pos, powv } from "./pow";
   const zero = f32x4.splat(0), inf = f32x4.splat(Infinity);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = inf;
   let i = 0;
-  for (; i + 16 <= n; i += 16) {
+  // any γ (K/E = 0): the power dominates, so only the 4-lane loop is instantiated (code size)
+  if (K != 0) for (; i + 16 <= n; i += 16) {
     const p = x + (<usize>i << 2);
     const d0 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p), vm), vc), vt);
     const d1 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p, 16), vm), vc), vt);
@@ -108,6 +109,5 @@ import { powf_pos, powv } from "./pow";
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
 export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 1, 1); }
 export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
-export function f32_rthresh_p3__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 3, 3); }
 export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
 export function f32_rthresh_pg__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, 0, n, m, c, t, g, 0); }

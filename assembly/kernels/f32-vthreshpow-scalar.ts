@@ -31,6 +31,5 @@ import { powf_pos } from "./pow";
 
 export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 1, 1); }
 export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 2, 2); }
-export function f32_vthreshpow_e3__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 3, 3); }
 export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 4, 4); }
 export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 0); }
