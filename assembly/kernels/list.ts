@@ -76,10 +76,10 @@ let T_CNT = 0, T_S = 0.0, T_S1 = 0.0;
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
 }
 /** A bound computed with float32 sums of at most 16 terms (relative error < 1e-6), lowered so
- *  that it stays a bound: by 1e-5·(1 + |b|). */
+ *  that it stays a bound: by 1e-5·(1 + |b|), which also covers the float32 arithmetic here. */
 // @ts-ignore: decorator
-@inline function lowered(b: f64): f32 {
-  return f32down(b - 1e-5 * (1 + Math.abs(b)));
+@inline function lowered(b: f32): f32 {
+  return b - <f32>1e-5 * (1 + Mathf.abs(b));
 }
 
 /** The starting bound of a row (X units) from the 16 lane maxima of the max pass (lanes[0..16),
@@ -95,7 +95,9 @@ export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
   const cnt = -hsumi(i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
   if (cnt == 0) return t;
   const s = hsumf(f32x4.add(f32x4.add(v128.and(X0, g0), v128.and(X1, g1)), f32x4.add(v128.and(X2, g2), v128.and(X3, g3))));
-  const b = lowered(<f64>s / <f64>cnt - invpow(<f64>cnt, eb));
+  // (float32 scalar math: this runs once per row on a latency-bound chain)
+  const k = <f32>cnt;
+  const b = lowered(s / k - (eb == 1 ? 1 / k : eb == 0.5 ? 1 / Mathf.sqrt(k) : <f32>invpow(<f64>cnt, eb)));
   if (b > t) t = b;
   // Newton rounds for γ = 2, 3, 4 (for γ = 1 they are Michelot steps, which the first search
   // pass does at a lower price)
@@ -114,7 +116,7 @@ export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
     const F = hsumf(f32x4.add(f32x4.add(f32x4.mul(q0, e0), f32x4.mul(q1, e1)), f32x4.add(f32x4.mul(q2, e2), f32x4.mul(q3, e3))));
     const F1 = hsumf(f32x4.add(f32x4.add(q0, q1), f32x4.add(q2, q3)));
     if (!(F > 1)) break;
-    const tn = lowered(<f64>t + <f64>(F - 1) / (<f64>g * <f64>F1));
+    const tn = lowered(t + (F - 1) / (g * F1));
     if (tn > t) t = tn; else break;
   }
   return t;
