@@ -294,18 +294,15 @@ function scatter(y: usize, n: i32, vals: usize, idx: usize, len: i32, s: f32): v
   }
 }
 
-/** One threshold-map row z (no NaN known yet) into y, vals/idx: room for n candidates each.
- *  normmax: α-normmax, else α-entmax (α = 2: sparsemax, 1.5: entmax-1.5). Returns count(y > 0),
- *  or −1 for an exceptional row (y then holds its special.ts result). */
-function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, normmax: bool, alpha: f64): i32 {
+// The map's constants for the current α (setup): kept across rows, recomputed only when α or the
+// map changes (their float64 divisions would otherwise sit on every row's critical path).
+let P_ALPHA: f64 = NaN, P_NORMMAX = false, P_NORM = true;
+let P_C: f64 = 0, P_GAMMA: f64 = 0, P_E: f64 = 0, P_K = 0, P_E_KIND = 0, P_EB: f32 = 0;
+
+function setup(normmax: bool, alpha: f64): void {
   let c: f64, gamma: f64, e: f64, norm = true;
   if (normmax) {
     c = 1; gamma = alpha / (alpha - 1); e = 1 / (alpha - 1);
-  } else if (alpha == 1) {
-    const m = rmaxnan(z, n);
-    if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
-    softmax_row(z, y, n, m);
-    return countpos(y, n);
   } else if (alpha == 2) {
     c = 1; gamma = 1; e = 1; norm = false;
   } else if (alpha == 1.5) {
@@ -313,9 +310,24 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   } else {
     c = alpha - 1; gamma = 1 / c; e = gamma;
   }
-  const K = intKind(gamma), E = intKind(e);
-  const eb: f32 = gamma >= 1 ? <f32>(1 / gamma) : 1;
-  const c32 = <f32>c;
+  P_ALPHA = alpha; P_NORMMAX = normmax; P_NORM = norm;
+  P_C = c; P_GAMMA = gamma; P_E = e;
+  P_K = intKind(gamma); P_E_KIND = intKind(e);
+  P_EB = gamma >= 1 ? <f32>(1 / gamma) : 1;
+}
+
+/** One threshold-map row z (no NaN known yet) into y, vals/idx: room for n candidates each.
+ *  normmax: α-normmax, else α-entmax (α = 2: sparsemax, 1.5: entmax-1.5). Returns count(y > 0),
+ *  or −1 for an exceptional row (y then holds its special.ts result). */
+function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, normmax: bool, alpha: f64): i32 {
+  if (!normmax && alpha == 1) {
+    const m = rmaxnan(z, n);
+    if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
+    softmax_row(z, y, n, m);
+    return countpos(y, n);
+  }
+  if (alpha != P_ALPHA || normmax != P_NORMMAX) setup(normmax, alpha);
+  const c = P_C, gamma = P_GAMMA, e = P_E, norm = P_NORM, K = P_K, E = P_E_KIND, eb = P_EB, c32 = <f32>c;
   const m = ASC_FEATURE_SIMD ? f32_rmaxlanes__wasmsimd_pmax_u16(z, n, vals) : f32_rmaxlanes__scalar(z, n, vals);
   if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
