@@ -3,7 +3,8 @@
 //
 // Run: node scripts/build.mjs --if-needed && node --test tests/sparse-conformance.test.mjs
 //
-// 1. Golden data (<repo>/../shared/golden/, see its README.md), forward `output` only:
+// 1. Golden data (<repo>/../shared/golden/, see its README.md), forward `output` only, on the
+//    SIMD build and on the scalar build:
 //    sparsemax.json, entmax15.json (both with mask cases), entmax_bisect.json (every alpha),
 //    sparsemax_bisect.json (through mm.sparsemax), normmax_bisect.json (every alpha) and
 //    evsoftmax.json (both training modes). Conventions:
@@ -35,7 +36,11 @@ import { loadGolden, decodeArray, decodeNumber, toLibMask, kindOf } from './gold
 import { mulberry32 } from '../tools/prng.mjs';
 import { softmaxRef, sparsemaxRef, entmax15Ref, entmaxRef, normmaxRef, evSoftmaxRef } from './reference.mjs';
 
-const mm = await init();
+// The golden section runs on both builds (SIMD and scalar: the same conformance); the other
+// sections on the SIMD build. `mm` is the engine under test.
+const simdEngine = await init();
+const scalarEngine = await init({ url: new URL('../build/multimax-scalar.wasm', import.meta.url) });
+let mm = simdEngine;
 
 // ---- tolerances ------------------------------------------------------------------------------
 const probBound = (ref) => 1e-6 + 1e-5 * Math.abs(ref); // README: probabilities
@@ -211,8 +216,8 @@ function checkGoldenCase(suite, c, misses, stats) {
 
 const goldenSummaries = [];
 
-for (const suite of GOLDEN_SUITES) {
-  describe(`golden ${suite.file}.json via mm.${suite.api}`, () => {
+for (const [build, engine] of [['SIMD', simdEngine], ['scalar', scalarEngine]]) for (const suite of GOLDEN_SUITES) {
+  describe(`golden ${suite.file}.json via mm.${suite.api} (${build} build)`, () => {
     const golden = loadGolden(suite.file); // parsed once per file
     const fileStats = newStats();
     const groups = new Map(); // param key -> cases, in file order
@@ -226,10 +231,16 @@ for (const suite of GOLDEN_SUITES) {
       test(`${suite.file} ${key}: ${cases.length} cases`, () => {
         const misses = [];
         const stats = newStats();
-        for (const c of cases) checkGoldenCase(suite, c, misses, stats);
+        mm = engine;
+        try {
+          assert.equal(mm.simd, build === 'SIMD');
+          for (const c of cases) checkGoldenCase(suite, c, misses, stats);
+        } finally {
+          mm = simdEngine;
+        }
         stats.misses = misses.length;
         mergeStats(fileStats, stats);
-        console.log(`  ${suite.file} ${key}: ${summaryText(stats)}`);
+        console.log(`  [${build}] ${suite.file} ${key}: ${summaryText(stats)}`);
         assertNoMisses(misses, `${suite.file} ${key}`);
       });
     }
@@ -241,7 +252,7 @@ for (const suite of GOLDEN_SUITES) {
     });
 
     after(() => {
-      goldenSummaries.push(`${suite.file}.json (mm.${suite.api}): ${summaryText(fileStats)}`);
+      goldenSummaries.push(`[${build}] ${suite.file}.json (mm.${suite.api}): ${summaryText(fileStats)}`);
     });
   });
 }
