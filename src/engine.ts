@@ -214,8 +214,10 @@ export class Engine {
    *  Call it before allocating the views of a hot loop. */
   reserve(length: number): void {
     checkLength(length);
-    // a call on n values needs at most 4n (work) + 4n (one row) + n (mask) bytes + the params
-    const bytes = 9 * length + 16 * 32 + 3 * 64;
+    // a call on n values needs at most 4n (work) + n (mask) bytes + the params, plus: MultiMax
+    // 4n (one row); the sparse normalisers 8·cols (two rows) + 12·rows (alpha, support), at most
+    // 12n; so 17n covers every normaliser and layout (each region rounded up to 64 bytes)
+    const bytes = 17 * length + 16 * 32 + 6 * 64;
     if (bytes + 4 * length > MAX_BYTES) throw new RangeError(`length: reserving for ${length} values needs more than the 4 GiB of a wasm32 memory`);
     this.ensureScratch(bytes);
     this.heap.release(this.heap.alloc(4 * length));
@@ -419,7 +421,8 @@ export class Engine {
       return this.wrap(result, dims, out);
     }
     const sparse = kind >= 4 && kind <= 7; // threshold maps: one row of scratch for candidate lists
-    // --- memory plan: [work: n floats][tmp row: C floats][params][mask: n bytes]
+    // --- memory plan: [work: n floats][tmp: one row (MultiMax in place) or two rows (threshold maps:
+    //     candidate values and indices)][alpha: f64 per row or one][support: i32 per row][params][mask: n bytes]
     const order = params === null ? 0 : params.order;
     const transposed = inner !== 1;
     // both in wasm memory, the same or disjoint: the kernels read x and write out directly
