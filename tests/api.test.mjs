@@ -683,7 +683,16 @@ describe('3. input forms', () => {
     const y1 = e.softmax(x, { cols, mask: m });
     const y2 = e.logMultimax({ data: x, dims }, { axis: 0, params: P, mask: m });
     const y3 = e.multimax(x, { cols, params: P });
+    // the sparse normalisers: two rows of scratch, per-row alpha and support (also with cols = 1,
+    // where alpha and support take 12 bytes per value)
+    const sup = new Int32Array(N / cols), alphas = new Float64Array(N / cols).fill(1.25);
+    const y4 = e.entmax(x, { cols, alpha: alphas, support: sup, mask: m });
+    const y5 = e.sparsemax({ data: x, dims }, { axis: 0, support: new Int32Array(cols) });
+    const y6 = e.normmax(x, { cols: 1, alpha: new Float64Array(N).fill(2), support: new Int32Array(N) });
     assert.equal(e.memory.buffer.byteLength, bytes, 'a call after reserve grew the memory');
+    assertBitwise(y4, mm.entmax(x, { cols, alpha: 1.25, mask: m }), 'entmax, per-row alpha');
+    assertBitwise(y5.data, mm.sparsemax({ data: x, dims }, { axis: 0 }).data, 'sparsemax axis 0');
+    assert.ok(y6.every((v) => v === 1), 'normmax of single-column rows');
     assert.ok(a.length === N / 2 && b.length === N / 2 && a.buffer === e.memory.buffer, 'views stay attached');
     assertBitwise(y1, mm.softmax(x, { cols, mask: m }), 'softmax');
     assertBitwise(y2.data, mm.logMultimax({ data: x, dims }, { axis: 0, params: P, mask: m }).data, 'logMultimax axis 0');
