@@ -192,33 +192,47 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
  *    1 or the bracket is a few ulp wide; the last Halley step, in float64, is still applied.
  *  At most MAX_HALLEY evaluations. */
 function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
-  let lo: f64 = t, hi: f64 = 0, tau: f64 = t, r1 = Infinity, r2 = Infinity;
+  // upper bound: at τ = −n^(−1/γ) every term is at most 1/n (for large α it is tiny: τ → 0⁻)
+  let lo: f64 = t, hi: f64 = -Math.exp(-Math.log(<f64>n) / g), tau: f64 = t, r1 = Infinity, r2 = Infinity;
+  if (!(hi < 0) || hi <= lo) hi = 0;
   const g32 = <f32>g;
   for (let it = 0; it < MAX_HALLEY; it++) {
     pass(K, x, n, m, c, t, g32);
     const v = R_S1 - 1;
-    if (v > 0) lo = t; else if (v < 0) hi = t; else return t;
+    if (v > 0) lo = t; else if (v < 0) hi = t; else { const u = 4 * ulp(t); lo = <f64>t - u; hi = <f64>t + u; tau = t; break; } // (F = 1 in float32 sums: refine64 may still move τ within a few ulp)
     const w = hi - lo, r = Math.abs(v), slow = r > 0.5 * r2;
     r2 = r1; r1 = r;
     const f1 = -g * R_S2, f2 = g * (g - 1) * R_S3; // F' and F'' at t
     tau = <f64>t - 2 * v * f1 / (2 * f1 * f1 - v * f2);
     if (v > 0 && g < 1) { const kink = <f64>t + <f64>R_MIN; if (tau > kink) tau = kink; }
-    if (slow || !(tau > lo && tau < hi)) tau = 0.5 * (lo + hi);
+    if (slow || !(tau > lo && tau < hi)) tau = mid(lo, hi);
     let tn = <f32>tau;
     if (tn == t) {
       if (Math.abs(v) <= 2.5e-7 || w <= 4 * ulp(t)) break;
-      tau = 0.5 * (lo + hi);
+      tau = mid(lo, hi);
       tn = <f32>tau;
       if (tn == t) break;
     }
     if (<f64>tn <= lo || <f64>tn >= hi) { // rounded onto an end: the midpoint, or stop at resolution
-      tau = 0.5 * (lo + hi);
+      tau = mid(lo, hi);
       tn = <f32>tau;
       if (<f64>tn <= lo || <f64>tn >= hi) break;
     }
     t = tn;
   }
+  H_LO = lo; H_HI = hi;
   return tau;
+}
+
+/** The bracket the last Halley search ended with (refine64 stays inside it); set on every exit. */
+let H_LO: f64 = -1, H_HI: f64 = 0;
+
+/** Bisection point of [lo, hi] (lo < hi ≤ 0): geometric when the bracket spans more than a factor
+ *  of 4 below zero, since for large α the threshold is tiny (about −n^(1−α)) and arithmetic
+ *  halving from −1 would need over a hundred steps to reach it. */
+// @ts-ignore: decorator
+@inline function mid(lo: f64, hi: f64): f64 {
+  return hi < 0 && lo < 4 * hi ? -Math.sqrt(lo * hi) : 0.5 * (lo + hi);
 }
 
 /** The spacing of float32 numbers at t. */
@@ -247,7 +261,7 @@ function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64, ys: us
  *  F(τ) = Σ max((x_i − m)(α − 1) − τ, 0)^γ, all in float64, from the float32 search's τ, over
  *  the candidates a[0..len) (the list, or the row); at most 3 steps. */
 function refine64(a: usize, len: i32, m: f32, c: f64, tau: f64, g: f64): f64 {
-  const m64 = <f64>m;
+  const m64 = <f64>m, lo = H_LO, hi = H_HI;
   for (let it = 0; it < 3; it++) {
     let F = 0.0, F1 = 0.0;
     for (let j = 0; j < len; j++) {
@@ -256,8 +270,10 @@ function refine64(a: usize, len: i32, m: f32, c: f64, tau: f64, g: f64): f64 {
     }
     if (!(F1 > 0)) break;
     const step = (F - 1) / (g * F1);
-    tau += step;
-    if (Math.abs(step) <= 1e-15) break;
+    const next = tau + step;
+    if (!(next >= lo && next <= hi)) break; // (a step out of the float32 search's bracket: keep τ)
+    tau = next;
+    if (Math.abs(step) <= 1e-15 * Math.abs(tau)) break;
   }
   return tau;
 }
@@ -272,9 +288,19 @@ function output64(a: usize, y: usize, len: i32, m: f32, c: f64, tau: f64, g: f64
     const d = (<f64>load<f32>(a + o) - m64) * c - tau;
     const p = d > 0 ? Math.exp(g * Math.log(d)) : 0;
     store<f32>(y + o, <f32>p);
-    sum += p;
+    sum += <f64><f32>p; // (the sum of the stored values, so that the scale below keeps y ≤ 1)
   }
-  const s = <f32>(1 / sum);
+  if (!(sum > 0 && sum < Infinity)) {
+    // τ underflowed to 0 (α so large that −τ ≈ n^(1−α) is below float64's range): the limit,
+    // equal shares among the entries equal to the max
+    for (let j = 0; j < len; j++) {
+      const o = <usize>j << 2;
+      const p: f32 = load<f32>(a + o) == m ? 1 : 0;
+      store<f32>(y + o, p);
+      sum += <f64>p;
+    }
+  }
+  const s = f32down(1 / sum); // rounded down: p·s ≤ p/sum ≤ 1
   let k = 0;
   for (let j = 0; j < len; j++) {
     const o = <usize>j << 2;
@@ -351,7 +377,7 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     const tau = search(z, n, m, c32, t, K, gamma, ys);
     const delta = tau - <f64>LAST_T;
     const hi = <f32>delta, lo = <f32>(delta - <f64>hi);
-    const s: f32 = norm ? <f32>(1 / (LAST_S1 - <f64>LAST_K * delta)) : 1;
+    const s: f32 = norm ? f32down(1 / (LAST_S1 - <f64>LAST_K * delta)) : 1;
     if (ASC_FEATURE_SIMD) return E == 1 ? f32_vrelusub_e1__wasmsimd_u16(ys, y, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(ys, y, n, hi, lo, s);
     return E == 1 ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo, s);
   }
@@ -367,12 +393,12 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   if (len < 0 || len > n >> 2) { // no list, or many candidates: one vector pass over the row
     const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);
     const k = R_COUNT;
-    if (norm) scale(y, y, n, <f32>(1 / sum));
+    if (norm) scale(y, y, n, f32down(1 / sum)); // (rounded down: y ≤ 1)
     return k;
   }
   const sum = output(E, vals, vals, len, m, c32, hi, lo, <f32>e); // p of each candidate, in place
   const k = R_COUNT;
-  scatter(y, n, vals, idx, len, norm ? <f32>(1 / sum) : 1); // (z may be y: the candidates are in vals)
+  scatter(y, n, vals, idx, len, norm ? f32down(1 / sum) : 1); // (z may be y: the candidates are in vals)
   return k;
 }
 

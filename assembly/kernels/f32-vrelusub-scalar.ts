@@ -1,6 +1,6 @@
 // f32-vrelusub, scalar: the outputs of sparsemax-type (E = 1) and 1.5-entmax-type (E = 2) maps
 // from the d = max(X − t, 0) that the last search pass stored (f32-rthresh p1/p2 with y ≠ 0):
-//   y[i] = s·(d[i] − δ)^E  where d[i] > δ (δ = τ − t = δhi + δlo), else 0;  d[i] = 0 stays 0.
+//   y[i] = min(s·(d[i] − δ)^E, 1)  where d[i] > δ (δ = τ − t = δhi + δlo), else 0;  d[i] = 0 stays 0.
 // Reference for the wasm SIMD kernel. Returns count(y > 0). d may be y.
 
 // @ts-ignore: decorator
@@ -11,7 +11,8 @@
     const v = load<f32>(d + o);
     let r = (v - hi) - lo;
     r = v > 0 && r > 0 ? r : 0;
-    const p = (E == 2 ? r * r : r) * s;
+    let p = (E == 2 ? r * r : r) * s;
+    p = 1 < p ? 1 : p; // (a probability: rounding of d, δ and s could give 1 + ulp)
     store<f32>(y + o, p);
     k += i32(p > 0);
   }
