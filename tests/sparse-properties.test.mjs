@@ -573,6 +573,43 @@ function byHand(v, data, dims, axis, mask, extra = {}) {
   return { y: back, support };
 }
 
+describe('A8. extreme inputs', () => {
+  // Deterministic fuzz (both builds): rows mixing ±3.4e38, huge and tiny magnitudes, subnormals,
+  // zeros and ordinary values, through every map including extreme alphas (entmax 1.001, 50,
+  // 1000, 1e6; normmax 1.001 and 1000, where the threshold is about −n^(1−α) and underflows).
+  // Finite inputs of any magnitude must give finite probabilities in [0, 1] summing to 1 (within
+  // 1e-5), and support = count(y > 0).
+  test('finite, in [0, 1], sums 1 ± 1e-5, support = count(y > 0), for |x| up to 3.4e38 and alpha up to 1e6 (SIMD and scalar builds)', async () => {
+    const scalar = await init({ url: new URL('../build/multimax-scalar.wasm', import.meta.url) });
+    for (const e of [mm, scalar]) {
+      const r = mulberry32(99);
+      const pick = [() => (r() - 0.5) * 6.8e38, () => (r() - 0.5) * 1e-40, () => 3.4e38, () => -3.4e38, () => 0,
+        () => (r() - 0.5) * 20, () => 1e30 * (r() - 0.5), () => 1.4e-45];
+      const fns = {
+        sparsemax: (x, o) => e.sparsemax(x, o), entmax15: (x, o) => e.entmax15(x, o),
+        ...Object.fromEntries([1.001, 1.25, 3, 50, 1000, 1e6].map((a) => [`entmax ${a}`, (x, o) => e.entmax(x, { ...o, alpha: a })])),
+        ...Object.fromEntries([1.001, 1.5, 2, 5, 1000].map((a) => [`normmax ${a}`, (x, o) => e.normmax(x, { ...o, alpha: a })])),
+        evSoftmax: (x, o) => e.evSoftmax(x, o), 'evSoftmax training': (x, o) => e.evSoftmax(x, { ...o, training: true }),
+      };
+      const bad = [];
+      for (let trial = 0; trial < 600; trial++) {
+        const n = 1 + Math.floor(r() * (r() < 0.1 ? 2000 : 40));
+        const x = new Float32Array(n);
+        const k1 = Math.floor(r() * pick.length), k2 = Math.floor(r() * pick.length);
+        for (let i = 0; i < n; i++) x[i] = (r() < 0.5 ? pick[k1] : pick[k2])();
+        const sup = new Int32Array(1);
+        for (const [name, f] of Object.entries(fns)) {
+          const y = f(x, { support: sup });
+          let s = 0, ok = true, cnt = 0;
+          for (const v of y) { if (!(v >= 0 && v <= 1)) ok = false; s += v; cnt += v > 0 ? 1 : 0; }
+          if (!ok || Math.abs(s - 1) > 1e-5 || cnt !== sup[0]) bad.push(`${e.simd ? 'SIMD' : 'scalar'} ${name} n=${n} sum=${s} inRange=${ok} support=${sup[0]} count=${cnt} x[0..4]=${Array.from(x.subarray(0, 4))}`);
+        }
+      }
+      assert.deepEqual(bad.slice(0, 10), [], `${bad.length} bad rows`);
+    }
+  });
+});
+
 describe('B. API contract', () => {
   const x12 = randF32(12, 7); // 3 rows × 4
 

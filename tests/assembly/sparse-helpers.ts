@@ -82,8 +82,9 @@ export function mapConfigs(): MapCfg[] {
 
 // ---------------------------------------------------------------------------------------------
 // The threshold of the float32 problem, in f64: X_i = (x_i − m)·c rounded as the kernels round
-// it (float32), τ solves F(τ) = Σ max(X_i − τ, 0)^γ = 1 on [−1, 0]. Bisection to float64
-// resolution with F summed by Neumaier's compensated sum: TAU_LO has F ≥ 1, TAU_HI has F < 1.
+// it (float32), τ solves F(τ) = Σ max(X_i − τ, 0)^γ = 1 on [−1, 0]. A bracket down to float64
+// resolution (bisection, then safeguarded Newton) with F summed by Neumaier's compensated sum:
+// TAU_LO has F ≥ 1, TAU_HI has F < 1.
 // The evaluation error of F (a few 1e-16 relative) moves the computed τ by at most ~1e-15·|τ|
 // (F' ≤ −γ/|τ| at τ), far below the float32 resolution that a bound can be wrong by; the checks
 // use TAU_HI + tauTol().
@@ -98,25 +99,48 @@ const tauX = new Array<f64>();
   return g == 1 ? d : g == 2 ? d * d : g == 3 ? d * d * d : g == 4 ? (d * d) * (d * d) : Math.pow(d, g);
 }
 
+let F1ref: f64 = 0; // Σ d^(γ−1), set by Fref
+
 function Fref(t: f64, g: f64): f64 {
-  let s = 0.0, comp = 0.0;
+  let s = 0.0, comp = 0.0, s1 = 0.0;
   for (let i = 0, k = tauX.length; i < k; i++) {
     const d = tauX[i] - t;
     if (!(d > 0)) continue;
     const q = powg(d, g);
+    s1 += q / d;
     const u = s + q;
     comp += Math.abs(s) >= Math.abs(q) ? (s - u) + q : (q - u) + s;
     s = u;
   }
+  F1ref = s1;
   return s + comp;
 }
 
+/** Bracket [lo, hi] of τ with F(lo) ≥ 1 > F(hi) down to float64 resolution: bisection to a
+ *  width of 2^-10, then Newton steps inside the bracket (bisection when a step leaves it), and
+ *  probes just beside the Newton limit to close the bracket. */
 function bisect(g: f64): void {
   let lo = -1.0, hi = 0.0;
-  for (let it = 0; it < 400; it++) {
+  for (let it = 0; it < 10; it++) {
     const mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
     if (Fref(mid, g) >= 1) lo = mid; else hi = mid;
+  }
+  let t = 0.5 * (lo + hi);
+  for (let it = 0; it < 300; it++) {
+    if (!(t > lo && t < hi)) { t = 0.5 * (lo + hi); if (!(t > lo && t < hi)) break; }
+    const F = Fref(t, g);
+    if (F >= 1) lo = t; else hi = t;
+    if (F == 1) { // exactly on the root (in f64): close the bracket from above
+      const up = t + Math.max(Math.abs(t) * 4.440892098500626e-16, 1e-300);
+      if (up < hi) { t = up; continue; }
+      break;
+    }
+    const step = (F - 1) / (g * F1ref);
+    let tn = t + step;
+    const eps = Math.max(Math.abs(t) * 4.440892098500626e-16, 1e-300);
+    if (Math.abs(step) <= eps) tn = F > 1 ? t + eps : t - eps; // converged: probe the other side
+    t = tn;
+    if (hi - lo <= Math.max(Math.abs(lo) * 8.881784197001252e-16, 1e-300)) break;
   }
   TAU_LO = lo; TAU_HI = hi;
 }
@@ -136,6 +160,11 @@ export function tauRow(x: usize, n: i32, m: f32, c: f32, g: f32, addMax: bool = 
 /** Allowance for the f64 evaluation of τ (see above); a float32 ulp of τ is ≥ 6e-8·|τ|. */
 export function tauTol(): f64 {
   return 1e-13 * Math.abs(TAU_HI) + 1e-300;
+}
+
+/** The bracket is down to float64 resolution (else a check against TAU_HI would be too lax). */
+export function tauConverged(): bool {
+  return TAU_HI - TAU_LO <= 1e-14 * Math.abs(TAU_HI) + 1e-300;
 }
 
 /** Order key of a float32 (monotone: −x < … < −0 = +0 < … < x), for bisection over floats. */
