@@ -363,8 +363,11 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   // never gives up (at worst it is the row); long ones: past n/8 entries.
   let len = -1;
   if (n >= FILTER_MIN || K == 0 || K >= 3) {
+    // short rows: no giving up; and no tightening for the cheap integer powers (the bound after
+    // the filter is enough), but for the general power, whose passes cost a power per entry
     const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
-    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit) : f32_vfilter__scalar(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit);
+    const cap0 = n < FILTER_MIN && K != 0 ? 0x7FFFFFFF : 64;
+    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0) : f32_vfilter__scalar(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0);
     t = R_MIN;
   }
   const a = len >= 0 ? vals : z, na = len >= 0 ? len : n;

@@ -2,7 +2,7 @@
 // streaming pass after the max. Reference for the wasm SIMD kernel (which tightens at other
 // points, so its list can differ; the guarantee is the same).
 //   in:  x[0..n) with max m (finite), c (X = (x − m)·c), eb and g (bound exponent and γ, list.ts),
-//        limit
+//        limit, cap0 (the list's first capacity: tightening starts when it fills up)
 //   out: vals/idx = the x[i] with X > t and their indices, in order, where t is a lower bound of
 //        the threshold that starts at t0 and is raised from the list each
 //        time it fills up (then the list is compacted; its capacity doubles while compaction
@@ -12,11 +12,8 @@
 import { setMin } from "./acc";
 import { compact, tighten } from "./list";
 
-// @ts-ignore: decorator
-@inline export const FILTER_CAP0: i32 = 64;
-
-export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32): i32 {
-  let t = t0, len = 0, cap = FILTER_CAP0;
+export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32): i32 {
+  let t = t0, len = 0, cap = cap0;
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     if (!((v - m) * c > t)) continue;

@@ -6,7 +6,6 @@
 // applied when the list is compacted and by every search pass.
 import { setMin } from "./acc";
 import { compact, raw_bound, tighten } from "./list";
-import { FILTER_CAP0 } from "./f32-vfilter-scalar";
 
 // @ts-ignore: decorator
 @inline function append(vals: usize, idx: usize, len: i32, v: v128, g: v128, at: i32): i32 {
@@ -19,9 +18,9 @@ import { FILTER_CAP0 } from "./f32-vfilter-scalar";
   return len;
 }
 
-export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32): i32 {
+export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32): i32 {
   let t = t0, B = raw_bound(m, c, t), vB = f32x4.splat(B);
-  let len = 0, cap = FILTER_CAP0;
+  let len = 0, cap = cap0;
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const p = x + (<usize>i << 2);
