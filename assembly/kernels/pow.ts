@@ -48,20 +48,34 @@ import { EXP_TABLE, expf_rr2_p5, expv_rr2_p5 } from "./exp";
   return expf_rr2_p5(e * lnf(d));
 }
 
+/** The constants of lnv as four-lane vectors (loaded from memory: V8 rematerialises v128
+ *  immediates inside loops, three instructions each). */
+const LN_TABLE: usize = memory.data<u32>([
+  0x3F3504F3, 0x3F3504F3, 0x3F3504F3, 0x3F3504F3, // √½ (bits)
+  0x3F800000, 0x3F800000, 0x3F800000, 0x3F800000, // 1
+  0x3E638E39, 0x3E638E39, 0x3E638E39, 0x3E638E39, // 2/9
+  0x3E924925, 0x3E924925, 0x3E924925, 0x3E924925, // 2/7
+  0x3ECCCCCD, 0x3ECCCCCD, 0x3ECCCCCD, 0x3ECCCCCD, // 2/5
+  0x3F2AAAAB, 0x3F2AAAAB, 0x3F2AAAAB, 0x3F2AAAAB, // 2/3
+  0x40000000, 0x40000000, 0x40000000, 0x40000000, // 2
+  0x3F317180, 0x3F317180, 0x3F317180, 0x3F317180, // ln2_hi
+  0x3717F7D1, 0x3717F7D1, 0x3717F7D1, 0x3717F7D1, // ln2_lo
+], 16);
+
 /** ln d on four lanes (lanes with d ≤ 0 give garbage that callers mask). */
 // @ts-ignore: decorator
 @inline export function lnv(d: v128): v128 {
-  const k = i32x4.shr_s(i32x4.sub(d, i32x4.splat(SQRTHALF_BITS)), 23);
+  const k = i32x4.shr_s(i32x4.sub(d, v128.load(LN_TABLE)), 23);
   const m = i32x4.sub(d, i32x4.shl(k, 23));
-  const one = f32x4.splat(1);
+  const one = v128.load(LN_TABLE, 16);
   const s = f32x4.div(f32x4.sub(m, one), f32x4.add(m, one));
   const s2 = f32x4.mul(s, s);
-  let p = f32x4.add(f32x4.mul(f32x4.splat(L9), s2), f32x4.splat(L7));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(L5));
-  p = f32x4.add(f32x4.mul(p, s2), f32x4.splat(L3));
-  const lnm = f32x4.mul(s, f32x4.add(f32x4.mul(p, s2), f32x4.splat(2)));
+  let p = f32x4.add(f32x4.mul(v128.load(LN_TABLE, 32), s2), v128.load(LN_TABLE, 48));
+  p = f32x4.add(f32x4.mul(p, s2), v128.load(LN_TABLE, 64));
+  p = f32x4.add(f32x4.mul(p, s2), v128.load(LN_TABLE, 80));
+  const lnm = f32x4.mul(s, f32x4.add(f32x4.mul(p, s2), v128.load(LN_TABLE, 96)));
   const kf = f32x4.convert_i32x4_s(k);
-  return f32x4.add(f32x4.mul(kf, f32x4.splat(LN2_HI)), f32x4.add(lnm, f32x4.mul(kf, f32x4.splat(LN2_LO))));
+  return f32x4.add(f32x4.mul(kf, v128.load(LN_TABLE, 112)), f32x4.add(lnm, f32x4.mul(kf, v128.load(LN_TABLE, 128))));
 }
 
 /** d^e on four lanes, d in (0, 1], e > 0 splatted. */
