@@ -57,8 +57,10 @@ export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32, 
     sums1(vals, len, m, c, t, g);
     const F = T_S, F1 = T_S1;
     if (!(F > 1)) break;
-    // Newton: F(t + δ) ≥ F(t) − g·F1·δ (convexity), so δ = (F − 1)/(g·F1) keeps F ≥ 1
-    const tn = f32down(<f64>t + (F - 1) / (<f64>g * F1));
+    // Newton: F(t + δ) ≥ F(t) − g·F1·δ (convexity), so δ = (F − 1)/(g·F1) keeps F ≥ 1. F is a sum
+    // of float32 d^g (d = X − t and its powers rounded, < 4 roundings each): it is taken 1e-6
+    // smaller, or near τ, where F − 1 is tiny, the rounding could carry t one float past τ
+    const tn = f32down(<f64>t + (F * (1 - 1e-6) - 1) / (<f64>g * F1));
     if (tn > t) t = tn; else break;
   }
   return t;

@@ -25,7 +25,7 @@ export const SD_COUNT: i32 = 7;
 
 export function distName(d: i32): string {
   return d == SD_UNIFORM ? "uniform" : d == SD_TIES ? "ties" : d == SD_GAP ? "gap" : d == SD_MASKED ? "masked"
-    : d == SD_OFFSET ? "offset+1e4" : d == SD_NEGOFF ? "offset-1e4" : "dense";
+    : d == SD_OFFSET ? "offset+1e4" : d == SD_NEGOFF ? "offset-1e4" : d == SD_DENSE ? "dense" : "specials";
 }
 
 export function fillSparse(p: usize, n: i32, dist: i32): void {

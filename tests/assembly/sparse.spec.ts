@@ -13,7 +13,7 @@ import { f32_rmaxsum__scalar } from "../../assembly/kernels/f32-rmaxsum-scalar";
 import { f32_rmaxsum__wasmsimd_u8, f32_rmaxsum_fast__wasmsimd_u8 } from "../../assembly/kernels/f32-rmaxsum-wasmsimd-u8";
 import { f32_rcountpos__scalar } from "../../assembly/kernels/f32-rcountpos-scalar";
 import { f32_rcountpos__wasmsimd_u8 } from "../../assembly/kernels/f32-rcountpos-wasmsimd-u8";
-import { FILTER_CAP0, f32_vfilter__scalar } from "../../assembly/kernels/f32-vfilter-scalar";
+import { f32_vfilter__scalar } from "../../assembly/kernels/f32-vfilter-scalar";
 import { f32_vfilter__wasmsimd_u16 } from "../../assembly/kernels/f32-vfilter-wasmsimd-u16";
 import { bound16, compact, raw_bound, tighten } from "../../assembly/kernels/list";
 import {
@@ -58,6 +58,40 @@ function dumpRow(x: usize, n: i32): string {
   return s + (n > k ? ", …]" : "]");
 }
 
+/** Assertions: an as-pect expect() records a stack trace (about 0.1 ms), too slow for a check per
+ *  element or per row; so each check is `if (!ok(cond)) fail(message)`: the message is only
+ *  built on failure. fail() records it and the test goes on (so one run counts every failing
+ *  case); end() then fails the test with the number of failures and the first messages. ok()
+ *  counts the checks, and end() also asserts that at least `min` of them ran. */
+let CHECKS: i32 = 0;
+let FAILS: i32 = 0;
+let FAIL_MSGS = "";
+let TOTAL_CHECKS: i64 = 0;
+// @ts-ignore: decorator
+@inline function ok(cond: bool): bool {
+  CHECKS++;
+  return cond;
+}
+function fail(msg: string): void {
+  FAILS++;
+  if (FAILS <= 3) FAIL_MSGS += "\n    [" + FAILS.toString() + "] " + msg;
+}
+/** log() that keeps its string alive: as-pect identifies logged strings by address, so a string
+ *  freed and its address reused by a later log would show the earlier text. */
+const LOGGED = new Array<string>();
+function note(msg: string): void {
+  LOGGED.push(msg);
+  log<string>(msg);
+}
+function begin(): void {
+  CHECKS = 0; FAILS = 0; FAIL_MSGS = "";
+}
+function end(min: i32): void {
+  TOTAL_CHECKS += CHECKS;
+  expect<i32>(FAILS).toBe(0, FAILS.toString() + " of " + CHECKS.toString() + " checks failed; first:" + FAIL_MSGS);
+  expect<i32>(CHECKS).toBeGreaterThanOrEqual(min, "number of checks");
+}
+
 /** The same maximum: both NaN, or equal, and bit-identical unless it is ±0 (pmax keeps the first
  *  of equal values per lane, so the sign of a zero maximum depends on the order). */
 function sameMax(a: f32, b: f32): bool {
@@ -70,6 +104,7 @@ function sameMax(a: f32, b: f32): bool {
 
 describe("f32_rmaxnan__wasmsimd_pmax_u16 vs f32_rmaxnan__scalar", () => {
   it("same maximum for every length, distribution and misalignment, equal to the row maximum", () => {
+    begin();
     const lengths = sparseLengths();
     seed(101);
     for (let li = 0; li < lengths.length; li++) {
@@ -79,15 +114,17 @@ describe("f32_rmaxnan__wasmsimd_pmax_u16 vs f32_rmaxnan__scalar", () => {
           const x = allocF32(n, off);
           fillSparse(x, n, dist);
           const a = f32_rmaxnan__wasmsimd_pmax_u16(x, n), b = f32_rmaxnan__scalar(x, n);
-          const ok = sameMax(a, b) && a == rowMax(x, n);
-          expect<bool>(ok).toBe(true, ok ? "" : ctx("rmaxnan", n, dist, off) + " simd " + describeF32(a) + " scalar " + describeF32(b) + " x=" + dumpRow(x, n));
+          const good = sameMax(a, b) && a == rowMax(x, n);
+          if (!ok(good)) fail(ctx("rmaxnan", n, dist, off) + " simd " + describeF32(a) + " scalar " + describeF32(b) + " x=" + dumpRow(x, n));
         }
       }
       releaseAll();
     }
+    end(1);
   });
 
   it("a NaN at any position (among −∞, huge and ordinary values) gives NaN in both", () => {
+    begin();
     const lengths = sparseLengths();
     seed(102);
     for (let li = 0; li < lengths.length; li++) {
@@ -98,31 +135,35 @@ describe("f32_rmaxnan__wasmsimd_pmax_u16 vs f32_rmaxnan__scalar", () => {
         fillSparse(x, n, li % SD_COUNT);
         setf(x, at, NaN);
         const a = f32_rmaxnan__wasmsimd_pmax_u16(x, n), b = f32_rmaxnan__scalar(x, n);
-        const ok = isNaN(a) && isNaN(b);
-        expect<bool>(ok).toBe(true, ok ? "" : "rmaxnan NaN n=" + n.toString() + " at=" + at.toString() + " simd " + describeF32(a) + " scalar " + describeF32(b));
+        const good = isNaN(a) && isNaN(b);
+        if (!ok(good)) fail("rmaxnan NaN n=" + n.toString() + " at=" + at.toString() + " simd " + describeF32(a) + " scalar " + describeF32(b));
       }
       // NaN as the last element (scalar tail) and a row of NaN only
       setf(x, n - 1, NaN);
-      expect<f32>(f32_rmaxnan__wasmsimd_pmax_u16(x, n)).toBeNaN("last n=" + n.toString());
+      if (!ok(isNaN(f32_rmaxnan__wasmsimd_pmax_u16(x, n)))) fail("last n=" + n.toString() + " (expected NaN)");
       for (let i = 0; i < n; i++) setf(x, i, NaN);
-      expect<f32>(f32_rmaxnan__wasmsimd_pmax_u16(x, n)).toBeNaN("all NaN n=" + n.toString());
+      if (!ok(isNaN(f32_rmaxnan__wasmsimd_pmax_u16(x, n)))) fail("all NaN n=" + n.toString() + " (expected NaN)");
       releaseAll();
     }
+    end(1);
   });
 
   it("maximum at every position; an all −∞ row gives −∞", () => {
+    begin();
     for (let n = 1; n <= 40; n++) {
       const x = allocF32(n);
       for (let at = 0; at < n; at++) {
         for (let i = 0; i < n; i++) setf(x, i, -<f32>(i + 1) * 1e3);
         setf(x, at, 7.25);
-        expect<f32>(f32_rmaxnan__wasmsimd_pmax_u16(x, n)).toBe(7.25, "n=" + n.toString() + " at=" + at.toString());
+        const a = f32_rmaxnan__wasmsimd_pmax_u16(x, n);
+        if (!ok(a == 7.25)) fail("n=" + n.toString() + " at=" + at.toString() + " got " + describeF32(a));
       }
       for (let i = 0; i < n; i++) setf(x, i, -Infinity);
-      expect<f32>(f32_rmaxnan__wasmsimd_pmax_u16(x, n)).toBe(-Infinity, "all -inf n=" + n.toString());
-      expect<f32>(f32_rmaxnan__scalar(x, n)).toBe(-Infinity, "all -inf scalar n=" + n.toString());
+      const a = f32_rmaxnan__wasmsimd_pmax_u16(x, n), b = f32_rmaxnan__scalar(x, n);
+      if (!ok(a == -Infinity && b == -Infinity)) fail("all -inf n=" + n.toString() + " simd " + describeF32(a) + " scalar " + describeF32(b));
     }
     releaseAll();
+    end(1);
   });
 });
 
@@ -141,6 +182,7 @@ function lanesRef(x: usize, n: i32, lanes: usize): void {
 
 describe("f32_rmaxlanes__wasmsimd_pmax_u16 vs f32_rmaxlanes__scalar", () => {
   it("same maximum as rmaxnan; the 16 lane maxima bit for bit equal to the twin and the reference", () => {
+    begin();
     const lengths = sparseLengths();
     seed(111);
     for (let li = 0; li < lengths.length; li++) {
@@ -155,19 +197,21 @@ describe("f32_rmaxlanes__wasmsimd_pmax_u16 vs f32_rmaxlanes__scalar", () => {
           const a = f32_rmaxlanes__wasmsimd_pmax_u16(x, n, l1), b = f32_rmaxlanes__scalar(x, n, l2);
           lanesRef(x, n, l3);
           const label = ctx("rmaxlanes", n, dist, off);
-          const ok = sameMax(a, b) && sameMax(a, f32_rmaxnan__scalar(x, n));
-          expect<bool>(ok).toBe(true, ok ? "" : label + " simd " + describeF32(a) + " scalar " + describeF32(b));
+          const good = sameMax(a, b) && sameMax(a, f32_rmaxnan__scalar(x, n));
+          if (!ok(good)) fail(label + " simd " + describeF32(a) + " scalar " + describeF32(b));
           const bad = firstBitMismatch(l1, l2, 16), bad3 = firstBitMismatch(l2, l3, 16);
-          expect<i32>(bad).toBe(-1, bad < 0 ? "" : label + " lane " + bad.toString() + " simd " + describeF32(getf(l1, bad)) + " scalar " + describeF32(getf(l2, bad)) + " x=" + dumpRow(x, n));
-          expect<i32>(bad3).toBe(-1, bad3 < 0 ? "" : label + " lane " + bad3.toString() + " scalar " + describeF32(getf(l2, bad3)) + " reference " + describeF32(getf(l3, bad3)));
-          expect<bool>(guardsIntact(l1, 16)).toBe(true, label + " lanes guards");
+          if (!ok(bad == -1)) fail(label + " lane " + bad.toString() + " simd " + describeF32(getf(l1, bad)) + " scalar " + describeF32(getf(l2, bad)) + " x=" + dumpRow(x, n));
+          if (!ok(bad3 == -1)) fail(label + " lane " + bad3.toString() + " scalar " + describeF32(getf(l2, bad3)) + " reference " + describeF32(getf(l3, bad3)));
+          if (!ok(guardsIntact(l1, 16))) fail(label + " lanes guards");
         }
       }
       releaseAll();
     }
+    end(1);
   });
 
   it("a NaN anywhere gives NaN in both", () => {
+    begin();
     const lanes = allocF32(16);
     seed(112);
     for (let n = 1; n <= 65; n++) {
@@ -176,11 +220,12 @@ describe("f32_rmaxlanes__wasmsimd_pmax_u16 vs f32_rmaxlanes__scalar", () => {
         fillSparse(x, n, SD_UNIFORM);
         setf(x, at, NaN);
         const a = f32_rmaxlanes__wasmsimd_pmax_u16(x, n, lanes), b = f32_rmaxlanes__scalar(x, n, lanes);
-        const ok = isNaN(a) && isNaN(b);
-        expect<bool>(ok).toBe(true, ok ? "" : "rmaxlanes NaN n=" + n.toString() + " at=" + at.toString());
+        const good = isNaN(a) && isNaN(b);
+        if (!ok(good)) fail("rmaxlanes NaN n=" + n.toString() + " at=" + at.toString());
       }
     }
     releaseAll();
+    end(1);
   });
 });
 
@@ -219,6 +264,7 @@ let worstRmaxsumWhere = "";
 
 describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsum__scalar", () => {
   it("same max (NaN-blind), R_COUNT = number of entries ≠ −∞, R_S1 = their sum within the f64 summation bound", () => {
+    begin();
     const lengths = sparseLengths();
     lengths.push(4099);
     seed(121);
@@ -235,13 +281,13 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
           const label = ctx("rmaxsum", n, dist, off);
           const mref = maxSkipNaN(x, n);
           const okm = sameMax(a, b) && a == mref;
-          expect<bool>(okm).toBe(true, okm ? "" : label + " max simd " + describeF32(a) + " scalar " + describeF32(b) + " ref " + describeF32(mref));
+          if (!ok(okm)) fail(label + " max simd " + describeF32(a) + " scalar " + describeF32(b) + " ref " + describeF32(mref));
           const k = countNotNinf(x, n);
-          expect<i32>(ca).toBe(k, label + " simd count");
-          expect<i32>(cb).toBe(k, label + " scalar count");
+          if (!ok(ca == k)) fail(label + " simd count (got " + ca.toString() + ", expected " + k.toString() + ")");
+          if (!ok(cb == k)) fail(label + " scalar count (got " + cb.toString() + ", expected " + k.toString() + ")");
           if (hasNaN(x, n)) {
-            expect<f64>(sa).toBeNaN(label + " simd sum of a row with NaN");
-            expect<f64>(sb).toBeNaN(label + " scalar sum of a row with NaN");
+            if (!ok(isNaN(sa))) fail(label + " simd sum of a row with NaN" + " (expected NaN)");
+            if (!ok(isNaN(sb))) fail(label + " scalar sum of a row with NaN" + " (expected NaN)");
           } else {
             // any summation order: |Σ − exact| ≤ (n − 1)·2^−53·Σ|x| (each float32 is exact in f64)
             let abs = 0.0;
@@ -249,8 +295,8 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
             const exact = sumExact(x, n, true);
             const bound = <f64>n * 1.1102230246251565e-16 * abs;
             const ea = Math.abs(sa - exact), eb = Math.abs(sb - exact);
-            expect<bool>(ea <= bound).toBe(true, label + " simd sum " + sa.toString() + " exact " + exact.toString() + " bound " + bound.toString());
-            expect<bool>(eb <= bound).toBe(true, label + " scalar sum " + sb.toString() + " exact " + exact.toString());
+            if (!ok(ea <= bound)) fail(label + " simd sum " + sa.toString() + " exact " + exact.toString() + " bound " + bound.toString());
+            if (!ok(eb <= bound)) fail(label + " scalar sum " + sb.toString() + " exact " + exact.toString());
             if (exact != 0 && abs <= 4 * Math.abs(exact)) {
               const rel = Math.max(ea, eb) / Math.abs(exact);
               if (rel > worstRmaxsumRel) { worstRmaxsumRel = rel; worstRmaxsumWhere = label; }
@@ -260,20 +306,22 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
           const f = f32_rmaxsum_fast__wasmsimd_u8(x, n);
           const sf = R_S1;
           if (k == n && !hasNaN(x, n)) {
-            expect<bool>(sameF32(f, a)).toBe(true, label + " fast max " + describeF32(f) + " careful " + describeF32(a));
-            expect<u64>(reinterpret<u64>(sf)).toBe(reinterpret<u64>(sa), label + " fast sum " + sf.toString() + " careful " + sa.toString());
-            expect<i32>(R_COUNT).toBe(n, label + " fast count");
+            if (!ok(sameF32(f, a))) fail(label + " fast max " + describeF32(f) + " careful " + describeF32(a));
+            if (!ok(reinterpret<u64>(sf) == reinterpret<u64>(sa))) fail(label + " fast sum " + sf.toString() + " careful " + sa.toString());
+            if (!ok(R_COUNT == n)) fail(label + " fast count (got " + R_COUNT.toString() + ", expected " + n.toString() + ")");
           } else {
-            expect<bool>(isFinite(sf)).toBe(false, label + " fast sum of a row with −∞/NaN must be non-finite, got " + sf.toString());
+            if (!ok(!(isFinite(sf)))) fail(label + " fast sum of a row with −∞/NaN must be non-finite, got " + sf.toString());
           }
         }
       }
       releaseAll();
     }
-    log<string>("rmaxsum: worst relative |sum − exact| (rows with Σ|x| ≤ 4|Σx|) = " + worstRmaxsumRel.toString() + " (" + worstRmaxsumWhere + ")");
+    note("rmaxsum: worst relative |sum − exact| (rows with Σ|x| ≤ 4|Σx|) = " + worstRmaxsumRel.toString() + " (" + worstRmaxsumWhere + ")");
+    end(1);
   });
 
   it("sums exact whenever the exact sum fits in 53 bits: constant rows give k·v, integer and [1, 2) rows", () => {
+    begin();
     const lengths = sparseLengths();
     lengths.push(4099); lengths.push(32000);
     seed(122);
@@ -290,24 +338,26 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
           if (masked) setf(x, n >> 1, kind == 0 ? v0 : 1);
           let exact = 0.0, k = 0;
           for (let i = 0; i < n; i++) { const v = getf(x, i); if (v != -Infinity) { exact += <f64>v; k++; } }
-          if (kind == 0) expect<f64>(exact).toBe(<f64>k * <f64>v0, "test data: k·v exact");
+          if (kind == 0) if (!ok(exact == <f64>k * <f64>v0)) fail("test data: k·v must be exact, " + exact.toString());
           const label = "rmaxsum exact kind=" + kind.toString() + " masked=" + masked.toString() + " n=" + n.toString() + " v0=" + describeF32(v0);
           f32_rmaxsum__wasmsimd_u8(x, n);
-          expect<u64>(reinterpret<u64>(R_S1)).toBe(reinterpret<u64>(exact), label + " simd " + R_S1.toString() + " exact " + exact.toString());
-          expect<i32>(R_COUNT).toBe(k, label + " simd count");
+          if (!ok(reinterpret<u64>(R_S1) == reinterpret<u64>(exact))) fail(label + " simd " + R_S1.toString() + " exact " + exact.toString());
+          if (!ok(R_COUNT == k)) fail(label + " simd count (got " + R_COUNT.toString() + ", expected " + k.toString() + ")");
           f32_rmaxsum__scalar(x, n);
-          expect<u64>(reinterpret<u64>(R_S1)).toBe(reinterpret<u64>(exact), label + " scalar " + R_S1.toString() + " exact " + exact.toString());
+          if (!ok(reinterpret<u64>(R_S1) == reinterpret<u64>(exact))) fail(label + " scalar " + R_S1.toString() + " exact " + exact.toString());
           if (!masked) {
             f32_rmaxsum_fast__wasmsimd_u8(x, n);
-            expect<u64>(reinterpret<u64>(R_S1)).toBe(reinterpret<u64>(exact), label + " fast " + R_S1.toString() + " exact " + exact.toString());
+            if (!ok(reinterpret<u64>(R_S1) == reinterpret<u64>(exact))) fail(label + " fast " + R_S1.toString() + " exact " + exact.toString());
           }
         }
         releaseAll();
       }
     }
+    end(1);
   });
 
   it("fast kernel: one −∞ or NaN at any position makes R_S1 non-finite", () => {
+    begin();
     seed(123);
     const lengths = sparseLengths();
     for (let li = 0; li < lengths.length; li++) {
@@ -320,31 +370,36 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
           setf(x, at, which == 0 ? -Infinity : NaN);
           f32_rmaxsum_fast__wasmsimd_u8(x, n);
           const s = R_S1;
-          expect<bool>(isFinite(s)).toBe(false, "fast n=" + n.toString() + " at=" + at.toString() + (which == 0 ? " -inf" : " NaN") + " sum " + s.toString());
+          if (!ok(!(isFinite(s)))) fail("fast n=" + n.toString() + " at=" + at.toString() + (which == 0 ? " -inf" : " NaN") + " sum " + s.toString());
           if (which == 1) {
             f32_rmaxsum__wasmsimd_u8(x, n);
-            expect<f64>(R_S1).toBeNaN("careful NaN n=" + n.toString() + " at=" + at.toString());
+            if (!ok(isNaN(R_S1))) fail("careful NaN n=" + n.toString() + " at=" + at.toString() + " (expected NaN)");
           }
         }
       }
       releaseAll();
     }
+    end(1);
   });
 
   it("an all −∞ row: max −∞, count 0, sum 0", () => {
+    begin();
     const lengths = sparseLengths();
     for (let li = 0; li < lengths.length; li++) {
       const n = lengths[li];
       const x = allocF32(n);
       for (let i = 0; i < n; i++) setf(x, i, -Infinity);
-      expect<f32>(f32_rmaxsum__wasmsimd_u8(x, n)).toBe(-Infinity);
-      expect<i32>(R_COUNT).toBe(0, "simd count n=" + n.toString());
-      expect<f64>(R_S1).toBe(0, "simd sum n=" + n.toString());
-      expect<f32>(f32_rmaxsum__scalar(x, n)).toBe(-Infinity);
-      expect<i32>(R_COUNT).toBe(0, "scalar count n=" + n.toString());
-      expect<f64>(R_S1).toBe(0, "scalar sum n=" + n.toString());
+      const a = f32_rmaxsum__wasmsimd_u8(x, n);
+      if (!ok(a == -Infinity)) fail("simd max n=" + n.toString() + " " + describeF32(a));
+      if (!ok(R_COUNT == 0)) fail("simd count n=" + n.toString() + " got " + R_COUNT.toString());
+      if (!ok(R_S1 == 0)) fail("simd sum n=" + n.toString() + " got " + R_S1.toString());
+      const b = f32_rmaxsum__scalar(x, n);
+      if (!ok(b == -Infinity)) fail("scalar max n=" + n.toString() + " " + describeF32(b));
+      if (!ok(R_COUNT == 0)) fail("scalar count n=" + n.toString() + " got " + R_COUNT.toString());
+      if (!ok(R_S1 == 0)) fail("scalar sum n=" + n.toString() + " got " + R_S1.toString());
       releaseAll();
     }
+    end(1);
   });
 });
 
@@ -353,6 +408,7 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
 
 describe("f32_rcountpos__wasmsimd_u8 vs f32_rcountpos__scalar", () => {
   it("both equal count(x > 0), with ±0, NaN, ±∞ and subnormals", () => {
+    begin();
     const lengths = sparseLengths();
     lengths.push(4099);
     seed(131);
@@ -373,12 +429,13 @@ describe("f32_rcountpos__wasmsimd_u8 vs f32_rcountpos__scalar", () => {
           let k = 0;
           for (let i = 0; i < n; i++) k += i32(getf(x, i) > 0);
           const label = ctx("rcountpos", n, dist, off);
-          expect<i32>(f32_rcountpos__wasmsimd_u8(x, n)).toBe(k, label + " simd");
-          expect<i32>(f32_rcountpos__scalar(x, n)).toBe(k, label + " scalar");
+          const a = f32_rcountpos__wasmsimd_u8(x, n), b = f32_rcountpos__scalar(x, n);
+          if (!ok(a == k && b == k)) fail(label + " simd " + a.toString() + " scalar " + b.toString() + " expected " + k.toString() + " x=" + dumpRow(x, n));
         }
       }
       releaseAll();
     }
+    end(1);
   });
 });
 
@@ -403,6 +460,7 @@ function tauStr(): string {
 
 describe("list.ts: raw_bound, compact, tighten, bound16", () => {
   it("raw_bound: every float32 x with (x − m)·c > t lies above it; it is m + t/c lowered by at most 2^-18 relative (+ a subnormal ulp)", () => {
+    begin();
     seed(141);
     const ms: f32[] = [0, 1, -1, 3.7, -2.5, 1e4, -1e4, 10000.37, 12345.678, -3e5, 1e-3, 7654321, 0.3];
     const cs: f32[] = [1, 0.5, 0.25, 2, <f32>(1.0 / 3.0), 0.6, 0.1, 10];
@@ -418,8 +476,8 @@ describe("list.ts: raw_bound, compact, tighten, bound16", () => {
           // the smallest float32 x with X > t, by bisection over the float32 order (X is monotone in x)
           const b64 = <f64>m + <f64>t / <f64>c;
           const lo0 = <f32>(b64 - 1 - 1e-3 * Math.abs(b64) - 2 * Math.abs(<f64>t / <f64>c));
-          expect<bool>(above(lo0, m, c, t)).toBe(false, "test setup: start below the boundary");
-          expect<bool>(above(m, m, c, t)).toBe(true, "test setup: m is above");
+          if (!ok(!(above(lo0, m, c, t)))) fail("test setup: start below the boundary");
+          if (!ok(above(m, m, c, t))) fail("test setup: m is above");
           let lo: i64 = f32key(lo0), hi: i64 = f32key(m);
           while (hi - lo > 1) {
             const mid = lo + ((hi - lo) >> 1);
@@ -427,17 +485,18 @@ describe("list.ts: raw_bound, compact, tighten, bound16", () => {
           }
           const xs = f32fromKey(<i32>hi);
           const label = "raw_bound m=" + describeF32(m) + " c=" + describeF32(c) + " t=" + describeF32(t) + " -> " + describeF32(B) + ", smallest x with X > t: " + describeF32(xs);
-          expect<bool>(xs > B).toBe(true, label);
+          if (!ok(xs > B)) fail(label);
           const S = Math.abs(<f64>m) + Math.abs(<f64>t / <f64>c);
-          expect<bool>(<f64>B <= b64 && <f64>B >= b64 - 3.814697265625e-6 * S - 5.6e-45).toBe(true, label + " (slack)");
+          if (!ok(<f64>B <= b64 && <f64>B >= b64 - 3.814697265625e-6 * S - 5.6e-45)) fail(label + " (slack)");
           cases++;
         }
       }
     }
-    expect<i32>(cases).toBeGreaterThan(1000);
+    end(2 * cases);
   });
 
   it("compact keeps exactly the entries with X > t, in order, with their indices (ties at t dropped)", () => {
+    begin();
     seed(142);
     const cfgs = mapConfigs();
     const lens = sparseLengths();
@@ -466,15 +525,17 @@ describe("list.ts: raw_bound, compact, tighten, bound16", () => {
           e++;
         }
         const label = "compact len=" + len.toString() + " dist=" + distName(dist) + " t=" + describeF32(t) + " m=" + describeF32(m) + " c=" + describeF32(cfg.c);
-        expect<i32>(bad).toBe(-1, bad < 0 ? "" : label + " entry " + bad.toString() + " missing or wrong; vals=" + dumpRow(v0, len));
-        expect<i32>(k).toBe(e, label);
-        expect<bool>(guardsIntact(vals, cap) && guardsIntact(idx, cap)).toBe(true, label + " guards");
+        if (!ok(bad == -1)) fail(label + " entry " + bad.toString() + " missing or wrong; vals=" + dumpRow(v0, len));
+        if (!ok(k == e)) fail(label + " (got " + k.toString() + ", expected " + e.toString() + ")");
+        if (!ok(guardsIntact(vals, cap) && guardsIntact(idx, cap))) fail(label + " guards");
       }
       releaseAll();
     }
+    end(1);
   });
 
   it("tighten: never below t, never above the threshold of vals ∪ {m}, for every map", () => {
+    begin();
     seed(143);
     const cfgs = mapConfigs();
     const lens = sparseLengths();
@@ -490,24 +551,45 @@ describe("list.ts: raw_bound, compact, tighten, bound16", () => {
           if (nextU32() % 3 == 0) m = m + <f32>Math.abs(<f64>m) * <f32>1e-6 + uniform(0, 0.3); // the list need not hold the max
           copyF32(v0, vals, len);
           tauRow(vals, len, m, cfg.c, cfg.g, true);
-          for (let ti = 0; ti < 3; ti++) {
-            const t: f32 = ti == 0 ? -1 : ti == 1 ? f32down(TAU_LO - (TAU_LO + 1) * <f64>unit()) : f32down(TAU_LO);
+          for (let ti = 0; ti < 5; ti++) {
+            // t: −1, random below τ, and τ rounded down, one and three floats further down (Newton
+            // from just below τ: its rounding errors must not carry it past τ)
+            const t: f32 = ti == 0 ? -1 : ti == 1 ? f32down(TAU_LO - (TAU_LO + 1) * <f64>unit())
+              : ti == 2 ? f32down(TAU_LO) : reinterpret<f32>(reinterpret<u32>(f32down(TAU_LO)) + (ti == 3 ? 1 : 3));
             const r = tighten(vals, len, m, cfg.c, t, cfg.eb, cfg.g);
             total++;
             if (r > t) raised++;
-            const ok = r >= t && boundOk(r);
-            expect<bool>(ok).toBe(true, ok ? "" : "tighten " + cfg.name + " len=" + len.toString() + " dist=" + distName(dist) + " m=" + describeF32(m) + " t=" + describeF32(t) + " -> " + describeF32(r) + tauStr() + " vals=" + dumpRow(vals, len));
+            const good = r >= t && boundOk(r);
+            if (!ok(good)) fail("tighten " + cfg.name + " len=" + len.toString() + " dist=" + distName(dist) + " m=" + describeF32(m) + " t=" + describeF32(t) + " -> " + describeF32(r) + tauStr() + " vals=" + dumpRow(vals, len));
           }
-          expect<i32>(firstBitMismatch(vals, v0, len)).toBe(-1, "tighten modified vals");
+          if (!ok(firstBitMismatch(vals, v0, len) == -1)) fail("tighten modified vals" + " at " + firstBitMismatch(vals, v0, len).toString());
         }
         releaseAll();
       }
     }
-    log<string>("tighten raised the bound in " + raised.toString() + " of " + total.toString() + " calls");
-    expect<i32>(raised).toBeGreaterThan(total / 4);
+    note("tighten raised the bound in " + raised.toString() + " of " + total.toString() + " calls");
+    expect<i32>(raised).toBeGreaterThan(total / 5);
+    end(1);
+  });
+
+  it("tighten: regression input (γ = 4, Newton from the float just below τ)", () => {
+    begin();
+    // found by the vfilter test below (cap0 = 16): the 16 entries of a row with X > t0
+    const bits: u32[] = [0x40109f1a, 0x40219f42, 0x3eab93b0, 0x402a52a0, 0x401a80a0, 0x3f5bab54, 0x3f2a3538, 0x3fd55c90,
+      0x3f08a4a0, 0x4010d686, 0x40240ec4, 0x4027da76, 0x3f9ae8e8, 0x4022808e, 0x3f763ab0, 0x3eeede10];
+    const vals = allocF32(16);
+    for (let j = 0; j < 16; j++) setf(vals, j, reinterpret<f32>(bits[j]));
+    const m = reinterpret<f32>(0x402a52a0), c: f32 = 0.25, g: f32 = 4, eb: f32 = 0.25;
+    tauRow(vals, 16, m, c, g);
+    const t = f32down(TAU_LO); // −0.63189423 (0xbf21c3d2); τ = −0.63189417179156
+    const r = tighten(vals, 16, m, c, t, eb, g);
+    if (!ok(r >= t && boundOk(r))) fail("tighten(vals, 16, m = " + describeF32(m) + ", c = 0.25, t = " + describeF32(t) + ", eb = 0.25, g = 4) = " + describeF32(r) + " >" + tauStr());
+    releaseAll();
+    end(1);
   });
 
   it("bound16 (SIMD path): ≥ −1, and ≤ the threshold of lanes ∪ {m}, on random lanes and on rmaxlanes of real rows", () => {
+    begin();
     seed(144);
     const cfgs = mapConfigs();
     let raised = 0, total = 0;
@@ -527,9 +609,9 @@ describe("list.ts: raw_bound, compact, tighten, bound16", () => {
         const b = bound16(lanes, m, cfg.c, cfg.eb, cfg.g);
         total++;
         if (b > -1) raised++;
-        const ok = b >= -1 && boundOk(b);
-        expect<bool>(ok).toBe(true, ok ? "" : "bound16 " + cfg.name + " trial=" + trial.toString() + " m=" + describeF32(m) + " -> " + describeF32(b) + tauStr() + " lanes=" + dumpRow(lanes, 16));
-        expect<i32>(firstBitMismatch(lanes, l0, 16)).toBe(-1, "bound16 modified lanes");
+        const good = b >= -1 && boundOk(b);
+        if (!ok(good)) fail("bound16 " + cfg.name + " trial=" + trial.toString() + " m=" + describeF32(m) + " -> " + describeF32(b) + tauStr() + " lanes=" + dumpRow(lanes, 16));
+        if (!ok(firstBitMismatch(lanes, l0, 16) == -1)) fail("bound16 modified lanes" + " at " + firstBitMismatch(lanes, l0, 16).toString());
       }
       releaseAll();
       // from real rows, as threshold_row uses it
@@ -543,15 +625,16 @@ describe("list.ts: raw_bound, compact, tighten, bound16", () => {
           const m = f32_rmaxlanes__wasmsimd_pmax_u16(x, n, rl);
           tauRow(x, n, m, cfg.c, cfg.g);
           const b = bound16(rl, m, cfg.c, cfg.eb, cfg.g);
-          const ok = b >= -1 && boundOk(b);
-          expect<bool>(ok).toBe(true, ok ? "" : "bound16 row " + cfg.name + " " + ctx("", n, dist, li & 1) + " -> " + describeF32(b) + tauStr() + " x=" + dumpRow(x, n));
+          const good = b >= -1 && boundOk(b);
+          if (!ok(good)) fail("bound16 row " + cfg.name + " " + ctx("", n, dist, li & 1) + " -> " + describeF32(b) + tauStr() + " x=" + dumpRow(x, n));
         }
         releaseAll();
       }
       releaseAll();
     }
-    log<string>("bound16 raised the bound above -1 in " + raised.toString() + " of " + total.toString() + " random lane sets");
+    note("bound16 raised the bound above -1 in " + raised.toString() + " of " + total.toString() + " random lane sets");
     expect<i32>(raised).toBeGreaterThan(total / 4);
+    end(1);
   });
 });
 
@@ -559,34 +642,36 @@ describe("list.ts: raw_bound, compact, tighten, bound16", () => {
 // f32-vfilter: the candidate list. Contract (f32-vfilter-scalar.ts, the same for the SIMD kernel,
 // whose list may differ): R_MIN = the final bound t, t0 ≤ t ≤ τ; every entry with X > t is in the
 // list with its index; the list holds real entries (vals[j] = x[idx[j]]), indices increasing; the
-// return is the list length, or −1 once the list would exceed `limit` (capacity doubles from 64
-// while compaction keeps more than half, so a −1 means more than limit/4 entries have X > t).
+// return is the list length, or −1 once the list would exceed `limit` (the capacity starts at cap0
+// and doubles while compaction keeps more than half: with cap0 ≤ limit, a returned length is ≤
+// limit, and a −1 means more than limit/4 entries have X > t).
 
-type FilterFn = (x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32) => i32;
+type FilterFn = (x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32) => i32;
 
 const NO_LIMIT: i32 = 0x7FFFFFFF;
 let filterGaveUp = 0;
 
 /** Runs one filter kernel on x and checks its contract against TAU_HI (set by tauRow for x). */
-function checkFilter(fn: FilterFn, name: string, x: usize, n: i32, m: f32, cfg: MapCfg, t0: f32, limit: i32, label: string): i32 {
+function checkFilter(fn: FilterFn, name0: string, x: usize, n: i32, m: f32, cfg: MapCfg, t0: f32, limit: i32, cap0: i32, label: string): i32 {
+  const name = name0 + " cap0=" + cap0.toString();
   const vals = allocF32(n), idx = alloc(n << 2), xc = allocF32(n);
   copyF32(xc, x, n);
   for (let j = 0; j < n; j++) { setf(vals, j, NaN); store<i32>(idx + (<usize>j << 2), -7); }
-  const r = fn(x, n, vals, idx, m, cfg.c, t0, cfg.eb, cfg.g, limit);
+  const r = fn(x, n, vals, idx, m, cfg.c, t0, cfg.eb, cfg.g, limit, cap0);
   const B = R_MIN;
   const c = cfg.c;
   let nAbove = 0;
   for (let i = 0; i < n; i++) nAbove += i32(above(getf(x, i), m, c, B));
-  const ok1 = B >= t0 && boundOk(B);
-  if (!ok1 || r < -1 || r > n) {
+  const good1 = B >= t0 && boundOk(B);
+  if (!good1 || r < -1 || r > n) {
     const msg = label + " " + name + " " + cfg.name + " t0=" + describeF32(t0) + " limit=" + limit.toString() + " -> " + r.toString() + " R_MIN=" + describeF32(B) + tauStr() + " m=" + describeF32(m) + " x=" + dumpRow(x, n);
-    expect<bool>(ok1).toBe(true, msg + " (need t0 <= R_MIN <= τ)");
-    expect<bool>(r >= -1 && r <= n).toBe(true, msg + " (return out of range)");
+    if (!ok(good1)) fail(msg + " (need t0 <= R_MIN <= τ)");
+    if (!ok(r >= -1 && r <= n)) fail(msg + " (return out of range)");
   }
-  expect<i32>(firstBitMismatch(x, xc, n)).toBe(-1, label + " " + name + " modified x");
-  expect<bool>(guardsIntact(vals, n) && guardsIntact(idx, n)).toBe(true, label + " " + name + " wrote outside vals/idx[0, n)");
+  if (!ok(firstBitMismatch(x, xc, n) == -1)) fail(label + " " + name + " modified x" + " at " + firstBitMismatch(x, xc, n).toString());
+  if (!ok(guardsIntact(vals, n) && guardsIntact(idx, n))) fail(label + " " + name + " wrote outside vals/idx[0, n)");
   if (r >= 0) {
-    if (limit >= FILTER_CAP0) expect<bool>(r <= limit).toBe(true, label + " " + name + " returned " + r.toString() + " > limit " + limit.toString());
+    if (cap0 <= limit) if (!ok(r <= limit)) fail(label + " " + name + " returned " + r.toString() + " > limit " + limit.toString());
     // real entries, increasing indices
     let prev = -1, bad = -1;
     for (let j = 0; j < r; j++) {
@@ -594,7 +679,7 @@ function checkFilter(fn: FilterFn, name: string, x: usize, n: i32, m: f32, cfg: 
       if (i <= prev || i >= n || bitsf(vals, j) != bitsf(x, i)) { bad = j; break; }
       prev = i;
     }
-    expect<i32>(bad).toBe(-1, bad < 0 ? "" : label + " " + name + " " + cfg.name + " list entry " + bad.toString() + ": idx " + load<i32>(idx + (<usize>bad << 2)).toString() + " val " + describeF32(getf(vals, bad)) + " (previous idx " + prev.toString() + ")");
+    if (!ok(bad == -1)) fail(label + " " + name + " " + cfg.name + " list entry " + bad.toString() + ": idx " + load<i32>(idx + (<usize>bad << 2)).toString() + " val " + describeF32(getf(vals, bad)) + " (previous idx " + prev.toString() + ")");
     // complete: every X > R_MIN is listed
     let j = 0, missing = -1;
     for (let i = 0; i < n; i++) {
@@ -602,18 +687,19 @@ function checkFilter(fn: FilterFn, name: string, x: usize, n: i32, m: f32, cfg: 
       while (j < r && load<i32>(idx + (<usize>j << 2)) < i) j++;
       if (j >= r || load<i32>(idx + (<usize>j << 2)) != i) { missing = i; break; }
     }
-    expect<i32>(missing).toBe(-1, missing < 0 ? "" : label + " " + name + " " + cfg.name + " t0=" + describeF32(t0) + " limit=" + limit.toString() + ": x[" + missing.toString() + "] = " + describeF32(getf(x, missing)) + " has X = " + describeF32((getf(x, missing) - m) * c) + " > R_MIN = " + describeF32(B) + " but is not listed (len " + r.toString() + ") m=" + describeF32(m) + " x=" + dumpRow(x, n));
+    if (!ok(missing == -1)) fail(label + " " + name + " " + cfg.name + " t0=" + describeF32(t0) + " limit=" + limit.toString() + ": x[" + missing.toString() + "] = " + describeF32(getf(x, missing)) + " has X = " + describeF32((getf(x, missing) - m) * c) + " > R_MIN = " + describeF32(B) + " but is not listed (len " + r.toString() + ") m=" + describeF32(m) + " x=" + dumpRow(x, n));
   } else {
     filterGaveUp++;
-    expect<i32>(r).toBe(-1, label + " " + name);
-    expect<bool>(limit != NO_LIMIT).toBe(true, label + " " + name + " gave up without a limit");
-    if (limit >= FILTER_CAP0) expect<bool>(4 * <i64>nAbove > <i64>limit).toBe(true, label + " " + name + " " + cfg.name + " gave up (limit " + limit.toString() + ") with only " + nAbove.toString() + " entries above R_MIN=" + describeF32(B));
+    if (!ok(r == -1)) fail(label + " " + name);
+    if (!ok(limit != NO_LIMIT)) fail(label + " " + name + " gave up without a limit");
+    if (cap0 <= limit) if (!ok(4 * <i64>nAbove > <i64>limit)) fail(label + " " + name + " " + cfg.name + " gave up (limit " + limit.toString() + ") with only " + nAbove.toString() + " entries above R_MIN=" + describeF32(B));
   }
   return r;
 }
 
 describe("f32_vfilter__wasmsimd_u16 and f32_vfilter__scalar", () => {
   it("reference τ (test self-check): sparsemax by sort, and F(τ) = 1 for every map", () => {
+    begin();
     seed(150);
     const cfgs = mapConfigs();
     for (let trial = 0; trial < 200; trial++) {
@@ -632,7 +718,7 @@ describe("f32_vfilter__wasmsimd_u16 and f32_vfilter__scalar", () => {
         if (1 + <f64>k * xs[k - 1] > s) tau = (s - 1) / <f64>k;
       }
       tauRow(x, n, m, 1, 1);
-      expect<bool>(TAU_LO <= tau + 1e-15 && tau - 1e-15 <= TAU_HI).toBe(true, "sparsemax τ by sort " + tau.toString() + tauStr());
+      if (!ok(TAU_LO <= tau + 1e-15 && tau - 1e-15 <= TAU_HI)) fail("sparsemax τ by sort " + tau.toString() + tauStr());
       for (let ci = 0; ci < cfgs.length; ci++) {
         const cfg = cfgs[ci];
         tauRow(x, n, m, cfg.c, cfg.g);
@@ -641,14 +727,16 @@ describe("f32_vfilter__wasmsimd_u16 and f32_vfilter__scalar", () => {
           const d = <f64>((getf(x, i) - m) * cfg.c) - TAU_LO;
           if (d > 0) F += Math.pow(d, <f64>cfg.g);
         }
-        expect<f64>(Math.abs(F - 1)).toBeLessThanOrEqual(1e-12, cfg.name + " F(τ) = " + F.toString());
-        expect<bool>(TAU_HI - TAU_LO <= 1e-15 && TAU_LO >= -1 && TAU_HI <= 0).toBe(true, cfg.name + tauStr());
+        if (!ok(Math.abs(F - 1) <= 1e-12)) fail(cfg.name + " F(τ) = " + F.toString());
+        if (!ok(TAU_HI - TAU_LO <= 1e-15 && TAU_LO >= -1 && TAU_HI <= 0)) fail(cfg.name + tauStr());
       }
     }
     releaseAll();
+    end(1);
   });
 
-  it("every length and distribution, every map, t0 = −1 / bound16 / τ rounded down, limit none / 64", () => {
+  it("every length and distribution, every map, t0 = −1 / bound16 / τ rounded down; (limit, cap0) = (none, none), (none, 64), (64, 64), (none, 16)", () => {
+    begin();
     seed(151);
     const cfgs = mapConfigs();
     const lens = sparseLengths();
@@ -666,10 +754,13 @@ describe("f32_vfilter__wasmsimd_u16 and f32_vfilter__scalar", () => {
           const label = ctx("vfilter", n, dist, off);
           for (let ti = 0; ti < 3; ti++) {
             const t0: f32 = ti == 0 ? -1 : ti == 1 ? bound16(lanes, m, cfg.c, cfg.eb, cfg.g) : f32down(TAU_LO);
-            for (let lim = 0; lim < 2; lim++) {
-              const limit = lim == 0 ? NO_LIMIT : 64;
-              checkFilter(f32_vfilter__wasmsimd_u16, "simd", x, n, m, cfg, t0, limit, label);
-              checkFilter(f32_vfilter__scalar, "scalar", x, n, m, cfg, t0, limit, label);
+            // (limit, cap0): as short rows (no limit; no tightening, or from 64), a limit of 64,
+            // and a small first capacity (frequent tightening and compaction)
+            for (let lim = 0; lim < 4; lim++) {
+              const limit = lim < 2 || lim == 3 ? NO_LIMIT : 64;
+              const cap0 = lim == 0 ? NO_LIMIT : lim == 3 ? 16 : 64;
+              checkFilter(f32_vfilter__wasmsimd_u16, "simd", x, n, m, cfg, t0, limit, cap0, label);
+              checkFilter(f32_vfilter__scalar, "scalar", x, n, m, cfg, t0, limit, cap0, label);
               lists += 2;
             }
           }
@@ -677,11 +768,13 @@ describe("f32_vfilter__wasmsimd_u16 and f32_vfilter__scalar", () => {
         releaseAll();
       }
     }
-    log<string>("vfilter: " + lists.toString() + " lists checked, " + filterGaveUp.toString() + " gave up (limit 64)");
+    note("vfilter: " + lists.toString() + " lists checked, " + filterGaveUp.toString() + " gave up (limit 64)");
     expect<i32>(filterGaveUp).toBeGreaterThan(0);
+    end(1);
   });
 
   it("long rows with limit n/8 (as threshold_row): dense rows give up with a valid bound, rows with a huge gap never do", () => {
+    begin();
     seed(152);
     const cfgs = mapConfigs();
     const lens: i32[] = [512, 777, 2048, 4099];
@@ -701,18 +794,517 @@ describe("f32_vfilter__wasmsimd_u16 and f32_vfilter__scalar", () => {
           let nTau = 0;
           for (let i = 0; i < n; i++) nTau += i32(<f64>((getf(x, i) - m) * cfg.c) > TAU_HI);
           for (let k = 0; k < 2; k++) {
-            const r = checkFilter(k == 0 ? f32_vfilter__wasmsimd_u16 : f32_vfilter__scalar, k == 0 ? "simd" : "scalar", x, n, m, cfg, t0, n >> 3, label);
-            if (dist == SD_GAP) expect<i32>(r).toBeGreaterThanOrEqual(0, label + " " + cfg.name + " a row with at most 3 candidates gave up");
+            const r = checkFilter(k == 0 ? f32_vfilter__wasmsimd_u16 : f32_vfilter__scalar, k == 0 ? "simd" : "scalar", x, n, m, cfg, t0, n >> 3, 64, label);
+            if (dist == SD_GAP) if (!ok(r >= 0)) fail(label + " " + cfg.name + " a row with at most 3 candidates gave up");
             // more than n/8 entries in the support (X > τ ≥ R_MIN) cannot fit in the list
-            if (nTau > (n >> 3)) expect<i32>(r).toBe(-1, label + " " + cfg.name + " " + nTau.toString() + " entries above τ but the list has " + r.toString());
+            if (nTau > (n >> 3)) if (!ok(r == -1)) fail(label + " " + cfg.name + " " + nTau.toString() + " entries above τ but the list has " + r.toString());
             if (dist == SD_DENSE) { dense++; if (r < 0) denseGaveUp++; }
           }
-          checkFilter(f32_vfilter__wasmsimd_u16, "simd", x, n, m, cfg, t0, NO_LIMIT, label + " no limit");
+          checkFilter(f32_vfilter__wasmsimd_u16, "simd", x, n, m, cfg, t0, NO_LIMIT, 64, label + " no limit");
+          checkFilter(f32_vfilter__scalar, "scalar", x, n, m, cfg, t0, NO_LIMIT, NO_LIMIT, label + " no limit");
         }
         releaseAll();
       }
     }
-    log<string>("vfilter long rows: dense rows gave up in " + denseGaveUp.toString() + " of " + dense.toString());
+    note("vfilter long rows: dense rows gave up in " + denseGaveUp.toString() + " of " + dense.toString());
     expect<i32>(denseGaveUp).toBeGreaterThan(0);
+    end(1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// f32-rthresh: one search pass. Twins: R_COUNT and R_MIN identical, R_S1..R_S3 within 1e-6
+// relative (the SIMD kernel adds each group of 16 pairwise in float32 before float64), the stored
+// max(d, 0) (p1 and p2 with y ≠ 0) bit for bit. The scalar twin against an in-test reference:
+// count and min of d = (x − m)·c − t > 0 (float32), and for p1 Σ d in index order.
+
+const K_P1: i32 = 1, K_P1Y: i32 = 11, K_P2: i32 = 2, K_P2Y: i32 = 12, K_P4: i32 = 4, K_PG: i32 = 0;
+
+function runThresh(simd: bool, kind: i32, x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void {
+  if (simd) {
+    if (kind == K_P1) f32_rthresh_p1__wasmsimd_u16(x, 0, n, m, c, t);
+    else if (kind == K_P1Y) f32_rthresh_p1__wasmsimd_u16(x, y, n, m, c, t);
+    else if (kind == K_P2) f32_rthresh_p2__wasmsimd_u16(x, 0, n, m, c, t);
+    else if (kind == K_P2Y) f32_rthresh_p2__wasmsimd_u16(x, y, n, m, c, t);
+    else if (kind == K_P4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
+    else f32_rthresh_pg__wasmsimd_u16(x, n, m, c, t, g);
+  } else {
+    if (kind == K_P1) f32_rthresh_p1__scalar(x, 0, n, m, c, t);
+    else if (kind == K_P1Y) f32_rthresh_p1__scalar(x, y, n, m, c, t);
+    else if (kind == K_P2) f32_rthresh_p2__scalar(x, 0, n, m, c, t);
+    else if (kind == K_P2Y) f32_rthresh_p2__scalar(x, y, n, m, c, t);
+    else if (kind == K_P4) f32_rthresh_p4__scalar(x, n, m, c, t);
+    else f32_rthresh_pg__scalar(x, n, m, c, t, g);
+  }
+}
+
+let worstThreshRel: f64 = 0;
+let worstThreshWhere = "";
+
+function checkThresh(kind: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, label: string): void {
+  const store = kind >= 10;
+  const y1 = store ? allocF32(n) : 0, y2 = store ? allocF32(n) : 0;
+  if (store) for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 12345); }
+  runThresh(true, kind, x, y1, n, m, c, t, g);
+  const c1 = R_COUNT, mn1 = R_MIN, a1 = R_S1, a2 = R_S2, a3 = R_S3;
+  runThresh(false, kind, x, y2, n, m, c, t, g);
+  const c2 = R_COUNT, mn2 = R_MIN, b1 = R_S1, b2 = R_S2, b3 = R_S3;
+  // reference
+  let cnt = 0, mn: f32 = Infinity, s1 = 0.0;
+  for (let i = 0; i < n; i++) {
+    const d: f32 = (getf(x, i) - m) * c - t;
+    if (!(d > 0)) continue;
+    cnt++;
+    if (d < mn) mn = d;
+    s1 += <f64>d;
+  }
+  const r1 = relDiff(a1, b1), r2 = relDiff(a2, b2), r3 = relDiff(a3, b3);
+  const r = Math.max(r1, Math.max(r2, r3));
+  const good = c1 == c2 && c2 == cnt && reinterpret<u32>(mn1) == reinterpret<u32>(mn2) && reinterpret<u32>(mn2) == reinterpret<u32>(mn) && r <= 1e-6
+    && (kind != K_P1 && kind != K_P1Y || reinterpret<u64>(b1) == reinterpret<u64>(s1));
+  if (!ok(good)) {
+    fail(label + " kind=" + kind.toString() + " m=" + describeF32(m) + " c=" + describeF32(c) + " t=" + describeF32(t) + " g=" + describeF32(g)
+      + ": count simd " + c1.toString() + " scalar " + c2.toString() + " ref " + cnt.toString()
+      + "; min simd " + describeF32(mn1) + " scalar " + describeF32(mn2) + " ref " + describeF32(mn)
+      + "; S1 " + a1.toString() + " / " + b1.toString() + " (ref " + s1.toString() + "); S2 " + a2.toString() + " / " + b2.toString() + "; S3 " + a3.toString() + " / " + b3.toString() + " x=" + dumpRow(x, n));
+  }
+  if (r > worstThreshRel) { worstThreshRel = r; worstThreshWhere = label + " kind=" + kind.toString() + " g=" + g.toString(); }
+  if (store) {
+    const bad = firstBitMismatch(y1, y2, n);
+    if (!ok(bad == -1)) fail(label + " kind=" + kind.toString() + " t=" + describeF32(t) + " stored d[" + bad.toString() + "] simd " + describeF32(getf(y1, bad)) + " scalar " + describeF32(getf(y2, bad)) + " x=" + describeF32(getf(x, bad)));
+    let bad2 = -1;
+    for (let i = 0; i < n; i++) {
+      const d: f32 = (getf(x, i) - m) * c - t;
+      if (bitsf(y2, i) != reinterpret<u32>(d > 0 ? d : <f32>0)) { bad2 = i; break; }
+    }
+    if (!ok(bad2 == -1)) fail(label + " kind=" + kind.toString() + " stored d[" + bad2.toString() + "] = " + describeF32(getf(y2, bad2)) + " is not max(d, +0)");
+    if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n))) fail(label + " kind=" + kind.toString() + " wrote outside y[0, n)");
+  }
+}
+
+describe("f32_rthresh_{p1,p2,p4,pg}__wasmsimd_u16 vs scalar twins", () => {
+  it("every length, distribution and misalignment, three maps per row, t = −1 / τ↓ / τ↑ / random / an entry's X", () => {
+    begin();
+    seed(161);
+    const cfgs = mapConfigs();
+    const lens = sparseLengths();
+    const kinds: i32[] = [K_P1, K_P1Y, K_P2, K_P2Y, K_P4, K_PG];
+    let passes = 0;
+    for (let li = 0; li < lens.length; li++) {
+      const n = lens[li];
+      for (let dist = 0; dist < SD_COUNT; dist++) {
+        for (let off = 0; off < 4; off += 3) {
+          const x = allocF32(n, off);
+          fillSparse(x, n, dist);
+          const m = rowMax(x, n);
+          for (let k = 0; k < 3; k++) {
+            const cfg = cfgs[(li * 7 + dist * 3 + off + k * 3) % cfgs.length];
+            tauRow(x, n, m, cfg.c, cfg.g);
+            const label = ctx("rthresh", n, dist, off) + " " + cfg.name;
+            for (let ti = 0; ti < 5; ti++) {
+              let t: f32 = ti == 0 ? -1 : ti == 1 ? f32down(TAU_LO) : ti == 2 ? <f32>TAU_HI : -uniform(0, 1);
+              if (ti == 4) { const X: f32 = (getf(x, <i32>(nextU32() % <u32>n)) - m) * cfg.c; if (X >= -1) t = X; }
+              for (let ki = 0; ki < kinds.length; ki++) { checkThresh(kinds[ki], x, n, m, cfg.c, t, cfg.g, label); passes++; }
+            }
+          }
+        }
+        releaseAll();
+      }
+    }
+    note("rthresh: " + passes.toString() + " passes compared; worst relative sum difference " + worstThreshRel.toString() + " (" + worstThreshWhere + ")");
+    end(passes);
+  });
+
+  it("general γ over d down to the subnormal range (t just below an entry's X)", () => {
+    begin();
+    seed(162);
+    const gs: f32[] = [0.5, <f32>(4.0 / 3.0), 1.5, <f32>(1.0 / 0.6), 2.5, 3, 10];
+    for (let n = 1; n <= 40; n++) {
+      const x = allocF32(n);
+      fillSparse(x, n, SD_UNIFORM);
+      const m = rowMax(x, n);
+      for (let gi = 0; gi < gs.length; gi++) {
+        // t one float below the X of some entry: d is one ulp of X, down to subnormal when X ≈ 0
+        const j = <i32>(nextU32() % <u32>n);
+        const X: f32 = (getf(x, j) - m) * 1;
+        if (X < -1) continue;
+        const t = reinterpret<f32>(X == 0 ? 0x80000001 : reinterpret<u32>(X) + 1);
+        checkThresh(K_PG, x, n, m, 1, t, gs[gi], "rthresh pg tiny d n=" + n.toString());
+      }
+    }
+    releaseAll();
+    end(40);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// f32-vthreshpow: the output pass. Twins: outputs bit for bit, R_COUNT equal (and = count(y > 0)),
+// sums within 1e-6 relative; in place (x == y) the same; y = 0 wherever d ≤ 0.
+
+function runVpow(simd: bool, E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
+  if (simd) {
+    if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    return f32_vthreshpow_eg__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
+  }
+  if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
+  if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
+  if (E == 4) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
+  return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
+}
+
+let worstVpowRel: f64 = 0;
+let worstVpowWhere = "";
+
+function checkVpow(E: i32, e: f32, x: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, label0: string): void {
+  const y1 = allocF32(n), y2 = allocF32(n), z = allocF32(n);
+  for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 777); }
+  const s1 = runVpow(true, E, x, y1, n, m, c, hi, lo, e);
+  const k1 = R_COUNT;
+  const s2 = runVpow(false, E, x, y2, n, m, c, hi, lo, e);
+  const k2 = R_COUNT;
+  copyF32(z, x, n);
+  const s3 = runVpow(true, E, z, z, n, m, c, hi, lo, e);
+  const k3 = R_COUNT;
+  let pos = 0, zeroBad = -1;
+  for (let i = 0; i < n; i++) {
+    const v = getf(y2, i);
+    pos += i32(v > 0);
+    const d: f32 = ((getf(x, i) - m) * c - hi) - lo;
+    if (!(d > 0) && bitsf(y2, i) != 0 && zeroBad < 0) zeroBad = i;
+    if (!(v >= 0) && zeroBad < 0) zeroBad = i;
+  }
+  const bad = firstBitMismatch(y1, y2, n), badIn = firstBitMismatch(z, y1, n);
+  const rel = relDiff(s1, s2);
+  if (rel > worstVpowRel) { worstVpowRel = rel; worstVpowWhere = label0 + " E=" + E.toString() + " e=" + e.toString(); }
+  const good = bad == -1 && badIn == -1 && k1 == k2 && k2 == pos && k3 == k1 && rel <= 1e-6 && reinterpret<u64>(s3) == reinterpret<u64>(s1) && zeroBad == -1;
+  if (!ok(good)) {
+    const i = bad >= 0 ? bad : badIn >= 0 ? badIn : zeroBad >= 0 ? zeroBad : 0;
+    fail(label0 + " E=" + E.toString() + " e=" + describeF32(e) + " m=" + describeF32(m) + " c=" + describeF32(c) + " hi=" + describeF32(hi) + " lo=" + describeF32(lo)
+      + ": first mismatch " + bad.toString() + " (in place " + badIn.toString() + ", y>0 where d<=0 or y<0: " + zeroBad.toString() + ") at x=" + describeF32(getf(x, i))
+      + " simd " + describeF32(getf(y1, i)) + " scalar " + describeF32(getf(y2, i)) + " in place " + describeF32(getf(z, i))
+      + "; count " + k1.toString() + " / " + k2.toString() + " / in place " + k3.toString() + " (y > 0: " + pos.toString() + "); sum " + s1.toString() + " / " + s2.toString() + " / in place " + s3.toString());
+  }
+  if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n) && guardsIntact(z, n))) fail(label0 + " E=" + E.toString() + " wrote outside y[0, n)");
+}
+
+describe("f32_vthreshpow_{e1,e2,e4,eg}__wasmsimd_u16 vs scalar twins", () => {
+  it("every length, distribution and misalignment; τ from the map, −1, random, an entry's X; hi/lo split", () => {
+    begin();
+    seed(171);
+    // (E, e, c, γ): sparsemax, 1.5-entmax, α = 1.25 entmax, and general powers (α-entmax e = γ,
+    // normmax α = 4: e = 1/3 with γ = 4/3)
+    const Es: i32[] = [1, 2, 4, 0, 0, 0, 0, 0];
+    const es: f32[] = [1, 2, 4, 0.5, 1.5, 3, <f32>(1.0 / 3.0), 0.25];
+    const cs: f32[] = [1, 0.5, 0.25, 2, <f32>(2.0 / 3.0), <f32>(1.0 / 3.0), 1, 4];
+    const gs: f32[] = [1, 2, 4, 0.5, 1.5, 3, <f32>(4.0 / 3.0), 0.25];
+    const lens = sparseLengths();
+    let calls = 0;
+    for (let li = 0; li < lens.length; li++) {
+      const n = lens[li];
+      for (let dist = 0; dist < SD_COUNT; dist++) {
+        const off = (li + dist) % 4;
+        const x = allocF32(n, off);
+        fillSparse(x, n, dist);
+        const m = rowMax(x, n);
+        for (let ei = 0; ei < Es.length; ei++) {
+          const c = cs[ei];
+          tauRow(x, n, m, c, gs[ei]);
+          const label = ctx("vthreshpow", n, dist, off);
+          for (let ti = 0; ti < 4; ti++) {
+            let hi: f32, lo: f32;
+            if (ti == 0) { hi = <f32>TAU_LO; lo = <f32>(TAU_LO - <f64>hi); }
+            else if (ti == 1) { hi = -1; lo = 0; }
+            else if (ti == 2) { hi = -uniform(0, 1); lo = uniform(-1e-8, 1e-8); }
+            else { const X: f32 = (getf(x, <i32>(nextU32() % <u32>n)) - m) * c; hi = X >= -1 ? X : -0.5; lo = 0; }
+            checkVpow(Es[ei], es[ei], x, n, m, c, hi, lo, label);
+            calls++;
+          }
+        }
+        releaseAll();
+      }
+    }
+    note("vthreshpow: " + calls.toString() + " output passes compared; worst relative sum difference " + worstVpowRel.toString() + " (" + worstVpowWhere + ")");
+    end(calls);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// f32-vrelusub: outputs from the stored d = max(X − t, 0). Twins bit for bit, counts equal (and =
+// count(y > 0)), zeros stay +0 even when δ < 0, outputs ≤ 1, in place (d == y) the same.
+
+function checkRelu(E: i32, d: usize, n: i32, hi: f32, lo: f32, s: f32, label: string): void {
+  const y1 = allocF32(n), y2 = allocF32(n), z1 = allocF32(n), z2 = allocF32(n);
+  for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 999); }
+  const k1 = E == 1 ? f32_vrelusub_e1__wasmsimd_u16(d, y1, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(d, y1, n, hi, lo, s);
+  const k2 = E == 1 ? f32_vrelusub_e1__scalar(d, y2, n, hi, lo, s) : f32_vrelusub_e2__scalar(d, y2, n, hi, lo, s);
+  copyF32(z1, d, n); copyF32(z2, d, n);
+  const k3 = E == 1 ? f32_vrelusub_e1__wasmsimd_u16(z1, z1, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(z1, z1, n, hi, lo, s);
+  const k4 = E == 1 ? f32_vrelusub_e1__scalar(z2, z2, n, hi, lo, s) : f32_vrelusub_e2__scalar(z2, z2, n, hi, lo, s);
+  let pos = 0, zeroBad = -1, bigBad = -1;
+  for (let i = 0; i < n; i++) {
+    const v = getf(y2, i);
+    pos += i32(v > 0);
+    if (getf(d, i) == 0 && (bitsf(y1, i) != 0 || bitsf(y2, i) != 0) && zeroBad < 0) zeroBad = i;
+    if (!(v <= 1) && bigBad < 0) bigBad = i;
+  }
+  const bad = firstBitMismatch(y1, y2, n), b3 = firstBitMismatch(z1, y1, n), b4 = firstBitMismatch(z2, y2, n);
+  const good = bad == -1 && b3 == -1 && b4 == -1 && k1 == k2 && k2 == pos && k3 == k1 && k4 == k2 && zeroBad == -1 && bigBad == -1;
+  if (!ok(good)) {
+    const i = bad >= 0 ? bad : b3 >= 0 ? b3 : b4 >= 0 ? b4 : zeroBad >= 0 ? zeroBad : bigBad >= 0 ? bigBad : 0;
+    fail(label + " E=" + E.toString() + " hi=" + describeF32(hi) + " lo=" + describeF32(lo) + " s=" + describeF32(s)
+      + ": mismatch at " + bad.toString() + " (in place simd " + b3.toString() + ", scalar " + b4.toString() + "; zero input not +0: " + zeroBad.toString() + "; above 1: " + bigBad.toString() + ") d=" + describeF32(getf(d, i))
+      + " simd " + describeF32(getf(y1, i)) + " scalar " + describeF32(getf(y2, i)) + "; counts " + k1.toString() + " / " + k2.toString() + " / " + k3.toString() + " / " + k4.toString() + " (y > 0: " + pos.toString() + ")");
+  }
+  if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n) && guardsIntact(z1, n))) fail(label + " wrote outside y[0, n)");
+}
+
+describe("f32_vrelusub_{e1,e2}__wasmsimd_u16 vs scalar twins", () => {
+  it("d from rthresh p1/p2 stores and random d with ±0; δ ≥ 0, δ = 0, δ < 0; several scales", () => {
+    begin();
+    seed(181);
+    const lens = sparseLengths();
+    const ss: f32[] = [1, 0.731, 3.5, 1e-3];
+    let calls = 0;
+    for (let li = 0; li < lens.length; li++) {
+      const n = lens[li];
+      for (let dist = 0; dist <= SD_COUNT; dist++) {
+        const off = (li + dist) & 3;
+        const d = allocF32(n, off);
+        let delta: f64 = 0.01;
+        if (dist < SD_COUNT) {
+          // as threshold_row: the last pass at t stored max(X − t, 0); δ = τ − t ≥ 0
+          const x = allocF32(n, off);
+          fillSparse(x, n, dist);
+          const m = rowMax(x, n);
+          const sparsemax = (li & 1) == 0;
+          const c: f32 = sparsemax ? 1 : 0.5;
+          tauRow(x, n, m, c, sparsemax ? 1 : 2);
+          const t: f32 = (li & 2) == 0 ? f32down(TAU_LO) : f32down(TAU_LO - 0.1 * (TAU_LO + 1));
+          if (sparsemax) f32_rthresh_p1__wasmsimd_u16(x, d, n, m, c, t); else f32_rthresh_p2__wasmsimd_u16(x, d, n, m, c, t);
+          delta = TAU_LO - <f64>t;
+        } else {
+          for (let i = 0; i < n; i++) {
+            const r = nextU32() % 10;
+            setf(d, i, r < 3 ? 0 : r == 3 ? -0.0 : r == 4 ? reinterpret<f32>(1 + (nextU32() & 0xFFFF)) : uniform(0, 1));
+          }
+        }
+        const label = "vrelusub " + (dist < SD_COUNT ? distName(dist) : "random d") + " n=" + n.toString() + " offset=" + off.toString();
+        for (let di = 0; di < 6; di++) {
+          let hi: f32, lo: f32;
+          if (di == 0) { hi = <f32>delta; lo = <f32>(delta - <f64>hi); }
+          else if (di == 1) { hi = 0; lo = 0; }
+          else if (di == 2) { hi = -0.01; lo = 0; }
+          else if (di == 3) { hi = -1e-7; lo = -1e-15; }
+          else if (di == 4) { hi = 0.3; lo = 0; }
+          else { hi = 0.05; lo = 1e-9; }
+          for (let si = 0; si < ss.length; si++) {
+            checkRelu(1, d, n, hi, lo, ss[si], label);
+            checkRelu(2, d, n, hi, lo, ss[si], label);
+            calls += 2;
+          }
+        }
+        releaseAll();
+      }
+    }
+    note("vrelusub: " + calls.toString() + " calls compared");
+    end(calls);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// f32-raddstoreexpminusmax-thr: ev-softmax's exp pass. Twins bit for bit, sums within the bound
+// of the plain exp pass (kernels.spec.ts: 2 float32 roundings per term, 1.2e-7); in eval mode
+// (eps = 0) entries below thr are exactly +0, entries ≥ thr equal the plain exp pass
+// (f32_raddstoreexpminusmax__scalar_rr2_p5, k = 1) bit for bit, and with eps = 1e-6 entries below
+// thr equal exp·eps.
+
+let worstThrRel: f64 = 0;
+let worstThrWhere = "";
+
+function checkThr(x: usize, n: i32, m: f32, thr: f32, eps: f32, label0: string): void {
+  const y1 = allocF32(n), y2 = allocF32(n), yp = allocF32(n);
+  for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 4321); }
+  const s1 = f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(x, y1, n, m, thr, eps);
+  const s2 = f32_raddstoreexpminusmax_thr__scalar_rr2_p5(x, y2, n, m, thr, eps);
+  f32_raddstoreexpminusmax__scalar_rr2_p5(x, yp, n, m, 1);
+  let refBad = -1, s = 0.0;
+  for (let i = 0; i < n; i++) {
+    const v = getf(x, i);
+    const want: f32 = v < thr ? (eps == 0 ? <f32>0 : getf(yp, i) * eps) : getf(yp, i);
+    if (bitsf(y2, i) != reinterpret<u32>(want) && refBad < 0) refBad = i;
+    s += <f64>getf(y2, i);
+  }
+  const bad = firstBitMismatch(y1, y2, n);
+  const rel = relDiff(s1, s2);
+  if (rel > worstThrRel) { worstThrRel = rel; worstThrWhere = label0 + " eps=" + eps.toString(); }
+  const label = label0 + " eps=" + describeF32(eps) + " m=" + describeF32(m) + " thr=" + describeF32(thr);
+  if (!ok(bad == -1)) fail(label + " y[" + bad.toString() + "] simd " + describeF32(getf(y1, bad)) + " scalar " + describeF32(getf(y2, bad)) + " x=" + describeF32(getf(x, bad)));
+  if (!ok(refBad == -1)) fail(label + " scalar y[" + refBad.toString() + "] = " + describeF32(getf(y2, refBad)) + " for x=" + describeF32(getf(x, refBad)) + " (plain exp pass " + describeF32(getf(yp, refBad)) + ")");
+  if (!ok(rel <= 1.2e-7 && reinterpret<u64>(s2) == reinterpret<u64>(s))) fail(label + " sum simd " + s1.toString() + " scalar " + s2.toString() + " (Σ y " + s.toString() + ")");
+  if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n))) fail(label + " wrote outside y[0, n)");
+}
+
+describe("f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 vs scalar twin", () => {
+  it("eps = 0 and 1e-6; thr = the driver's mean, the max, an entry, random, ±∞", () => {
+    begin();
+    seed(191);
+    const lens = sparseLengths();
+    let calls = 0;
+    for (let li = 0; li < lens.length; li++) {
+      const n = lens[li];
+      for (let dist = 0; dist < SD_COUNT; dist++) {
+        for (let off = 0; off < 4; off += 3) {
+          const x = allocF32(n, off);
+          fillSparse(x, n, dist);
+          const m = rowMax(x, n);
+          let sum = 0.0, k = 0;
+          let lo: f32 = Infinity;
+          for (let i = 0; i < n; i++) { const v = getf(x, i); if (v != -Infinity) { sum += <f64>v; k++; if (v < lo) lo = v; } }
+          const label = ctx("raddstore-thr", n, dist, off);
+          for (let ti = 0; ti < 6; ti++) {
+            const thr: f32 = ti == 0 ? f32up(sum / <f64>k) : ti == 1 ? m : ti == 2 ? getf(x, <i32>(nextU32() % <u32>n))
+              : ti == 3 ? lo + (m - lo) * unit() : ti == 4 ? -Infinity : Infinity;
+            checkThr(x, n, m, thr, 0, label);
+            checkThr(x, n, m, thr, 1e-6, label);
+            calls += 2;
+          }
+        }
+        releaseAll();
+      }
+    }
+    note("raddstore-thr: " + calls.toString() + " passes compared; worst relative sum difference " + worstThrRel.toString() + " (" + worstThrWhere + ")");
+    end(calls);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// pow.ts: lnf and powf_pos against Math.log / Math.pow in f64 (header: lnf a few ulp; d^e within
+// about (|e·ln d| + 3)·1.2e-7 relative; subnormal d give a finite, tiny result, never NaN), and
+// the vector functions lane for lane equal to the scalar ones.
+
+/** Sweep of d in (0, 1]: random mantissas in every binade 2^-126..1, binade edges, 1 − k·2^-24,
+ *  the √½ boundary of lnf's reduction, d = 1, and subnormals. */
+function powSweep(): f32[] {
+  const a = new Array<f32>();
+  for (let e = -126; e < 0; e++) {
+    const base = <u32>(e + 127) << 23;
+    a.push(reinterpret<f32>(base));
+    a.push(reinterpret<f32>(base + 1));
+    a.push(reinterpret<f32>(base + 0x7FFFFF));
+    for (let j = 0; j < 40; j++) a.push(reinterpret<f32>(base + (nextU32() & 0x7FFFFF)));
+  }
+  for (let j = 0; j < 4000; j++) a.push(0.5 + 0.5 * unit());
+  for (let k = 1; k <= 64; k++) a.push(<f32>1 - <f32>k * reinterpret<f32>(0x33800000));
+  for (let k = -32; k <= 32; k++) a.push(reinterpret<f32>(0x3F3504F3 + k));
+  a.push(1);
+  // subnormals
+  a.push(reinterpret<f32>(1)); a.push(reinterpret<f32>(2)); a.push(reinterpret<f32>(0x7FFFFF)); a.push(reinterpret<f32>(0x400000));
+  for (let j = 0; j < 200; j++) a.push(reinterpret<f32>(1 + (nextU32() % 0x7FFFFF)));
+  return a;
+}
+
+/** Spacing of float32 at |v| (normal range). */
+function ulp32(v: f64): f64 {
+  let e = <i32>((reinterpret<u64>(Math.abs(v)) >> 52) & 0x7FF) - 1023;
+  if (e < -126) e = -126;
+  return reinterpret<f64>(<u64>(e - 23 + 1023) << 52);
+}
+
+const POW_ES: f32[] = [0.1, 0.25, <f32>(1.0 / 3.0), 0.5, 0.75, 1, <f32>(4.0 / 3.0), 1.5, <f32>(1.0 / 0.6), 2, 2.5, 3, 4, 10];
+const LN_ULP_BOUND: f64 = 4; // "a few ulp"
+
+describe("pow.ts: lnf, powf_pos, lnv, powv", () => {
+  it("lnf: within 4 ulp of ln d for every normal d in (0, 1], exactly 0 at d = 1", () => {
+    begin();
+    seed(201);
+    const ds = powSweep();
+    let worst = 0.0, worstAt: f32 = 0;
+    for (let i = 0; i < ds.length; i++) {
+      const d = ds[i];
+      if (d < reinterpret<f32>(0x00800000)) continue; // subnormal: see below
+      const got = lnf(d), ref = Math.log(<f64>d);
+      const u = Math.abs(<f64>got - ref) / ulp32(ref);
+      if (u > worst) { worst = u; worstAt = d; }
+      if (!ok(u <= LN_ULP_BOUND)) fail("lnf(" + describeF32(d) + ") = " + describeF32(got) + ", ln = " + ref.toString() + ": " + u.toString() + " ulp");
+    }
+    // and a strided sweep over the bit patterns of the normal floats in (0, 1)
+    for (let b: u32 = 0x00800000; b < 0x3F800000; b += 1009) {
+      const d = reinterpret<f32>(b);
+      const got = lnf(d), ref = Math.log(<f64>d);
+      const u = Math.abs(<f64>got - ref) / ulp32(ref);
+      if (u > worst) { worst = u; worstAt = d; }
+      if (!ok(u <= LN_ULP_BOUND)) fail("lnf(" + describeF32(d) + ") = " + describeF32(got) + ", ln = " + ref.toString() + ": " + u.toString() + " ulp");
+    }
+    if (!ok(reinterpret<u32>(lnf(1)) == 0)) fail("lnf(1) = " + describeF32(lnf(1)));
+    note("lnf: max error " + worst.toString() + " ulp at d = " + describeF32(worstAt));
+    end(1000);
+  });
+
+  it("powf_pos: relative error ≤ (|e·ln d| + 3)·1.2e-7 while d^e is a normal float; subnormal d: finite, ≥ 0, tiny", () => {
+    begin();
+    seed(202);
+    const ds = powSweep();
+    let worstRatio = 0.0, worstD: f32 = 0, worstE: f32 = 0;
+    for (let ei = 0; ei < POW_ES.length; ei++) {
+      const e = POW_ES[ei];
+      for (let i = 0; i < ds.length; i++) {
+        const d = ds[i];
+        const got = powf_pos(d, e);
+        const label = "powf_pos(" + describeF32(d) + ", " + describeF32(e) + ") = " + describeF32(got);
+        if (d < reinterpret<f32>(0x00800000)) {
+          // subnormal d: finite, not NaN, ≥ 0, and no larger than d^e for d = 2^-125 (tiny)
+          const cap = Math.max(Math.pow(reinterpret<f32>(0x01000000), <f64>e), 4.7e-38);
+          if (!ok(isFinite(got) && got >= 0 && <f64>got <= cap)) fail(label + " (subnormal d: want finite, >= 0, <= " + cap.toString() + ")");
+          continue;
+        }
+        const el = <f64>e * Math.log(<f64>d);
+        const ref = Math.pow(<f64>d, <f64>e);
+        if (el < -87) { // the result is near or below the float32 normal range (flushed to 0 below 2^-126)
+          if (!ok(isFinite(got) && got >= 0 && <f64>got <= 4.7e-38)) fail(label + " (exact " + ref.toString() + ")");
+          continue;
+        }
+        const rel = Math.abs(<f64>got - ref) / ref;
+        const bound = (Math.abs(el) + 3) * 1.2e-7;
+        if (rel / bound > worstRatio) { worstRatio = rel / bound; worstD = d; worstE = e; }
+        if (!ok(rel <= bound)) fail(label + ", exact " + ref.toString() + ": relative error " + rel.toString() + " > (|e ln d| + 3)·1.2e-7 = " + bound.toString());
+      }
+    }
+    note("powf_pos: worst error / bound = " + worstRatio.toString() + " at d = " + describeF32(worstD) + ", e = " + describeF32(worstE));
+    end(10000);
+  });
+
+  it("lnv and powv equal lnf and powf_pos lane for lane, bit for bit (normal and subnormal d)", () => {
+    begin();
+    seed(203);
+    const ds = powSweep();
+    const buf = alloc(16);
+    for (let ei = 0; ei < POW_ES.length; ei++) {
+      const e = POW_ES[ei];
+      for (let i = 0; i + 4 <= ds.length; i += 4) {
+        for (let l = 0; l < 4; l++) setf(buf, l, ds[i + l]);
+        const v = v128.load(buf);
+        const L = lnv(v), P = powv(v, f32x4.splat(e));
+        for (let l = 0; l < 4; l++) {
+          const d = ds[i + l];
+          if (ei == 0) {
+            const lv = l == 0 ? f32x4.extract_lane(L, 0) : l == 1 ? f32x4.extract_lane(L, 1) : l == 2 ? f32x4.extract_lane(L, 2) : f32x4.extract_lane(L, 3);
+            if (!ok(sameF32(lv, lnf(d)))) fail("lnv lane " + l.toString() + " d=" + describeF32(d) + ": " + describeF32(lv) + " lnf " + describeF32(lnf(d)));
+          }
+          const pv = l == 0 ? f32x4.extract_lane(P, 0) : l == 1 ? f32x4.extract_lane(P, 1) : l == 2 ? f32x4.extract_lane(P, 2) : f32x4.extract_lane(P, 3);
+          if (!ok(sameF32(pv, powf_pos(d, e)))) fail("powv lane " + l.toString() + " d=" + describeF32(d) + " e=" + describeF32(e) + ": " + describeF32(pv) + " powf_pos " + describeF32(powf_pos(d, e)));
+        }
+      }
+    }
+    releaseAll();
+    end(10000);
+  });
+});
+
+describe("sparse kernels: summary", () => {
+  it("logs the number of checks", () => {
+    note("sparse.spec.ts: " + TOTAL_CHECKS.toString() + " checks");
+    expect<i64>(TOTAL_CHECKS).toBeGreaterThan(100000);
   });
 });
