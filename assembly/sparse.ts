@@ -358,11 +358,12 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
   let t = bound16(vals, m, c32, eb, <f32>gamma);
-  // Candidates: sparsemax and the quadratic maps search short rows directly (a few cheap passes
-  // cost less than building a list); powers are worth a list on any row. Short rows: the list
-  // never gives up (at worst it is the row); long ones: past n/8 entries.
+  // Candidates: short rows with integer powers (1, 2, 4) are searched directly (a few cheap passes
+  // cost less than building a list); the general power, exp(γ·ln d) per entry and pass, is worth
+  // a list on any row. Short rows: the list never gives up (at worst it is the row); long ones:
+  // past n/8 entries.
   let len = -1;
-  if (n >= FILTER_MIN || K == 0 || K >= 3) {
+  if (n >= FILTER_MIN || K == 0) {
     // short rows: no giving up; and no tightening for the cheap integer powers (the bound after
     // the filter is enough), but for the general power, whose passes cost a power per entry
     const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
