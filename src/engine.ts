@@ -420,7 +420,7 @@ export class Engine {
       if (hasSupport) support!.fill(0);
       return this.wrap(result, dims, out);
     }
-    const sparse = kind >= 4 && kind <= 7; // threshold maps: one row of scratch for candidate lists
+    const sparse = kind >= 4 && kind <= 7; // threshold maps: two rows of scratch (candidate values and indices)
     // --- memory plan: [work: n floats][tmp: one row (MultiMax in place) or two rows (threshold maps:
     //     candidate values and indices)][alpha: f64 per row or one][support: i32 per row][params][mask: n bytes]
     const order = params === null ? 0 : params.order;
