@@ -199,33 +199,31 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
   for (let it = 0; it < MAX_HALLEY; it++) {
     pass(K, x, n, m, c, t, g32);
     const v = R_S1 - 1;
-    if (v > 0) lo = t; else if (v < 0) hi = t; else { const u = 4 * ulp(t); lo = <f64>t - u; hi = <f64>t + u; tau = t; break; } // (F = 1 in float32 sums: refine64 may still move τ within a few ulp)
+    if (v > 0) lo = t; else if (v < 0) hi = t; else { tau = t; break; } // (F = 1 in float32 sums)
     const w = hi - lo, r = Math.abs(v), slow = r > 0.5 * r2;
     r2 = r1; r1 = r;
     const f1 = -g * R_S2, f2 = g * (g - 1) * R_S3; // F' and F'' at t
-    tau = <f64>t - 2 * v * f1 / (2 * f1 * f1 - v * f2);
-    if (v > 0 && g < 1) { const kink = <f64>t + <f64>R_MIN; if (tau > kink) tau = kink; }
-    if (slow || !(tau > lo && tau < hi)) tau = mid(lo, hi);
-    let tn = <f32>tau;
+    const th = <f64>t - 2 * v * f1 / (2 * f1 * f1 - v * f2); // the Halley point, in float64
+    // the estimate to return if the search stops here: the Halley point when it lies in the
+    // bracket (its float64 step resolves τ below float32's spacing), else the midpoint
+    tau = th > lo && th < hi ? th : mid(lo, hi);
+    let next = th;
+    if (v > 0 && g < 1) { const kink = <f64>t + <f64>R_MIN; if (next > kink) next = kink; }
+    if (slow || !(next > lo && next < hi)) next = mid(lo, hi);
+    let tn = <f32>next;
     if (tn == t) {
       if (Math.abs(v) <= 2.5e-7 || w <= 4 * ulp(t)) break;
-      tau = mid(lo, hi);
-      tn = <f32>tau;
+      tn = <f32>mid(lo, hi);
       if (tn == t) break;
     }
     if (<f64>tn <= lo || <f64>tn >= hi) { // rounded onto an end: the midpoint, or stop at resolution
-      tau = mid(lo, hi);
-      tn = <f32>tau;
+      tn = <f32>mid(lo, hi);
       if (<f64>tn <= lo || <f64>tn >= hi) break;
     }
     t = tn;
   }
-  H_LO = lo; H_HI = hi;
   return tau;
 }
-
-/** The bracket the last Halley search ended with (refine64 stays inside it); set on every exit. */
-let H_LO: f64 = -1, H_HI: f64 = 0;
 
 /** Bisection point of [lo, hi] (lo < hi ≤ 0): geometric when the bracket spans more than a factor
  *  of 4 below zero, since for large α the threshold is tiny (about −n^(1−α)) and arithmetic
@@ -254,60 +252,89 @@ function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64, ys: us
   return halley(x, n, m, c, t, K, g);
 }
 
-/** α > 2 (γ < 1): the threshold refined in float64 from the raw inputs, and the outputs in
- *  float64. There dp/dτ is infinite at the threshold: an entry a few float32 ulps above it has a
- *  probability of order √ulp, so X − τ must be exact there, which float32 X = (x − m)·c is not
- *  (x − m rounds unless x and m are within a factor of 2). Newton steps on
- *  F(τ) = Σ max((x_i − m)(α − 1) − τ, 0)^γ, all in float64, from the float32 search's τ, over
- *  the candidates a[0..len) (the list, or the row); at most 3 steps. */
-function refine64(a: usize, len: i32, m: f32, c: f64, tau: f64, g: f64): f64 {
-  const m64 = <f64>m, lo = H_LO, hi = H_HI;
-  for (let it = 0; it < 3; it++) {
-    let F = 0.0, F1 = 0.0;
-    for (let j = 0; j < len; j++) {
-      const d = (<f64>load<f32>(a + (<usize>j << 2)) - m64) * c - tau;
-      if (d > 0) { const q = Math.exp(g * Math.log(d)); F += q; F1 += q / d; }
-    }
-    if (!(F1 > 0)) break;
-    const step = (F - 1) / (g * F1);
-    const next = tau + step;
-    if (!(next >= lo && next <= hi)) break; // (a step out of the float32 search's bracket: keep τ)
-    tau = next;
-    if (Math.abs(step) <= 1e-15 * Math.abs(tau)) break;
-  }
-  return tau;
+/** x^g for x > 0 in float64 (√ for g = ½, the α = 3 case). */
+// @ts-ignore: decorator
+@inline function pow64(x: f64, g: f64): f64 {
+  return g == 0.5 ? Math.sqrt(x) : Math.exp(g * Math.log(x));
 }
 
-/** The float64 outputs of refine64's rows: p_i = max((x_i − m)(α − 1) − τ, 0)^γ / Σ p, into
- *  y[0..len) (y may be a); returns count(y > 0). */
-function output64(a: usize, y: usize, len: i32, m: f32, c: f64, tau: f64, g: f64): i32 {
+/** F(τ) − 1 and F′(τ) = −γ·Σ d^(γ−1) in float64 over a[0..len), d = (x − m)·c − τ (FIN_F, FIN_F1). */
+let FIN_F: f64 = 0, FIN_F1: f64 = 0;
+function eval64(a: usize, len: i32, m: f64, c: f64, tau: f64, g: f64): void {
+  let F = 0.0, F1 = 0.0;
+  for (let j = 0; j < len; j++) {
+    const d = (<f64>load<f32>(a + (<usize>j << 2)) - m) * c - tau;
+    if (d > 0) { const q = pow64(d, g); F += q; F1 += q / d; }
+  }
+  FIN_F = F - 1; FIN_F1 = -g * F1;
+}
+
+/** Outputs whose exponent e is below 1 (α-entmax and α-normmax with α > 2): dp/dτ is infinite at
+ *  the threshold, so an entry a few float32 ulps above it has a probability of order ulp^e, and
+ *  X − τ must be exact there, which the float32 X = (x − m)·c is not (x − m rounds unless x and m
+ *  are within a factor of 2), nor is the float32 search's τ. Likewise for e > 64 (α near 1, where
+ *  d ≈ 1 and p = d^e turns the float32 spacing of d into a relative error of 6e-8·e; float64 keeps
+ *  it below 1e-5 for α − 1 down to about 1e-11). So, from the float32 τ (tau32):
+ *  1. candidates: every entry with float32 X > tau32 − Δ, Δ = 1e-5·(1 + |tau32|), far more than
+ *     the float32 errors (the filter pass, never giving up, into vals/idx);
+ *  2. τ in float64 over them, from the exact X = (x − m)·c: Newton from the side where it is
+ *     monotone (F concave, γ < 1: from the right; convex, γ > 1: from the left), inside a bracket,
+ *     bisecting when a step leaves it; it stops when a step is below 1e-15 relative (or after 100);
+ *  3. p_i = max(X_i − τ, 0)^e in float64, normalised by the sum of the stored float32 values and
+ *     scattered into a zero row (y may be z). If τ underflows (α so large that −τ ≈ n^(1−α) is
+ *     below float64's range), the limit: equal shares among the entries equal to the max.
+ *  Returns count(y > 0). */
+function finish64(z: usize, y: usize, n: i32, vals: usize, idx: usize, m: f32, c: f64, tau32: f64, g: f64, e: f64, eb: f32): i32 {
+  // (for e > 64 the float32 τ can be far off: the candidates are all entries above −1, the lowest
+  // threshold there is)
+  const delta = 1e-5 * (1 + Math.abs(tau32));
+  const t0 = e > 64 ? <f32>-1.0000001 : f32down(tau32 - delta);
+  const len = ASC_FEATURE_SIMD
+    ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF)
+    : f32_vfilter__scalar(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF);
   const m64 = <f64>m;
+  // a bracket [lo, hi] with F(lo) ≥ 1 > F(hi) (F(0) = 0: 0 is always an upper end)
+  let lo = e > 64 ? -1.0 : tau32 - delta, hi = e > 64 ? 0.0 : tau32 + delta;
+  if (hi > 0) hi = 0;
+  for (let k = 0; k < 60; k++) { eval64(vals, len, m64, c, lo, g); if (FIN_F >= 0) break; lo -= delta * <f64>(1 << (k < 30 ? k : 30)); }
+  for (let k = 0; k < 60; k++) { eval64(vals, len, m64, c, hi, g); if (FIN_F < 0 || hi == 0) break; hi += delta * <f64>(1 << (k < 30 ? k : 30)); if (hi > 0) hi = 0; }
+  let tau = g < 1 ? hi : lo;
+  if (e > 64 && tau32 > lo && tau32 < hi) { // a better start, if it lies left of the root
+    eval64(vals, len, m64, c, tau32, g);
+    if (FIN_F >= 0) tau = tau32;
+  }
+  for (let it = 0; it < 100; it++) {
+    eval64(vals, len, m64, c, tau, g);
+    const v = FIN_F, f1 = FIN_F1;
+    if (v > 0) lo = tau; else if (v < 0) hi = tau; else break;
+    let next = tau - v / f1;
+    if (!(next > lo && next < hi)) next = hi < 0 && lo < 4 * hi ? -Math.sqrt(lo * hi) : 0.5 * (lo + hi);
+    if (Math.abs(next - tau) <= 1e-15 * Math.abs(tau) || next == tau) { tau = next; break; }
+    tau = next;
+  }
+  // outputs of the candidates, in place in vals
   let sum = 0.0;
   for (let j = 0; j < len; j++) {
     const o = <usize>j << 2;
-    const d = (<f64>load<f32>(a + o) - m64) * c - tau;
-    const p = d > 0 ? Math.exp(g * Math.log(d)) : 0;
-    store<f32>(y + o, <f32>p);
-    sum += <f64><f32>p; // (the sum of the stored values, so that the scale below keeps y ≤ 1)
+    const d = (<f64>load<f32>(vals + o) - m64) * c - tau;
+    const p = <f32>(d > 0 ? pow64(d, e) : 0);
+    store<f32>(vals + o, p);
+    sum += <f64>p; // (the sum of the stored values, so that the scale below keeps y ≤ 1)
   }
   if (!(sum > 0 && sum < Infinity)) {
-    // τ underflowed to 0 (α so large that −τ ≈ n^(1−α) is below float64's range): the limit,
-    // equal shares among the entries equal to the max
+    // τ underflowed: the limit (the candidates still hold the max entries: X = 0 > t0)
+    sum = 0;
     for (let j = 0; j < len; j++) {
       const o = <usize>j << 2;
-      const p: f32 = load<f32>(a + o) == m ? 1 : 0;
-      store<f32>(y + o, p);
+      const p: f32 = load<f32>(z + (<usize>load<i32>(idx + o) << 2)) == m ? 1 : 0;
+      store<f32>(vals + o, p);
       sum += <f64>p;
     }
   }
   const s = f32down(1 / sum); // rounded down: p·s ≤ p/sum ≤ 1
   let k = 0;
-  for (let j = 0; j < len; j++) {
-    const o = <usize>j << 2;
-    const v = load<f32>(y + o) * s;
-    store<f32>(y + o, v);
-    k += i32(v > 0);
-  }
+  for (let j = 0; j < len; j++) k += i32(load<f32>(vals + (<usize>j << 2)) * s > 0);
+  scatter(y, n, vals, idx, len, s);
   return k;
 }
 
@@ -335,6 +362,9 @@ function setup(normmax: bool, alpha: f64): void {
     c = 0.5; gamma = 2; e = 2; norm = false;
   } else {
     c = alpha - 1; gamma = 1 / c; e = gamma;
+    // (α − 1 beyond float32's range would make X = (x − m)·c NaN at the max: the limit is the
+    // same, the max entries' equal shares)
+    if (c > 3.4028234663852886e38) c = 3.4028234663852886e38;
   }
   P_ALPHA = alpha; P_NORMMAX = normmax; P_NORM = norm;
   P_C = c; P_GAMMA = gamma; P_E = e;
@@ -386,13 +416,9 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     return E == 1 ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo, s);
   }
   let tau = search(a, na, m, c32, t, K, gamma);
-  if (gamma < 1) {
-    tau = refine64(a, na, m, c, tau, gamma);
-    if (len < 0) return output64(z, y, n, m, c, tau, gamma);
-    const k = output64(vals, vals, len, m, c, tau, gamma);
-    scatter(y, n, vals, idx, len, 1);
-    return k;
-  }
+  // sensitive outputs: exponent below 1 (α > 2), or above 64 (α within 1/64 of 1, where p = d^e
+  // magnifies the float32 rounding of d ≈ 1 by e): finished in float64
+  if (e < 1 || e > 64) return finish64(z, y, n, vals, idx, m, c, tau, gamma, e, eb);
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
   if (len < 0 || len > n >> 2) { // no list, or many candidates: one vector pass over the row
     const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);
