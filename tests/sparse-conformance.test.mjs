@@ -555,3 +555,49 @@ describe('random rows vs the float64 references (tests/reference.mjs)', () => {
 after(() => {
   if (goldenSummaries.length) console.log(`sparse conformance, golden files:\n  ${goldenSummaries.join('\n  ')}`);
 });
+
+// ---- 4. regressions from review (each with its reproducer) -----------------------------------
+describe('regressions', () => {
+  const near = (got, ref, what) => {
+    for (let i = 0; i < ref.length; i++)
+      assert.ok(Math.abs(got[i] - ref[i]) <= probBound(ref[i]), `${what}[${i}]: got ${got[i]}, ref ${ref[i]}`);
+  };
+  test('alpha > 2: entries just above the threshold keep their probability (float64 finish)', () => {
+    const rows = [
+      [[0.011030490510165691, 0.006321755703538656, -0.0032212825026363134, -0.00866927020251751, -0.017273811623454094], 4],
+      [[0.005752606317400932, -0.013082834891974926, -0.008627865463495255, 0.00803197268396616, -0.010455379262566566], 5],
+      [[-0.01768527552485466, 0.014221379533410072], 10],
+      [[-0.08476100116968155, 0.12468552589416504], 5],
+    ];
+    for (const [x, alpha] of rows) {
+      for (const e of [simdEngine, scalarEngine]) {
+        const y = e.entmax(Float32Array.from(x), { alpha });
+        near(y, entmaxRef(Float32Array.from(x), alpha), `${e.simd ? 'SIMD' : 'scalar'} entmax alpha=${alpha}`);
+      }
+    }
+    const x = new Float32Array(4096); x[0] = 0.01;
+    near(simdEngine.entmax(x, { alpha: 4 }).subarray(0, 2), entmaxRef(x, 4).slice(0, 2), 'entmax alpha=4, 4096 columns');
+  });
+  test('normmax alpha > 2: an entry 1e-6 above the threshold (float64 finish)', () => {
+    for (const [x, alpha] of [
+      [[0.4156220853328705, -0.2452690452337265, -0.04454774037003517, 0.26281243562698364, -0.014712550677359104, 0.5734468102455139, 0.0070158373564481735], 5],
+      [[0.3260892629623413, -0.46239665150642395, -0.13113589584827423, 0.7490899562835693, -0.4767259657382965, 0.006490320898592472], 10],
+    ]) near(simdEngine.normmax(Float32Array.from(x), { alpha }), normmaxRef(Float32Array.from(x), alpha), `normmax alpha=${alpha}`);
+  });
+  test('alpha = 1.75 on long dense rows: tau below float32 resolution (Halley returns its float64 point)', () => {
+    for (const n of [4096, 8192]) {
+      const x = new Float32Array(n); x[0] = 1;
+      near(simdEngine.entmax(x, { alpha: 1.75 }).subarray(0, 2), entmaxRef(x, 1.75).slice(0, 2), `entmax alpha=1.75, ${n} columns`);
+    }
+  });
+  test('alpha within 1/64 of 1 tends to softmax (float64 finish), for entmax and normmax', () => {
+    const x = Float32Array.of(0.5, 1, -1);
+    for (const a of [1 + 1e-9, 1 + 1e-7]) near(simdEngine.entmax(x, { alpha: a }), softmaxRef(x), `entmax alpha=${a}`);
+    for (const a of [1.0001, 1.001]) near(simdEngine.entmax(x, { alpha: a }), entmaxRef(x, a), `entmax alpha=${a}`);
+    const z = Float32Array.from({ length: 3000 }, (_, i) => 3 * Math.sin(i));
+    near(simdEngine.normmax(z, { alpha: 1.0001 }), normmaxRef(z, 1.0001), 'normmax alpha=1.0001');
+  });
+  test('alpha - 1 beyond float32 (1e39): the max gets 1 on both builds', () => {
+    for (const e of [simdEngine, scalarEngine]) assert.deepEqual(Array.from(e.entmax(Float32Array.of(0.5, 1, -1), { alpha: 1e39 })), [0, 1, 0]);
+  });
+});
