@@ -384,6 +384,8 @@ export class Engine {
       if (kind < 4) throw new TypeError(`support: only the sparse normalisers take a support array (${NAMES[kind]} does not)`);
       if (!(support instanceof Int32Array)) throw new TypeError(`support: expected an Int32Array with one slot per row (${rows}), got ${describe(support)}`);
       if (support.length !== rows) throw new RangeError(`support: expected length ${rows} (one slot per row), got ${support.length}`);
+      // (a view of the engine's memory would be detached if this call grows it)
+      if (support.buffer === this.memory.buffer) throw new TypeError("support: expected an Int32Array outside the engine's memory (a view of it can be detached by the call)");
     }
     const hasSupport = support !== undefined && support !== null;
     let alpha: number | ArrayLike<number> | undefined = (options as EntmaxOptions).alpha;
@@ -403,6 +405,8 @@ export class Engine {
           if (typeof a !== "number") throw new TypeError(`alpha[${i}]: expected ${want}, got ${describe(a)}`);
           if (!ok(a)) throw new RangeError(`alpha[${i}]: expected ${want}, got ${a}`);
         }
+        // a typed array over the engine's memory: read it now (growth below would detach it)
+        if (ArrayBuffer.isView(alpha) && (alpha as unknown as Float64Array).buffer === this.memory.buffer) alpha = Array.from(alpha);
       } else {
         throw new TypeError(`alpha: expected ${want} or an array with one per row, got ${describe(alpha)}`);
       }

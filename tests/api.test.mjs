@@ -1233,6 +1233,19 @@ describe('6. errors (class + message naming the argument; the engine keeps worki
 // ================================================================================================
 // 7. regressions: bugs found by review, each with its reproducer
 
+describe('7b. sparse normalisers and the engine memory (review findings)', () => {
+  test('support may not be a view of the engine memory (TypeError naming support); alpha may be, even when the call grows memory', () => {
+    const e = initSync(wasmModule);
+    const sv = new Int32Array(e.memory.buffer, e.alloc(16).byteOffset, 1);
+    assert.throws(() => e.sparsemax(Float32Array.of(1, 2, 3), { support: sv }), (err) => err instanceof TypeError && /^support: /.test(err.message));
+    const av = new Float64Array(e.memory.buffer, e.alloc(16).byteOffset, 1);
+    av[0] = 1.25;
+    const x = randF32(1 << 20, 7);
+    const y = e.entmax(x, { alpha: av }); // grows the memory: av is detached during the call
+    assertBitwise(y, mm.entmax(x, { alpha: 1.25 }), 'per-row alpha read before the memory grew');
+  });
+});
+
 describe('7. regressions', () => {
   test('sizes beyond a wasm32 memory throw a RangeError naming length, and the engine keeps working', () => {
     const e = initSync(wasmModule);
