@@ -44,16 +44,16 @@ import { f32_rmaxnan__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxnan-wasmsimd-p
 import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
 import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
 import {
-  f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar,
+  f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar,
 } from "./kernels/f32-rthresh-scalar";
 import {
-  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16, f32_rthresh_pg__wasmsimd_u16,
+  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16, f32_rthresh_pg__wasmsimd_u16, f32_rthresh_p1p__wasmsimd_u16,
 } from "./kernels/f32-rthresh-wasmsimd-u16";
 import {
-  f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar,
+  f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar,
 } from "./kernels/f32-vthreshpow-scalar";
 import {
-  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16,
+  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16, f32_vthreshpow_e1p__wasmsimd_u16,
 } from "./kernels/f32-vthreshpow-wasmsimd-u16";
 import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "./kernels/f32-vrelusub-scalar";
 import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "./kernels/f32-vrelusub-wasmsimd-u16";
@@ -103,11 +103,13 @@ function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usiz
     if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
+    else if (K == 5) f32_rthresh_p1p__wasmsimd_u16(x, n, m, c, t, g);
     else f32_rthresh_pg__wasmsimd_u16(x, n, m, c, t, g);
   } else {
     if (K == 1) f32_rthresh_p1__scalar(x, ys, n, m, c, t);
     else if (K == 2) f32_rthresh_p2__scalar(x, ys, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__scalar(x, n, m, c, t);
+    else if (K == 5) f32_rthresh_p1p__scalar(x, n, m, c, t, g);
     else f32_rthresh_pg__scalar(x, n, m, c, t, g);
   }
 }
@@ -118,11 +120,13 @@ function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo:
     if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
     if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
     if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    if (E == 5) return f32_vthreshpow_e1p__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
     return f32_vthreshpow_eg__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
   }
   if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
   if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
   if (E == 4) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
+  if (E == 5) return f32_vthreshpow_e1p__scalar(x, y, n, m, c, hi, lo, e);
   return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
 }
 
@@ -193,8 +197,10 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
  *  At most MAX_HALLEY evaluations. */
 function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
   // upper bound: at τ = −n^(−1/γ) every term is at most 1/n (for large α it is tiny: τ → 0⁻)
+  // (K = 5, near-1 maps: the unknown is s = τ + 1, in [0, 1], and the bound is 1 − n^(−1/γ))
   let lo: f64 = t, hi: f64 = -Math.exp(-Math.log(<f64>n) / g), tau: f64 = t, r1 = Infinity, r2 = Infinity;
-  if (!(hi < 0) || hi <= lo) hi = 0;
+  if (K == 5) { hi = 1 + hi; if (!(hi > lo)) hi = 1; }
+  else if (!(hi < 0) || hi <= lo) hi = 0;
   const g32 = <f32>g;
   for (let it = 0; it < MAX_HALLEY; it++) {
     pass(K, x, n, m, c, t, g32);
@@ -272,9 +278,7 @@ function eval64(a: usize, len: i32, m: f64, c: f64, tau: f64, g: f64): void {
 /** Outputs whose exponent e is below 1 (α-entmax and α-normmax with α > 2): dp/dτ is infinite at
  *  the threshold, so an entry a few float32 ulps above it has a probability of order ulp^e, and
  *  X − τ must be exact there, which the float32 X = (x − m)·c is not (x − m rounds unless x and m
- *  are within a factor of 2), nor is the float32 search's τ. Likewise for e > 64 (α near 1, where
- *  d ≈ 1 and p = d^e turns the float32 spacing of d into a relative error of 6e-8·e; float64 keeps
- *  it below 1e-5 for α − 1 down to about 1e-11). So, from the float32 τ (tau32):
+ *  are within a factor of 2), nor is the float32 search's τ. So, from the float32 τ (tau32):
  *  1. candidates: every entry with float32 X > tau32 − Δ, Δ = 1e-5·(1 + |tau32|), far more than
  *     the float32 errors (the filter pass, never giving up, into vals/idx);
  *  2. τ in float64 over them, from the exact X = (x − m)·c: Newton from the side where it is
@@ -285,24 +289,18 @@ function eval64(a: usize, len: i32, m: f64, c: f64, tau: f64, g: f64): void {
  *     below float64's range), the limit: equal shares among the entries equal to the max.
  *  Returns count(y > 0). */
 function finish64(z: usize, y: usize, n: i32, vals: usize, idx: usize, m: f32, c: f64, tau32: f64, g: f64, e: f64, eb: f32): i32 {
-  // (for e > 64 the float32 τ can be far off: the candidates are all entries above −1, the lowest
-  // threshold there is)
   const delta = 1e-5 * (1 + Math.abs(tau32));
-  const t0 = e > 64 ? <f32>-1.0000001 : f32down(tau32 - delta);
+  const t0 = f32down(tau32 - delta);
   const len = ASC_FEATURE_SIMD
     ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF)
     : f32_vfilter__scalar(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF);
   const m64 = <f64>m;
   // a bracket [lo, hi] with F(lo) ≥ 1 > F(hi) (F(0) = 0: 0 is always an upper end)
-  let lo = e > 64 ? -1.0 : tau32 - delta, hi = e > 64 ? 0.0 : tau32 + delta;
+  let lo = tau32 - delta, hi = tau32 + delta;
   if (hi > 0) hi = 0;
   for (let k = 0; k < 60; k++) { eval64(vals, len, m64, c, lo, g); if (FIN_F >= 0) break; lo -= delta * <f64>(1 << (k < 30 ? k : 30)); }
   for (let k = 0; k < 60; k++) { eval64(vals, len, m64, c, hi, g); if (FIN_F < 0 || hi == 0) break; hi += delta * <f64>(1 << (k < 30 ? k : 30)); if (hi > 0) hi = 0; }
   let tau = g < 1 ? hi : lo;
-  if (e > 64 && tau32 > lo && tau32 < hi) { // a better start, if it lies left of the root
-    eval64(vals, len, m64, c, tau32, g);
-    if (FIN_F >= 0) tau = tau32;
-  }
   for (let it = 0; it < 100; it++) {
     eval64(vals, len, m64, c, tau, g);
     const v = FIN_F, f1 = FIN_F1;
@@ -384,6 +382,19 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   }
   if (alpha != P_ALPHA || normmax != P_NORMMAX) setup(normmax, alpha);
   const c = P_C, gamma = P_GAMMA, e = P_E, norm = P_NORM, K = P_K, E = P_E_KIND, eb = P_EB, c32 = <f32>c;
+  if (e > 64) {
+    // α within 1/64 of 1: p = d^e with d = X − τ ≈ 1 would turn float32's spacing of d into a
+    // relative error of 6e-8·e; instead the unknown is s = τ + 1 and p = (1 + u)^e with
+    // u = X − s and ln(1 + u) from u (f32-rthresh p1p, f32-vthreshpow e1p). Dense rows: no list.
+    const m = rmaxnan(z, n);
+    if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
+    const s = halley(z, n, m, c32, 0, 5, gamma); // (s = 0, τ = −1, is a lower bound)
+    const hi = <f32>s, lo = <f32>(s - <f64>hi);
+    const sum = output(5, z, y, n, m, c32, hi, lo, <f32>e);
+    const k = R_COUNT;
+    scale(y, y, n, f32down(1 / sum)); // (rounded down: y ≤ 1)
+    return k;
+  }
   const m = ASC_FEATURE_SIMD ? f32_rmaxlanes__wasmsimd_pmax_u16(z, n, vals) : f32_rmaxlanes__scalar(z, n, vals);
   if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
@@ -416,9 +427,8 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     return E == 1 ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo, s);
   }
   let tau = search(a, na, m, c32, t, K, gamma);
-  // sensitive outputs: exponent below 1 (α > 2), or above 64 (α within 1/64 of 1, where p = d^e
-  // magnifies the float32 rounding of d ≈ 1 by e): finished in float64
-  if (e < 1 || e > 64) return finish64(z, y, n, vals, idx, m, c, tau, gamma, e, eb);
+  // sensitive outputs: exponent below 1 (α > 2): finished in float64
+  if (e < 1) return finish64(z, y, n, vals, idx, m, c, tau, gamma, e, eb);
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
   if (len < 0 || len > n >> 2) { // no list, or many candidates: one vector pass over the row
     const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);

@@ -10,13 +10,21 @@
 // search ends on this pass, f32-vrelusub turns those into the outputs, which saves the output
 // pass its compares and its X = (x − m)·c.
 import { setCount, setMin, setSums } from "./acc";
-import { powf_pos } from "./pow";
+import { pow1pf, powf_pos } from "./pow";
 
 // @ts-ignore: decorator
 @inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   let cnt = 0, mn: f32 = Infinity;
   let s1 = 0.0, s2 = 0.0, s3 = 0.0;
   for (let i = 0; i < n; i++) {
+    if (K == 5) {
+      const u = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
+      if (!(u > -1)) continue;
+      cnt++;
+      const q = pow1pf(u, g), inv: f32 = 1 / (1 + u), q1 = q * inv;
+      s1 += <f64>q; s2 += <f64>q1; s3 += <f64>(q1 * inv);
+      continue;
+    }
     const d = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
     if (y != 0) store<f32>(y + (<usize>i << 2), d > 0 ? d : 0);
     if (!(d > 0)) continue;
@@ -40,3 +48,5 @@ export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f3
 export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
 export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
 export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, 0, n, m, c, t, g, 0); }
+/** Near-1 maps (K = 5): t is s = τ + 1; sums of (1 + u)^γ, ^(γ−1), ^(γ−2) over u = X − s > −1. */
+export function f32_rthresh_p1p__scalar(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32): void { body(x, 0, n, m, c, s, g, 5); }

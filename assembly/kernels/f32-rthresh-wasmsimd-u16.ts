@@ -5,7 +5,7 @@
 // in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
 // that decide the final step are small and their rounding error is too. Counts in i32 lanes.
 import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
-import { powf_pos, powv } from "./pow";
+import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
 
 // @ts-ignore: decorator
 @inline function lane(d: v128, gt: v128, vg: v128, K: i32, which: i32): v128 {
@@ -30,7 +30,7 @@ import { powf_pos, powv } from "./pow";
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = inf;
   let i = 0;
   // any γ (K/E = 0): the power dominates, so only the 4-lane loop is instantiated (code size)
-  if (K != 0) for (; i + 16 <= n; i += 16) {
+  if (K != 0 && K != 5) for (; i + 16 <= n; i += 16) {
     const p = x + (<usize>i << 2);
     const d0 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p), vm), vc), vt);
     const d1 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p, 16), vm), vc), vt);
@@ -66,6 +66,18 @@ import { powf_pos, powv } from "./pow";
     }
   }
   for (; i + 4 <= n; i += 4) {
+    if (K == 5) {
+      // near-1 maps: u = X − s (s = τ + 1), F = Σ (1 + u)^γ over u > −1
+      const u = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vc), vt);
+      const gu = f32x4.gt(u, f32x4.splat(-1));
+      if (!v128.any_true(gu)) continue;
+      cnt = i32x4.add(cnt, gu);
+      const q = pow1pv(u, vg), iv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), u)), r = f32x4.mul(q, iv);
+      a1 = addPromoted(a1, v128.and(q, gu));
+      a2 = addPromoted(a2, v128.and(r, gu));
+      a3 = addPromoted(a3, v128.and(f32x4.mul(r, iv), gu));
+      continue;
+    }
     const d = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vc), vt);
     const gt = f32x4.gt(d, zero);
     if (y != 0) v128.store(y + (<usize>i << 2), v128.and(d, gt));
@@ -88,6 +100,14 @@ import { powf_pos, powv } from "./pow";
   lo = lo < v ? lo : v; v = f32x4.extract_lane(mn, 2); lo = lo < v ? lo : v; v = f32x4.extract_lane(mn, 3); lo = lo < v ? lo : v;
   let s1 = hsum64(a1), s2 = hsum64(a2), s3 = hsum64(a3);
   for (; i < n; i++) {
+    if (K == 5) {
+      const u = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
+      if (!(u > -1)) continue;
+      count++;
+      const q = pow1pf(u, g), inv: f32 = 1 / (1 + u), q1 = q * inv;
+      s1 += <f64>q; s2 += <f64>q1; s3 += <f64>(q1 * inv);
+      continue;
+    }
     const d = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
     if (y != 0) store<f32>(y + (<usize>i << 2), d > 0 ? d : 0);
     if (!(d > 0)) continue;
@@ -111,3 +131,6 @@ export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32,
 export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
 export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
 export function f32_rthresh_pg__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, 0, n, m, c, t, g, 0); }
+/** Near-1 maps: t is s = τ + 1, the sums are over u = X − s > −1 of (1 + u)^γ, (1 + u)^(γ−1),
+ *  (1 + u)^(γ−2); R_MIN is not computed. */
+export function f32_rthresh_p1p__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32): void { body(x, 0, n, m, c, s, g, 5); }

@@ -5,7 +5,7 @@
 // multiplications), 0 (any e > 0: exp(e·ln d)).
 // Returns Σ y (f64) and R_COUNT = count(y > 0). x may equal y.
 import { setCount } from "./acc";
-import { powf_pos } from "./pow";
+import { pow1pf, powf_pos } from "./pow";
 
 // @ts-ignore: decorator
 @inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
@@ -14,7 +14,8 @@ import { powf_pos } from "./pow";
     const o = <usize>i << 2;
     const d = ((load<f32>(x + o) - m) * c - hi) - lo;
     let v: f32 = 0;
-    if (d > 0) {
+    if (E == 5) { if (d > -1) v = pow1pf(d, e); }
+    else if (d > 0) {
       if (E == 1) v = d;
       else if (E == 2) v = d * d;
       else if (E == 3) v = d * d * d;
@@ -33,3 +34,5 @@ export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c:
 export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 2, 2); }
 export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 4, 4); }
 export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 0); }
+/** Near-1 maps (E = 5): hi + lo is s = τ + 1, y = (1 + u)^e for u = X − s > −1. */
+export function f32_vthreshpow_e1p__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 5); }

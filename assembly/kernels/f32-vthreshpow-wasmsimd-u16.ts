@@ -3,7 +3,7 @@
 // A group of 16 outside the support is stored as zeros without computing the power. Sums as in
 // f32-rthresh (pairwise in f32 per group, f64x2 across groups); lanes equal the scalar twin's.
 import { addPromoted, hsum64, setCount } from "./acc";
-import { powf_pos, powv } from "./pow";
+import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
 
 // @ts-ignore: decorator
 @inline function powk(d: v128, ve: v128, E: i32): v128 {
@@ -21,7 +21,7 @@ import { powf_pos, powv } from "./pow";
   let acc = zero, cnt = i32x4.splat(0);
   let i = 0;
   // any γ (K/E = 0): the power dominates, so only the 4-lane loop is instantiated (code size)
-  if (E != 0) for (; i + 16 <= n; i += 16) {
+  if (E != 0 && E != 5) for (; i + 16 <= n; i += 16) {
     const px = x + (<usize>i << 2), py = y + (<usize>i << 2);
     const d0 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px), vm), vc), vhi), vlo);
     const d1 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px, 16), vm), vc), vhi), vlo);
@@ -42,8 +42,9 @@ import { powf_pos, powv } from "./pow";
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const d = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + o), vm), vc), vhi), vlo);
-    const gt = f32x4.gt(d, zero);
-    const v = v128.and(powk(d, ve, E), gt);
+    // (near-1 maps, E = 5: d is u = X − s and the output (1 + u)^e over u > −1)
+    const gt = E == 5 ? f32x4.gt(d, f32x4.splat(-1)) : f32x4.gt(d, zero);
+    const v = v128.and(E == 5 ? pow1pv(d, ve) : powk(d, ve, E), gt);
     v128.store(y + o, v);
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));
@@ -54,7 +55,8 @@ import { powf_pos, powv } from "./pow";
     const o = <usize>i << 2;
     const d = ((load<f32>(x + o) - m) * c - hi) - lo;
     let v: f32 = 0;
-    if (d > 0) {
+    if (E == 5) { if (d > -1) v = pow1pf(d, e); }
+    else if (d > 0) {
       if (E == 1) v = d;
       else if (E == 2) v = d * d;
       else if (E == 3) v = d * d * d;
@@ -73,3 +75,5 @@ export function f32_vthreshpow_e1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f
 export function f32_vthreshpow_e2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 2, 2); }
 export function f32_vthreshpow_e4__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 4, 4); }
 export function f32_vthreshpow_eg__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 0); }
+/** Near-1 maps: hi + lo is s = τ + 1, y = (1 + u)^e for u = X − s > −1. */
+export function f32_vthreshpow_e1p__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 5); }

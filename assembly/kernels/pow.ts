@@ -86,3 +86,37 @@ const LN_TABLE: usize = memory.data<u32>([
     v128.load(EXP_TABLE, 64), v128.load(EXP_TABLE, 80), v128.load(EXP_TABLE, 96),
     v128.load(EXP_TABLE, 112), v128.load(EXP_TABLE, 128), v128.load(EXP_TABLE, 144));
 }
+
+/** ln(1 + u), u > −1, accurate to a few ulp relative also where 1 + u rounds (Goldberg's trick:
+ *  with w = 1 + u rounded, ln(1 + u) ≈ ln(w)·u/(w − 1), exact when w = 1). The near-1 α-maps
+ *  (α − 1 < 1/64) raise 1 + u to powers above 64: computing ln(1 + u) from u, not from the rounded
+ *  1 + u, keeps p = exp(e·ln(1 + u)) accurate. Scalar twin of log1pv. */
+// @ts-ignore: decorator
+@inline export function log1pf(u: f32): f32 {
+  const w: f32 = 1 + u;
+  return w == 1 ? u : lnf(w) * (u / (w - 1));
+}
+
+/** ln(1 + u) on four lanes (lanes with u ≤ −1 give garbage that callers mask). */
+// @ts-ignore: decorator
+@inline export function log1pv(u: v128): v128 {
+  const one = v128.load(LN_TABLE, 16);
+  const w = f32x4.add(one, u);
+  const r = f32x4.mul(lnv(w), f32x4.div(u, f32x4.sub(w, one)));
+  return v128.bitselect(u, r, f32x4.eq(w, one));
+}
+
+/** (1 + u)^e for u > −1 as exp(e·ln(1 + u)) (scalar twin of pow1pv). */
+// @ts-ignore: decorator
+@inline export function pow1pf(u: f32, e: f32): f32 {
+  return expf_rr2_p5(e * log1pf(u));
+}
+
+/** (1 + u)^e on four lanes, e splatted; e·ln(1 + u) ≤ 0 for u ≤ 0. */
+// @ts-ignore: decorator
+@inline export function pow1pv(u: v128, e: v128): v128 {
+  return expv_rr2_p5(f32x4.mul(e, log1pv(u)),
+    v128.load(EXP_TABLE), v128.load(EXP_TABLE, 16), v128.load(EXP_TABLE, 32), v128.load(EXP_TABLE, 48),
+    v128.load(EXP_TABLE, 64), v128.load(EXP_TABLE, 80), v128.load(EXP_TABLE, 96),
+    v128.load(EXP_TABLE, 112), v128.load(EXP_TABLE, 128), v128.load(EXP_TABLE, 144));
+}
