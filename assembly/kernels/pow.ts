@@ -90,7 +90,8 @@ const LN_TABLE: usize = memory.data<u32>([
 /** ln(1 + u), u > −1, accurate to a few ulp relative also where 1 + u rounds (Goldberg's trick:
  *  with w = 1 + u rounded, ln(1 + u) ≈ ln(w)·u/(w − 1), exact when w = 1). The near-1 α-maps
  *  (α − 1 < 1/64) raise 1 + u to powers above 64: computing ln(1 + u) from u, not from the rounded
- *  1 + u, keeps p = exp(e·ln(1 + u)) accurate. Scalar twin of log1pv. */
+ *  1 + u, keeps p = exp(e·ln(1 + u)) accurate: about 3 ulp for ln(1 + u), so p within about
+ *  (3·|e·ln(1 + u)| + 3)·1.2e-7 relative (tests/assembly/sparse.spec.ts). Scalar twin of log1pv. */
 // @ts-ignore: decorator
 @inline export function log1pf(u: f32): f32 {
   const w: f32 = 1 + u;

@@ -33,7 +33,7 @@ import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "..
 import { f32_raddstoreexpminusmax_thr__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-scalar-rr2-p5";
 import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16";
 import { f32_raddstoreexpminusmax__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-rr2-p5";
-import { lnf, lnv, powf_pos, powv } from "../../assembly/kernels/pow";
+import { lnf, lnv, log1pf, log1pv, pow1pf, pow1pv, powf_pos, powv } from "../../assembly/kernels/pow";
 import {
   alloc, allocF32, bitsf, copyF32, describeF32, firstBitMismatch, getf, guardsIntact, nextU32,
   releaseAll, sameF32, seed, setf, uniform, unit,
@@ -1299,6 +1299,61 @@ describe("pow.ts: lnf, powf_pos, lnv, powv", () => {
     }
     releaseAll();
     end(10000);
+  });
+});
+
+describe("pow.ts: log1pf, log1pv, pow1pf, pow1pv (the near-1 maps)", () => {
+  it("log1pf: within 4 ulp of ln(1 + u) for u in (−1, 1], also where 1 + u rounds to 1; lanes equal log1pf", () => {
+    begin();
+    seed(211);
+    const buf = alloc(16);
+    let worst = 0.0;
+    for (let i = 0; i < 20000; i++) {
+      // log-uniform magnitudes from 1e-12 to 1, both signs (u > −1)
+      const mag = <f32>Math.pow(10, -12 + 12 * <f64>unit());
+      const u: f32 = i & 1 ? mag : -mag * <f32>0.999;
+      const got = log1pf(u), ref = Math.log1p(<f64>u);
+      const err = Math.abs(<f64>got - ref) / ulp32(ref);
+      if (err > worst) worst = err;
+      if (!ok(err <= 4)) fail("log1pf(" + describeF32(u) + ") = " + describeF32(got) + ", ln(1+u) = " + ref.toString() + ": " + err.toString() + " ulp");
+      setf(buf, i & 3, u);
+      if ((i & 3) == 3) {
+        const L = log1pv(v128.load(buf));
+        for (let l = 0; l < 4; l++) {
+          const lv = l == 0 ? f32x4.extract_lane(L, 0) : l == 1 ? f32x4.extract_lane(L, 1) : l == 2 ? f32x4.extract_lane(L, 2) : f32x4.extract_lane(L, 3);
+          if (!ok(sameF32(lv, log1pf(getf(buf, l))))) fail("log1pv lane " + l.toString() + ": " + describeF32(lv) + " vs " + describeF32(log1pf(getf(buf, l))));
+        }
+      }
+    }
+    note("log1pf: max error " + worst.toString() + " ulp");
+    releaseAll();
+    end(1000);
+  });
+
+  it("pow1pf: (1 + u)^e with e up to 1e6 and |u| down to 1e-9 within (3·|e·ln(1+u)| + 3)·1.2e-7 relative; lanes equal", () => {
+    begin();
+    seed(212);
+    const buf = alloc(16);
+    const es: f32[] = [65, 100, 1000, 1e4, 1e6];
+    for (let ei = 0; ei < es.length; ei++) {
+      const e = es[ei];
+      for (let i = 0; i < 4000; i++) {
+        const u: f32 = <f32>(-(<f64>unit()) * 20 / <f64>e); // e·ln(1 + u) in about [−20, 0]
+        const got = pow1pf(u, e), el = <f64>e * Math.log1p(<f64>u), ref = Math.exp(el);
+        const rel = Math.abs(<f64>got - ref) / ref;
+        if (!ok(rel <= (3 * Math.abs(el) + 3) * 1.2e-7)) fail("pow1pf(" + describeF32(u) + ", " + describeF32(e) + ") = " + describeF32(got) + ", exact " + ref.toString());
+        setf(buf, i & 3, u);
+        if ((i & 3) == 3) {
+          const P = pow1pv(v128.load(buf), f32x4.splat(e));
+          for (let l = 0; l < 4; l++) {
+            const pv = l == 0 ? f32x4.extract_lane(P, 0) : l == 1 ? f32x4.extract_lane(P, 1) : l == 2 ? f32x4.extract_lane(P, 2) : f32x4.extract_lane(P, 3);
+            if (!ok(sameF32(pv, pow1pf(getf(buf, l), e)))) fail("pow1pv lane " + l.toString());
+          }
+        }
+      }
+    }
+    releaseAll();
+    end(1000);
   });
 });
 
