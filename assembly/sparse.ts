@@ -423,8 +423,8 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     const delta = tau - <f64>LAST_T;
     const hi = <f32>delta, lo = <f32>(delta - <f64>hi);
     const s: f32 = norm ? f32down(1 / (LAST_S1 - <f64>LAST_K * delta)) : 1;
-    if (ASC_FEATURE_SIMD) return E == 1 ? f32_vrelusub_e1__wasmsimd_u16(ys, y, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(ys, y, n, hi, lo, s);
-    return E == 1 ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo, s);
+    if (ASC_FEATURE_SIMD) return E == 1 ? f32_vrelusub_e1__wasmsimd_u16(ys, y, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(ys, y, n, hi, lo);
+    return E == 1 ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo);
   }
   let tau = search(a, na, m, c32, t, K, gamma);
   // sensitive outputs: exponent below 1 (α > 2): finished in float64

@@ -6,7 +6,8 @@
 @inline function lane(v: v128, vhi: v128, vlo: v128, vs: v128, zero: v128, one: v128, E: i32): v128 {
   const r0 = f32x4.sub(f32x4.sub(v, vhi), vlo);
   const r = v128.and(r0, v128.and(f32x4.gt(v, zero), f32x4.gt(r0, zero)));
-  return f32x4.pmin(f32x4.mul(E == 2 ? f32x4.mul(r, r) : r, vs), one);
+  // E = 1: s·r (normmax 2 scales); E = 2: r², unscaled (1.5-entmax sums to 1 by itself)
+  return f32x4.pmin(E == 2 ? f32x4.mul(r, r) : f32x4.mul(r, vs), one);
 }
 
 // @ts-ignore: decorator
@@ -35,7 +36,7 @@
     const v = load<f32>(d + o);
     let r = (v - hi) - lo;
     r = v > 0 && r > 0 ? r : 0;
-    let p = (E == 2 ? r * r : r) * s;
+    let p = E == 2 ? r * r : r * s;
     p = 1 < p ? 1 : p;
     store<f32>(y + o, p);
     k += i32(p > 0);
@@ -44,4 +45,4 @@
 }
 
 export function f32_vrelusub_e1__wasmsimd_u16(d: usize, y: usize, n: i32, hi: f32, lo: f32, s: f32): i32 { return body(d, y, n, hi, lo, s, 1); }
-export function f32_vrelusub_e2__wasmsimd_u16(d: usize, y: usize, n: i32, hi: f32, lo: f32, s: f32): i32 { return body(d, y, n, hi, lo, s, 2); }
+export function f32_vrelusub_e2__wasmsimd_u16(d: usize, y: usize, n: i32, hi: f32, lo: f32): i32 { return body(d, y, n, hi, lo, 1, 2); }
