@@ -3,8 +3,10 @@
 //   R_COUNT = their number,  R_MIN = their smallest d (+∞ if none), and by power kind K:
 //   K = 1 (sparsemax):  R_S1 = Σ d
 //   K = 2 (quadratic):  R_S1 = Σ d,    R_S2 = Σ d²
-//   K = 3, 4 (integer γ), 0 (any γ > 0, d^γ = exp(γ·ln d)):
+//   K = 4 (γ = 4), 0 (any γ > 0, d^γ = exp(γ·ln d)):
 //                       R_S1 = Σ d^γ,  R_S2 = Σ d^(γ−1),  R_S3 = Σ d^(γ−2)
+//   K = 5 (near-1 maps): t is s = τ + 1, and the same three sums of (1 + u)^γ over u = X − s > −1,
+//                       with ln(1 + u) from u (pow.ts); R_MIN not computed.
 // Masked entries are −∞ in x and never count. Sums in f64, element by element.
 // p1 and p2 can also store max(d, 0) for every entry into y (y ≠ 0; y may not be x): when the
 // search ends on this pass, f32-vrelusub turns those into the outputs, which saves the output

@@ -4,10 +4,10 @@
 //   in:  x[0..n) with max m (finite), c (X = (x − m)·c), eb and g (bound exponent and γ, list.ts),
 //        limit, cap0 (the list's first capacity: tightening starts when it fills up)
 //   out: vals/idx = the x[i] with X > t and their indices, in order, where t is a lower bound of
-//        the threshold that starts at t0 and is raised from the list each
-//        time it fills up (then the list is compacted; its capacity doubles while compaction
-//        keeps more than half); returns their number, or −1 once the list would exceed `limit`
-//        (the caller then searches the whole row). R_MIN = the final t, valid in both cases.
+//        the threshold that starts at t0 (a lower bound) and is raised from the list each time it
+//        fills up (then the list is compacted; its capacity doubles while compaction keeps more
+//        than half); returns their number, or −1 once the list would exceed `limit` (the caller
+//        then searches the whole row). R_MIN = the final t, valid in both cases.
 // Entries left out have X ≤ t ≤ τ: they are outside the support.
 import { setMin } from "./acc";
 import { compact, tighten } from "./list";

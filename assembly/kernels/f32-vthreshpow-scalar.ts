@@ -1,8 +1,9 @@
 // f32-vthreshpow, scalar: the output pass of the threshold normalisers, reference for the SIMD
 // kernel.  y[i] = max(d, 0)^e  with  d = ((x[i] − m)·c − τhi) − τlo,
 // the threshold τ = τhi + τlo carried as two floats, so that d keeps float32 relative precision
-// near the threshold (x[i] − m is exact there: Sterbenz). Power kind E: 1, 2, 3, 4 (integer e,
-// multiplications), 0 (any e > 0: exp(e·ln d)).
+// near the threshold (x[i] − m is exact there: Sterbenz). Power kind E: 1, 2, 4 (integer e,
+// multiplications), 0 (any e > 0: exp(e·ln d)), 5 (near-1 maps: τhi + τlo is s = τ + 1 and
+// y = (1 + u)^e for u = X − s > −1, ln(1 + u) from u).
 // Returns Σ y (f64) and R_COUNT = count(y > 0). x may equal y.
 import { setCount } from "./acc";
 import { pow1pf, powf_pos } from "./pow";
