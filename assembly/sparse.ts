@@ -1,7 +1,7 @@
 // Row drivers of the sparse baselines: sparsemax, 1.5-entmax, α-entmax, α-normmax (threshold
-// maps) and ev-softmax. Same memory contract as rows.ts, plus: tmp is room for one row of cols
-// floats (the candidate list of the streaming filter), support is 0 or one i32 per row
-// (receives count(y > 0)), alpha is one f64 per row at stride alphaStride (0: one shared value).
+// maps) and ev-softmax. Same memory contract as rows.ts, plus: tmp is room for two rows of cols
+// floats (candidate values and their indices; at least 16 floats), support is 0 or one i32 per
+// row (receives count(y > 0)), alpha is one f64 per row at stride alphaStride (0: one value).
 //
 // Threshold maps. With w = x − max(x) (≤ 0, max entry 0) and X = c·w, each map is
 //     y_i = max(X_i − τ, 0)^e   (then divided by Σ y for α-entmax and normmax)
@@ -10,13 +10,16 @@
 //   1.5-entmax (Peters, Niculae & Martins 2019)   c = ½,      γ = 2,          e = 2
 //   α-entmax (ibid.; entmax.entmax_bisect)        c = α − 1,  γ = 1/(α − 1),  e = γ
 //   α-normmax (entmax.normmax_bisect)             c = 1,      γ = α/(α − 1),  e = 1/(α − 1)
-// F is decreasing; τ = −1 is a lower bound (the max entry alone gives F ≥ 1) and 0 an upper one.
-// No sort. The search (solve):
-//   1. one streaming pass (f32-vfilter) collects the candidates above a running lower bound,
-//      which any subset S of the row gives (the threshold of S alone is a lower bound of the
-//      row's: F_row ≥ F_S). The search then runs on that list. On rows of FILTER_MIN or more it
-//      gives up past cols/8 candidates (dense rows) and keeps the bound it reached.
-//   2. γ = 1: Michelot's fixed point (Michelot 1986; Condat 2016, §2): τ ← (Σ_{X_i > τ} X_i − 1)/k,
+// F is decreasing; τ = −1 is a lower bound (the max entry alone gives F ≥ 1) and 0 an upper one,
+// and the threshold of any subset S of the row is a lower bound of the row's (F_row ≥ F_S).
+// No sort. Per row (threshold_row):
+//   1. the max pass keeps its 16 lane maxima (f32-rmaxlanes), a subset of the row: their own
+//      threshold, bounded from below in four vector registers (list.ts bound16), starts the search.
+//   2. candidates (rows of FILTER_MIN or more, and every row for powers other than 1, 2 and 4):
+//      one streaming pass (f32-vfilter) lists the entries above the bound, raising it from the
+//      list when it fills up; on long rows it gives up past cols/8 candidates (dense rows).
+//   3. the search, over the list or the row (f32-rthresh, one vector pass per step):
+//      γ = 1: Michelot's fixed point (Michelot 1986; Condat 2016, §2): τ ← (Σ_{X_i > τ} X_i − 1)/k,
 //      Newton from below, exact as soon as the support stops changing. Stopping rule: the step
 //      is no larger than the smallest surviving X_i − τ (the support cannot change: exact), or
 //      the count is unchanged, or the step is below float32 resolution.
@@ -26,11 +29,15 @@
 //      accepted only when it lies below the smallest surviving X_i (then the support is the
 //      right one and the root is exact). The exact root is not a lower bound: it can overshoot
 //      when the support is still too large, so it is never iterated from.
-//      other γ: Halley's method on F − 1 inside a bracket [lo, hi] (lo: F ≥ 1, hi: F < 1),
-//      bisection when a step leaves it; stops when the next float32 iterate equals the current
-//      one (the last step, in float64, is still applied) or after 64 evaluations.
-//   3. The output pass takes τ as two floats (τhi + τlo) and computes ((x − m)·c − τhi) − τlo:
-//      never x − (m + τ), which loses the low bits of τ when |m| is large.
+//      For both: an accepted step whose sums were far from 1 is redone once from there.
+//      other γ: Halley's method on F − 1 inside a bracket [lo, hi] (see halley for its
+//      safeguards); it stops when the next float32 iterate equals the current one and returns
+//      the float64 Halley point, or after 64 evaluations.
+//   4. outputs: ((x − m)·c − τhi) − τlo with τ carried as two floats, never x − (m + τ), which
+//      loses the low bits of τ when |m| is large (f32-vthreshpow; on short rows with γ = 1, 2 the
+//      last search pass stores max(X − t, 0) and f32-vrelusub finishes it). Exponents below 1
+//      (α > 2) are finished in float64 (finish64); α within 1/64 of 1 searches s = τ + 1 and
+//      computes (1 + u)^e from ln(1 + u) (K = E = 5).
 // Passes are centred at the current threshold (sums of X − τ), so the last step's sums are
 // small numbers with small rounding errors; they accumulate in float64.
 //
