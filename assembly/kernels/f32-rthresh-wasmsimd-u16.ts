@@ -26,8 +26,8 @@ import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
 // @ts-ignore: decorator
 @inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
-  const zero = f32x4.splat(0), inf = f32x4.splat(Infinity);
-  let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = inf;
+  const zero = f32x4.splat(0), one_i = i32x4.splat(1);
+  let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
   let i = 0;
   // any γ (K/E = 0): the power dominates, so only the 4-lane loop is instantiated (code size)
   if (K != 0 && K != 5) for (; i + 16 <= n; i += 16) {
@@ -46,8 +46,10 @@ import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
       v128.store(q, v128.and(d0, g0)); v128.store(q, v128.and(d1, g1), 16); v128.store(q, v128.and(d2, g2), 32); v128.store(q, v128.and(d3, g3), 48);
     }
     cnt = i32x4.add(i32x4.add(cnt, i32x4.add(g0, g1)), i32x4.add(g2, g3)); // lanes are −1 per hit
-    mn = f32x4.pmin(f32x4.pmin(f32x4.pmin(mn, v128.bitselect(d0, inf, g0)), v128.bitselect(d1, inf, g1)),
-      f32x4.pmin(v128.bitselect(d2, inf, g2), v128.bitselect(d3, inf, g3)));
+    // the smallest positive d as an unsigned-integer min of (bits − 1): positive floats keep their
+    // order, +0 wraps to 0xFFFFFFFF and negative floats (sign bit) exceed every positive one, so
+    // no mask is needed (two integer instructions instead of a select and a float min)
+    mn = i32x4.min_u(i32x4.min_u(mn, i32x4.sub(d0, one_i)), i32x4.min_u(i32x4.sub(d1, one_i), i32x4.min_u(i32x4.sub(d2, one_i), i32x4.sub(d3, one_i))));
     if (K == 0) {
       // q = d^γ, q1 = q/d, q2 = q1/d (one division per vector)
       const q0 = powv(d0, vg), q1 = powv(d1, vg), q2 = powv(d2, vg), q3 = powv(d3, vg);
@@ -83,7 +85,7 @@ import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
     if (y != 0) v128.store(y + (<usize>i << 2), v128.and(d, gt));
     if (!v128.any_true(gt)) continue;
     cnt = i32x4.add(cnt, gt);
-    mn = f32x4.pmin(mn, v128.bitselect(d, inf, gt));
+    mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
     if (K == 0) {
       const q = powv(d, vg), iv = f32x4.div(f32x4.splat(1), d), r = f32x4.mul(q, iv);
       a1 = addPromoted(a1, v128.and(q, gt));
@@ -96,8 +98,9 @@ import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
     }
   }
   let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
-  let lo = f32x4.extract_lane(mn, 0), v = f32x4.extract_lane(mn, 1);
-  lo = lo < v ? lo : v; v = f32x4.extract_lane(mn, 2); lo = lo < v ? lo : v; v = f32x4.extract_lane(mn, 3); lo = lo < v ? lo : v;
+  let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
+  b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
+  let lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
   let s1 = hsum64(a1), s2 = hsum64(a2), s3 = hsum64(a3);
   for (; i < n; i++) {
     if (K == 5) {
