@@ -44,10 +44,8 @@
 // Exceptional rows (special.ts conventions): a NaN in a kept position → all NaN; all entries
 // masked or −∞ → all 0; +∞ entries → equal shares among them. The return value counts them.
 import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "./kernels/acc";
-import { f32_rmaxnan__scalar } from "./kernels/f32-rmaxnan-scalar";
 import { f32_rmaxlanes__scalar } from "./kernels/f32-rmaxlanes-scalar";
 import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
-import { f32_rmaxnan__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxnan-wasmsimd-pmax-u16";
 import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
 import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
 import {
@@ -86,9 +84,10 @@ import { special_row_from_z } from "./special";
 // @ts-ignore: decorator
 @inline const MAX_HALLEY: i32 = 64;
 
+/** Row max, NaN if the row has a NaN; also stores the 16 lane maxima to lanes (f32-rmaxlanes). */
 // @ts-ignore: decorator
-@inline function rmaxnan(x: usize, n: i32): f32 {
-  return ASC_FEATURE_SIMD ? f32_rmaxnan__wasmsimd_pmax_u16(x, n) : f32_rmaxnan__scalar(x, n);
+@inline function rmaxlanes(x: usize, n: i32, lanes: usize): f32 {
+  return ASC_FEATURE_SIMD ? f32_rmaxlanes__wasmsimd_pmax_u16(x, n, lanes) : f32_rmaxlanes__scalar(x, n, lanes);
 }
 // @ts-ignore: decorator
 @inline function countpos(x: usize, n: i32): i32 {
@@ -135,6 +134,16 @@ function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo:
   if (E == 4) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
   if (E == 5) return f32_vthreshpow_e1p__scalar(x, y, n, m, c, hi, lo, e);
   return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
+}
+
+/** The outputs of a whole row from τ (as τhi + τlo), normalised when norm (scale rounded down:
+ *  y ≤ 1); returns count(y > 0). */
+function outputRow(E: i32, z: usize, y: usize, n: i32, m: f32, c: f32, tau: f64, e: f32, norm: bool): i32 {
+  const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
+  const sum = output(E, z, y, n, m, c, hi, lo, e);
+  const k = R_COUNT;
+  if (norm) scale(y, y, n, f32down(1 / sum));
+  return k;
 }
 
 /** Michelot (γ = 1) from the lower bound t over x[0..n). Returns τ.
@@ -382,7 +391,7 @@ function setup(normmax: bool, alpha: f64): void {
  *  or −1 for an exceptional row (y then holds its special.ts result). */
 function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, normmax: bool, alpha: f64): i32 {
   if (!normmax && alpha == 1) {
-    const m = rmaxnan(z, n);
+    const m = rmaxlanes(z, n, vals);
     if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
     softmax_row(z, y, n, m);
     return countpos(y, n);
@@ -393,16 +402,12 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     // α within 1/64 of 1: p = d^e with d = X − τ ≈ 1 would turn float32's spacing of d into a
     // relative error of 6e-8·e; instead the unknown is s = τ + 1 and p = (1 + u)^e with
     // u = X − s and ln(1 + u) from u (f32-rthresh p1p, f32-vthreshpow e1p). Dense rows: no list.
-    const m = rmaxnan(z, n);
+    const m = rmaxlanes(z, n, vals);
     if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
     const s = halley(z, n, m, c32, 0, 5, gamma); // (s = 0, τ = −1, is a lower bound)
-    const hi = <f32>s, lo = <f32>(s - <f64>hi);
-    const sum = output(5, z, y, n, m, c32, hi, lo, <f32>e);
-    const k = R_COUNT;
-    scale(y, y, n, f32down(1 / sum)); // (rounded down: y ≤ 1)
-    return k;
+    return outputRow(5, z, y, n, m, c32, s, <f32>e, true);
   }
-  const m = ASC_FEATURE_SIMD ? f32_rmaxlanes__wasmsimd_pmax_u16(z, n, vals) : f32_rmaxlanes__scalar(z, n, vals);
+  const m = rmaxlanes(z, n, vals);
   if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
   let t = bound16(vals, m, c32, eb, <f32>gamma);
@@ -436,13 +441,9 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   let tau = search(a, na, m, c32, t, K, gamma);
   // sensitive outputs: exponent below 1 (α > 2): finished in float64
   if (e < 1) return finish64(z, y, n, vals, idx, m, c, tau, gamma, e, eb);
+  // no list, or many candidates: one vector pass over the row
+  if (len < 0 || len > n >> 2) return outputRow(E, z, y, n, m, c32, tau, <f32>e, norm);
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
-  if (len < 0 || len > n >> 2) { // no list, or many candidates: one vector pass over the row
-    const sum = output(E, z, y, n, m, c32, hi, lo, <f32>e);
-    const k = R_COUNT;
-    if (norm) scale(y, y, n, f32down(1 / sum)); // (rounded down: y ≤ 1)
-    return k;
-  }
   const sum = output(E, vals, vals, len, m, c32, hi, lo, <f32>e); // p of each candidate, in place
   const k = R_COUNT;
   scatter(y, n, vals, idx, len, norm ? f32down(1 / sum) : 1); // (z may be y: the candidates are in vals)

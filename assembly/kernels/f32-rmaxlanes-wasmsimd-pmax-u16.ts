@@ -1,7 +1,9 @@
-// f32-rmaxlanes, wasm SIMD (contract: f32-rmaxlanes-scalar.ts): the row max as in f32-rmaxnan
-// (four pmax accumulators, a NaN tracker), with the four accumulators — the maxima of the 16
-// residue classes mod 16 — stored to lanes[0..16) before they are reduced: a starting bound for
-// the threshold search at the price of four stores.
+// f32-rmaxlanes, wasm SIMD (contract: f32-rmaxlanes-scalar.ts): the row max with f32x4.pmax in
+// four accumulators (one x86 instruction each, NaN-blind) plus a NaN tracker (x ≠ x, or-ed), so
+// that NaN rows are known before any threshold search starts (a NaN compares false with every
+// threshold and would silently get probability 0). The four accumulators — the maxima of the 16
+// residue classes mod 16 — are stored to lanes[0..16) before they are reduced: a starting bound
+// for the threshold search at the price of four stores.
 
 export function f32_rmaxlanes__wasmsimd_pmax_u16(x: usize, n: i32, lanes: usize): f32 {
   const ninf = f32x4.splat(-Infinity);

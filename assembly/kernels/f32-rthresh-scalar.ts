@@ -14,8 +14,10 @@
 import { setCount, setMin, setSums } from "./acc";
 import { pow1pf, powf_pos } from "./pow";
 
+/** The pass over x[0..n) for power kind K (constant at every call site); also the SIMD kernel's
+ *  scalar tail. */
 // @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
+@inline export function rthresh_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   let cnt = 0, mn: f32 = Infinity;
   let s1 = 0.0, s2 = 0.0, s3 = 0.0;
   for (let i = 0; i < n; i++) {
@@ -46,9 +48,9 @@ import { pow1pf, powf_pos } from "./pow";
 }
 
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
-export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 1, 1); }
-export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
-export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
-export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, 0, n, m, c, t, g, 0); }
+export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, y, n, m, c, t, 1, 1); }
+export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, y, n, m, c, t, 2, 2); }
+export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, 0, n, m, c, t, 4, 4); }
+export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { rthresh_scalar(x, 0, n, m, c, t, g, 0); }
 /** Near-1 maps (K = 5): t is s = τ + 1; sums of (1 + u)^γ, ^(γ−1), ^(γ−2) over u = X − s > −1. */
-export function f32_rthresh_p1p__scalar(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32): void { body(x, 0, n, m, c, s, g, 5); }
+export function f32_rthresh_p1p__scalar(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32): void { rthresh_scalar(x, 0, n, m, c, s, g, 5); }

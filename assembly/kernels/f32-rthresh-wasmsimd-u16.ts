@@ -4,8 +4,9 @@
 // skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
 // in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
 // that decide the final step are small and their rounding error is too. Counts in i32 lanes.
-import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
-import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
+import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
+import { rthresh_scalar } from "./f32-rthresh-scalar";
+import { pow1pv, powv } from "./pow";
 
 // @ts-ignore: decorator
 @inline function lane(d: v128, gt: v128, vg: v128, K: i32, which: i32): v128 {
@@ -102,29 +103,9 @@ import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
   b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
   let lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
   let s1 = hsum64(a1), s2 = hsum64(a2), s3 = hsum64(a3);
-  for (; i < n; i++) {
-    if (K == 5) {
-      const u = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
-      if (!(u > -1)) continue;
-      count++;
-      const q = pow1pf(u, g), inv: f32 = 1 / (1 + u), q1 = q * inv;
-      s1 += <f64>q; s2 += <f64>q1; s3 += <f64>(q1 * inv);
-      continue;
-    }
-    const d = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
-    if (y != 0) store<f32>(y + (<usize>i << 2), d > 0 ? d : 0);
-    if (!(d > 0)) continue;
-    count++;
-    lo = lo < d ? lo : d;
-    if (K == 1) { s1 += <f64>d; }
-    else if (K == 2) { s1 += <f64>d; s2 += <f64>(d * d); }
-    else {
-      let q: f32, q1: f32, q2: f32;
-      if (K == 3) { q2 = d; q1 = d * d; q = q1 * d; }
-      else if (K == 4) { q2 = d * d; q1 = q2 * d; q = q2 * q2; }
-      else { q = powf_pos(d, g); const inv: f32 = 1 / d; q1 = q * inv; q2 = q1 * inv; }
-      s1 += <f64>q; s2 += <f64>q1; s3 += <f64>q2;
-    }
+  if (i < n) { // the scalar tail is the scalar twin's pass over the last entries
+    rthresh_scalar(x + (<usize>i << 2), y != 0 ? y + (<usize>i << 2) : 0, n - i, m, c, t, g, K);
+    count += R_COUNT; lo = lo < R_MIN ? lo : R_MIN; s1 += R_S1; s2 += R_S2; s3 += R_S3;
   }
   setCount(count); setMin(lo); setSums(s1, s2, s3);
 }

@@ -8,8 +8,10 @@
 import { setCount } from "./acc";
 import { pow1pf, powf_pos } from "./pow";
 
+/** The pass over x[0..n) for power kind E (constant at every call site); also the SIMD kernel's
+ *  scalar tail. */
 // @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
+@inline export function vthreshpow_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
   let sum = 0.0, cnt = 0;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
@@ -31,9 +33,9 @@ import { pow1pf, powf_pos } from "./pow";
   return sum;
 }
 
-export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 1, 1); }
-export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 2, 2); }
-export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 4, 4); }
-export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 0); }
+export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 1, 1); }
+export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 2, 2); }
+export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 4, 4); }
+export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, 0); }
 /** Near-1 maps (E = 5): hi + lo is s = τ + 1, y = (1 + u)^e for u = X − s > −1. */
-export function f32_vthreshpow_e1p__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 5); }
+export function f32_vthreshpow_e1p__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, 5); }

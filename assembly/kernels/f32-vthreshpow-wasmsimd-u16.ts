@@ -2,8 +2,9 @@
 // f32-vthreshpow-scalar.ts), 16 elements per iteration, then a 4-lane loop and a scalar tail.
 // A group of 16 outside the support is stored as zeros without computing the power. Sums as in
 // f32-rthresh (pairwise in f32 per group, f64x2 across groups); lanes equal the scalar twin's.
-import { addPromoted, hsum64, setCount } from "./acc";
-import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
+import { R_COUNT, addPromoted, hsum64, setCount } from "./acc";
+import { vthreshpow_scalar } from "./f32-vthreshpow-scalar";
+import { pow1pv, powv } from "./pow";
 
 // @ts-ignore: decorator
 @inline function powk(d: v128, ve: v128, E: i32): v128 {
@@ -51,21 +52,9 @@ import { pow1pf, pow1pv, powf_pos, powv } from "./pow";
   }
   let sum = hsum64(acc);
   let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const d = ((load<f32>(x + o) - m) * c - hi) - lo;
-    let v: f32 = 0;
-    if (E == 5) { if (d > -1) v = pow1pf(d, e); }
-    else if (d > 0) {
-      if (E == 1) v = d;
-      else if (E == 2) v = d * d;
-      else if (E == 3) v = d * d * d;
-      else if (E == 4) { const d2 = d * d; v = d2 * d2; }
-      else v = powf_pos(d, e);
-    }
-    store<f32>(y + o, v);
-    sum += <f64>v;
-    count += i32(v > 0);
+  if (i < n) { // the scalar tail is the scalar twin's pass over the last entries
+    sum += vthreshpow_scalar(x + (<usize>i << 2), y + (<usize>i << 2), n - i, m, c, hi, lo, e, E);
+    count += R_COUNT;
   }
   setCount(count);
   return sum;

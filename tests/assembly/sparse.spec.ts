@@ -5,8 +5,6 @@
 // around the tiles (63, 64, 65, 100, 129, 1000), misaligned rows, ties, huge gaps, −∞ (masked)
 // entries, offsets of ±1e4, deterministic pseudo-random data (xorshift32, seeded per test).
 import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "../../assembly/kernels/acc";
-import { f32_rmaxnan__scalar } from "../../assembly/kernels/f32-rmaxnan-scalar";
-import { f32_rmaxnan__wasmsimd_pmax_u16 } from "../../assembly/kernels/f32-rmaxnan-wasmsimd-pmax-u16";
 import { f32_rmaxlanes__scalar } from "../../assembly/kernels/f32-rmaxlanes-scalar";
 import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "../../assembly/kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
 import { f32_rmaxsum__scalar } from "../../assembly/kernels/f32-rmaxsum-scalar";
@@ -100,9 +98,13 @@ function sameMax(a: f32, b: f32): bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// f32-rmaxnan
+// f32-rmaxlanes: the row max (NaN when the row has a NaN); its lanes are tested below
 
-describe("f32_rmaxnan__wasmsimd_pmax_u16 vs f32_rmaxnan__scalar", () => {
+// (the max only: the lanes go to a scratch buffer)
+function rmaxS(x: usize, n: i32): f32 { const l = alloc(64); return f32_rmaxlanes__wasmsimd_pmax_u16(x, n, l); }
+function rmaxR(x: usize, n: i32): f32 { const l = alloc(64); return f32_rmaxlanes__scalar(x, n, l); }
+
+describe("f32_rmaxlanes__wasmsimd_pmax_u16 vs f32_rmaxlanes__scalar: the maximum", () => {
   it("same maximum for every length, distribution and misalignment, equal to the row maximum", () => {
     begin();
     const lengths = sparseLengths();
@@ -113,9 +115,9 @@ describe("f32_rmaxnan__wasmsimd_pmax_u16 vs f32_rmaxnan__scalar", () => {
         for (let off = 0; off < 4; off += 3) {
           const x = allocF32(n, off);
           fillSparse(x, n, dist);
-          const a = f32_rmaxnan__wasmsimd_pmax_u16(x, n), b = f32_rmaxnan__scalar(x, n);
+          const a = rmaxS(x, n), b = rmaxR(x, n);
           const good = sameMax(a, b) && a == rowMax(x, n);
-          if (!ok(good)) fail(ctx("rmaxnan", n, dist, off) + " simd " + describeF32(a) + " scalar " + describeF32(b) + " x=" + dumpRow(x, n));
+          if (!ok(good)) fail(ctx("rmaxlanes max", n, dist, off) + " simd " + describeF32(a) + " scalar " + describeF32(b) + " x=" + dumpRow(x, n));
         }
       }
       releaseAll();
@@ -134,15 +136,15 @@ describe("f32_rmaxnan__wasmsimd_pmax_u16 vs f32_rmaxnan__scalar", () => {
       for (let at = 0; at < n; at += step) {
         fillSparse(x, n, li % SD_COUNT);
         setf(x, at, NaN);
-        const a = f32_rmaxnan__wasmsimd_pmax_u16(x, n), b = f32_rmaxnan__scalar(x, n);
+        const a = rmaxS(x, n), b = rmaxR(x, n);
         const good = isNaN(a) && isNaN(b);
-        if (!ok(good)) fail("rmaxnan NaN n=" + n.toString() + " at=" + at.toString() + " simd " + describeF32(a) + " scalar " + describeF32(b));
+        if (!ok(good)) fail("rmaxlanes NaN n=" + n.toString() + " at=" + at.toString() + " simd " + describeF32(a) + " scalar " + describeF32(b));
       }
       // NaN as the last element (scalar tail) and a row of NaN only
       setf(x, n - 1, NaN);
-      if (!ok(isNaN(f32_rmaxnan__wasmsimd_pmax_u16(x, n)))) fail("last n=" + n.toString() + " (expected NaN)");
+      if (!ok(isNaN(rmaxS(x, n)))) fail("last n=" + n.toString() + " (expected NaN)");
       for (let i = 0; i < n; i++) setf(x, i, NaN);
-      if (!ok(isNaN(f32_rmaxnan__wasmsimd_pmax_u16(x, n)))) fail("all NaN n=" + n.toString() + " (expected NaN)");
+      if (!ok(isNaN(rmaxS(x, n)))) fail("all NaN n=" + n.toString() + " (expected NaN)");
       releaseAll();
     }
     end(1);
@@ -155,11 +157,11 @@ describe("f32_rmaxnan__wasmsimd_pmax_u16 vs f32_rmaxnan__scalar", () => {
       for (let at = 0; at < n; at++) {
         for (let i = 0; i < n; i++) setf(x, i, -<f32>(i + 1) * 1e3);
         setf(x, at, 7.25);
-        const a = f32_rmaxnan__wasmsimd_pmax_u16(x, n);
+        const a = rmaxS(x, n);
         if (!ok(a == 7.25)) fail("n=" + n.toString() + " at=" + at.toString() + " got " + describeF32(a));
       }
       for (let i = 0; i < n; i++) setf(x, i, -Infinity);
-      const a = f32_rmaxnan__wasmsimd_pmax_u16(x, n), b = f32_rmaxnan__scalar(x, n);
+      const a = rmaxS(x, n), b = rmaxR(x, n);
       if (!ok(a == -Infinity && b == -Infinity)) fail("all -inf n=" + n.toString() + " simd " + describeF32(a) + " scalar " + describeF32(b));
     }
     releaseAll();
@@ -181,7 +183,7 @@ function lanesRef(x: usize, n: i32, lanes: usize): void {
 }
 
 describe("f32_rmaxlanes__wasmsimd_pmax_u16 vs f32_rmaxlanes__scalar", () => {
-  it("same maximum as rmaxnan; the 16 lane maxima bit for bit equal to the twin and the reference", () => {
+  it("same maximum as the row; the 16 lane maxima bit for bit equal to the twin and the reference", () => {
     begin();
     const lengths = sparseLengths();
     seed(111);
@@ -197,7 +199,7 @@ describe("f32_rmaxlanes__wasmsimd_pmax_u16 vs f32_rmaxlanes__scalar", () => {
           const a = f32_rmaxlanes__wasmsimd_pmax_u16(x, n, l1), b = f32_rmaxlanes__scalar(x, n, l2);
           lanesRef(x, n, l3);
           const label = ctx("rmaxlanes", n, dist, off);
-          const good = sameMax(a, b) && sameMax(a, f32_rmaxnan__scalar(x, n));
+          const good = sameMax(a, b) && sameMax(a, rmaxR(x, n));
           if (!ok(good)) fail(label + " simd " + describeF32(a) + " scalar " + describeF32(b));
           const bad = firstBitMismatch(l1, l2, 16), bad3 = firstBitMismatch(l2, l3, 16);
           if (!ok(bad == -1)) fail(label + " lane " + bad.toString() + " simd " + describeF32(getf(l1, bad)) + " scalar " + describeF32(getf(l2, bad)) + " x=" + dumpRow(x, n));
