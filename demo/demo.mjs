@@ -1,4 +1,5 @@
-// multimax-wasm demo (npm start): what MultiMax does that softmax cannot, then a throughput line.
+// multimax-wasm demo (npm start): what MultiMax does that softmax cannot, the sparse baselines on
+// the same row, then a throughput line.
 //
 // Softmax has one knob, the temperature, and it acts on every entry at once: a low temperature
 // silences the small entries but also tilts the two close large entries towards one winner; a
@@ -50,6 +51,24 @@ console.log(`T>=1 keeps the tie but leaves mass on the negative scores. MultiMax
 console.log(`rows it keeps the T=1 split and gives the negative score 0.0000; on the attention row it keeps`);
 console.log(`the pair close (2nd/1st ${f4(last[1] / last[0])}) and the middle scores, with ${f4(last.reduce((s, v, i) => (rows[2].x[i] < 0 ? s + v : s), 0))} left on the negatives.`);
 console.log(`(large_ts, a checkpoint-form set from the reference data, boosts the top entry on these inputs instead.)`);
+
+// The sparse baselines of the paper on the same attention row: exact zeros, but no control over
+// which entries survive other than one threshold for the whole row.
+{
+  const x = rows[2].x, xf = Float32Array.from(x), support = new Int32Array(1);
+  console.log(`\nthe baselines MultiMax is compared with, on the attention row ([k] = nonzero outputs):`);
+  console.log(`  ${"x".padEnd(L)}${x.map((v) => v.toFixed(2).padStart(W)).join("")}${"2nd/1st".padStart(9)}${"mass<0".padStart(8)}`);
+  for (const [label, f] of [
+    ["sparsemax", (o) => mm.sparsemax(xf, o)],
+    ["entmax15", (o) => mm.entmax15(xf, o)],
+    ["entmax a=1.25", (o) => mm.entmax(xf, { ...o, alpha: 1.25 })],
+    ["normmax a=2", (o) => mm.normmax(xf, { ...o, alpha: 2 })],
+    ["evSoftmax", (o) => mm.evSoftmax(xf, o)],
+  ]) {
+    const y = f({ support });
+    console.log(line(`${label} [${support[0]}]`, y, x));
+  }
+}
 
 // Throughput: zero-copy views (no copies in or out), median of a few timed runs.
 const rowsN = 256, cols = 1024, n = rowsN * cols;
