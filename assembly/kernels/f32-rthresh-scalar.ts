@@ -1,4 +1,7 @@
-// f32-rthresh, scalar: one pass of a threshold search, the reference for the wasm SIMD kernels.
+// f32-rthresh, scalar: one pass of a threshold search, the reference for the wasm SIMD kernels:
+// the sums behind a step of Michelot's method (Michelot 1986; Condat 2016) for sparsemax, of
+// Newton and the exact quadratic root for 1.5-entmax (Peters, Niculae & Martins 2019), and of
+// Halley's method for the other powers (the searches themselves are in sparse.ts).
 // Over x[0..n) with X = (x − m)·c and d = X − t, for the entries with d > 0 (the support at t):
 //   R_COUNT = their number,  R_MIN = their smallest d (+∞ if none), and by power kind K:
 //   K = 1 (sparsemax):  R_S1 = Σ d
