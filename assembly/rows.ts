@@ -8,6 +8,7 @@
 // mask is 0 or rows·cols bytes (0 = masked out); params holds `order` 16-byte records; tmp is 0 or
 // room for one row of cols floats, required when MultiMax runs in place (x == y), so that x
 // survives until the row is known to be finished.
+import { lnsum } from "./kernels/math64";
 import { f32_rmax__scalar } from "./kernels/f32-rmax-scalar";
 import { f32_rmax__wasmsimd_pmax_u16 } from "./kernels/f32-rmax-wasmsimd-pmax-u16";
 import { f32_raddstoreexpminusmax__scalar_rr2_p5 } from "./kernels/f32-raddstoreexpminusmax-scalar-rr2-p5";
@@ -60,7 +61,7 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
   if (log) {
     const sum = expsum(z, n, m);
     if (!(sum >= 1)) return false; // the max element contributes exp(0) = 1: only a NaN gets here
-    subsub(z, y, n, m, <f32>Math.log(sum));
+    subsub(z, y, n, m, <f32>lnsum(sum));
   } else {
     const sum = expstore(z, mid, n, m, k);
     if (!(sum >= 1)) return false;

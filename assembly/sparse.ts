@@ -43,6 +43,7 @@
 //
 // Exceptional rows (special.ts conventions): a NaN in a kept position → all NaN; all entries
 // masked or −∞ → all 0; +∞ entries → equal shares among them. The return value counts them.
+import { exp64, log64 } from "./kernels/math64";
 import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "./kernels/acc";
 import { f32_rmaxlanes__scalar } from "./kernels/f32-rmaxlanes-scalar";
 import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
@@ -214,7 +215,7 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
 function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
   // upper bound: at τ = −n^(−1/γ) every term is at most 1/n (for large α it is tiny: τ → 0⁻)
   // (K = 5, near-1 maps: the unknown is s = τ + 1, in [0, 1], and the bound is 1 − n^(−1/γ))
-  let lo: f64 = t, hi: f64 = -Math.exp(-Math.log(<f64>n) / g), tau: f64 = t, r1 = Infinity, r2 = Infinity;
+  let lo: f64 = t, hi: f64 = -exp64(-log64(<f64>n) / g), tau: f64 = t, r1 = Infinity, r2 = Infinity;
   if (K == 5) { hi = 1 + hi; if (!(hi > lo)) hi = 1; }
   else if (!(hi < 0) || hi <= lo) hi = 0;
   const g32 = <f32>g;
@@ -277,7 +278,7 @@ function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64, ys: us
 /** x^g for x > 0 in float64 (√ for g = ½, the α = 3 case). */
 // @ts-ignore: decorator
 @inline function pow64(x: f64, g: f64): f64 {
-  return g == 0.5 ? Math.sqrt(x) : Math.exp(g * Math.log(x));
+  return g == 0.5 ? Math.sqrt(x) : exp64(g * log64(x));
 }
 
 /** F(τ) − 1 and F′(τ) = −γ·Σ d^(γ−1) in float64 over a[0..len), d = (x − m)·c − τ (FIN_F, FIN_F1). */

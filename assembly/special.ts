@@ -5,6 +5,7 @@
 //   - a row whose unmasked entries are all −∞ (or that is fully masked): all 0 (log: all −∞);
 //   - a row with +∞ entries: the mass is shared equally by the +∞ entries (the limit of softmax
 //     as those entries grow), every other entry gets 0 (log: −log(count) and −∞).
+import { exp64, log64 } from "./kernels/math64";
 
 /** Fill y[0..n) with v. */
 export function fill(y: usize, n: i32, v: f32): void {
@@ -22,7 +23,7 @@ export function special_row_from_z(z: usize, y: usize, n: i32, m: f32, log: bool
   }
   if (nan) { fill(y, n, NaN); return; }
   if (inf == 0) { fill(y, n, log ? -Infinity : 0); return; }
-  const p: f32 = log ? <f32>(-Math.log(<f64>inf)) : <f32>(1.0 / <f64>inf);
+  const p: f32 = log ? <f32>(-log64(<f64>inf)) : <f32>(1.0 / <f64>inf);
   const q: f32 = log ? -Infinity : 0;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
@@ -79,9 +80,9 @@ function phi64_overflow(x: f64, params: usize, order: i32): f64 {
         if (coef == 0 || !(l > 0)) continue;
         const v = coef * pow_n(l, j + 1);
         if (v - v == 0) { rest += v; continue; }
-        const mag = Math.log(Math.abs(coef)) + <f64>(j + 1) * Math.log(l);
+        const mag = log64(Math.abs(coef)) + <f64>(j + 1) * log64(l);
         if (pass == 0) top = Math.max(top, mag);
-        else big += (coef > 0 ? 1.0 : -1.0) * Math.exp(mag - top);
+        else big += (coef > 0 ? 1.0 : -1.0) * exp64(mag - top);
       }
     }
     if (pass == 1) return Math.abs(big) > 1e-12 ? (big > 0 ? Infinity : -Infinity) : rest;
@@ -111,16 +112,16 @@ export function special_multimax_row(x: usize, y: usize, mask: usize, n: i32, pa
     // Reuse the float32 rule on the signs: count the +∞ logits.
     let inf = 0;
     for (let i = 0; i < n; i++) if (logit64(x, mask, i, params, order) == Infinity) inf++;
-    const p: f32 = inf == 0 ? (log ? -Infinity : 0) : log ? <f32>(-Math.log(<f64>inf)) : <f32>(1.0 / <f64>inf);
+    const p: f32 = inf == 0 ? (log ? -Infinity : 0) : log ? <f32>(-log64(<f64>inf)) : <f32>(1.0 / <f64>inf);
     const q: f32 = log ? -Infinity : 0;
     for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), logit64(x, mask, i, params, order) == Infinity ? p : q);
     return;
   }
   let sum: f64 = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp(logit64(x, mask, i, params, order) - m);
-  const lse = Math.log(sum);
+  for (let i = 0; i < n; i++) sum += exp64(logit64(x, mask, i, params, order) - m);
+  const lse = log64(sum);
   for (let i = 0; i < n; i++) {
     const d = logit64(x, mask, i, params, order) - m;
-    store<f32>(y + (<usize>i << 2), <f32>(log ? d - lse : Math.exp(d) / sum));
+    store<f32>(y + (<usize>i << 2), <f32>(log ? d - lse : exp64(d) / sum));
   }
 }
