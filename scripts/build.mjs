@@ -1,6 +1,6 @@
 // Builds everything the package ships:
 //   build/multimax.wasm (SIMD) and build/multimax-scalar.wasm   (asc, asconfig.json)
-//   dist/index.js (ESM), dist/index.cjs (CommonJS)                 (esbuild)
+//   dist/{index,browser,workerd,inline}.js (ESM), dist/{index,inline}.cjs (CommonJS)   (esbuild)
 //   dist/*.d.ts                                                    (tsc --emitDeclarationOnly)
 // Usage: node scripts/build.mjs [--if-needed]   (--if-needed: skip when outputs are newer than sources)
 import { execFileSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as esbuild from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
-const outputs = ["build/multimax.wasm", "build/multimax-scalar.wasm", "dist/index.js", "dist/index.cjs", "dist/index.d.ts"].map((p) => join(root, p));
+const outputs = ["build/multimax.wasm", "build/multimax-scalar.wasm", "dist/index.js", "dist/index.cjs", "dist/browser.js", "dist/workerd.js", "dist/inline.js", "dist/inline.cjs", "dist/index.d.ts"].map((p) => join(root, p));
 const newest = (dir) => readdirSync(join(root, dir), { recursive: true }).map((f) => statSync(join(root, dir, String(f))).mtimeMs).reduce((a, b) => Math.max(a, b), 0);
 
 if (process.argv.includes("--if-needed") && outputs.every(existsSync)) {
@@ -23,14 +23,20 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 
 for (const target of ["release", "scalar"]) run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
 
-const common = { entryPoints: [join(root, "src/index.ts")], bundle: true, minify: true, target: "es2022", external: ["node:*"], logLevel: "warning" };
-await esbuild.build({ ...common, format: "esm", outfile: join(root, "dist/index.js"), platform: "neutral" });
-await esbuild.build({
-  ...common,
-  format: "cjs",
-  outfile: join(root, "dist/index.cjs"),
-  platform: "node",
-  define: { "import.meta.url": "__multimax_url" },
-  banner: { js: 'var __multimax_url=require("url").pathToFileURL(__filename).href;' },
-});
+// One bundle per entry (each carries its own copy of the API: a user loads exactly one).
+const entry = (name) => join(root, `src/${name}.ts`);
+const common = { bundle: true, minify: true, target: "es2022", external: ["node:*"], logLevel: "warning" };
+const cjs = { format: "cjs", platform: "node", define: { "import.meta.url": "__multimax_url" }, banner: { js: 'var __multimax_url=require("url").pathToFileURL(__filename).href;' } };
+await Promise.all([
+  // node, deno, bun, default: reads ../build/*.wasm with node:fs (file:) or fetch
+  esbuild.build({ ...common, entryPoints: [entry("index")], format: "esm", platform: "neutral", outfile: join(root, "dist/index.js") }),
+  esbuild.build({ ...common, ...cjs, entryPoints: [entry("index")], outfile: join(root, "dist/index.cjs") }),
+  // browsers and Web Workers: fetch only
+  esbuild.build({ ...common, entryPoints: [entry("browser")], format: "esm", platform: "browser", outfile: join(root, "dist/browser.js") }),
+  // workerd: the .wasm files stay imports ("../build/*.wasm", the same path from dist/ as from src/)
+  esbuild.build({ ...common, entryPoints: [entry("workerd")], format: "esm", platform: "neutral", external: ["*.wasm"], outfile: join(root, "dist/workerd.js") }),
+  // inline: both builds embedded (esbuild's binary loader: base64, decoded once at import)
+  esbuild.build({ ...common, entryPoints: [entry("inline")], format: "esm", platform: "neutral", loader: { ".wasm": "binary" }, outfile: join(root, "dist/inline.js") }),
+  esbuild.build({ ...common, ...cjs, entryPoints: [entry("inline")], loader: { ".wasm": "binary" }, outfile: join(root, "dist/inline.cjs") }),
+]);
 run(bin("tsc"), ["-p", "tsconfig.json"]);

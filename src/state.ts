@@ -1,0 +1,27 @@
+// The engine of the last successful init()/initSync(), which the top-level functions use
+// (internal: shared by load.ts and api.ts, exported by neither entry).
+import { checkExports, Engine } from "./engine.js";
+
+let lastEngine: Engine | null = null;
+let lastError: unknown = null;
+
+export function settle(instance: WebAssembly.Instance): Engine {
+  const engine = new Engine(checkExports(instance.exports));
+  lastEngine = engine;
+  lastError = null;
+  return engine;
+}
+
+export function fail(e: unknown): never {
+  lastEngine = null;
+  lastError = e;
+  throw e;
+}
+
+export function current(name: string): Engine {
+  if (lastEngine !== null) return lastEngine;
+  if (lastError !== null)
+    throw new TypeError(`${name}: the engine is unusable because init() failed (${lastError instanceof Error ? lastError.message : String(lastError)}); call init() again`);
+  throw new TypeError(`${name}: no engine yet: await init() (or call initSync()) first`);
+}
+

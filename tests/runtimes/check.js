@@ -1,0 +1,62 @@
+// Runs the golden selection (select.mjs) against an imported multimax-wasm in ANY runtime: no
+// imports, plain ES2022, so Node.js, Deno, Bun, Chromium pages and workers, and workerd can all
+// load it. Returns { total, pass, fail, failures, simd, ms } for the runtime test to assert on.
+//
+//   import { check } from "./check.js";
+//   const engine = await lib.init(...);
+//   const report = check(lib, engine, cases);   // every case, twice: engine methods and top level
+
+const NONFINITE = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+const num = (v) => (typeof v === 'number' ? v : NONFINITE[v]);
+
+/** One case on one callable; returns null (pass) or a short description of the worst miss. */
+function runCase(call, c) {
+  const x = Float32Array.from(c.x);
+  const opts = { ...c.options, cols: c.cols };
+  if (c.mask) opts.mask = Uint8Array.from(c.mask);
+  let y;
+  try {
+    y = call(c.fn, x, opts);
+  } catch (e) {
+    return `threw ${e && e.name}: ${e && e.message}`;
+  }
+  if (!(y instanceof Float32Array) || y.length !== c.ref.length) return `returned ${y && y.constructor && y.constructor.name} of length ${y && y.length}, expected Float32Array(${c.ref.length})`;
+  let worst = null;
+  for (let i = 0; i < y.length; i++) {
+    const r = num(c.ref[i]);
+    if (!Number.isFinite(r)) {
+      if (!(Object.is(y[i], r) || (Number.isNaN(r) && Number.isNaN(y[i])))) return `element ${i}: ${y[i]}, expected ${r}`;
+      continue;
+    }
+    if (c.mask && c.mask[i] === 0 && !(c.log ? y[i] === -Infinity : y[i] === 0)) return `masked element ${i}: ${y[i]}, expected exactly ${c.log ? '-Infinity' : '0'}`;
+    const row = Math.floor(i / c.cols);
+    let bound = c.log ? 1e-5 * (1 + Math.abs(r)) + 1e-6 * (c.tolScale ? num(c.tolScale[row]) : 0) : 1e-6 + 1e-5 * Math.abs(r);
+    bound = Math.max(bound, c.floor);
+    const err = Math.abs(y[i] - r);
+    if (!(err <= bound) && (!worst || !(err / bound <= worst.ratio))) worst = { i, y: y[i], r, err, ratio: err / bound };
+  }
+  return worst && `element ${worst.i}: ${worst.y}, reference ${worst.r}, |error| ${worst.err.toExponential(2)} = ${worst.ratio.toFixed(2)} × bound`;
+}
+
+/**
+ * Checks every case through the engine's methods and through the library's top-level functions
+ * (bound to the same engine by the init that made it).
+ */
+export function check(lib, engine, cases) {
+  const t0 = Date.now();
+  const failures = [];
+  let pass = 0;
+  const callers = [
+    ['engine', (fn, x, o) => engine[fn](x, o)],
+    ['top-level', (fn, x, o) => lib[fn](x, o)],
+  ];
+  for (const [how, call] of callers) {
+    for (const c of cases) {
+      const miss = runCase(call, c);
+      if (miss === null || miss === undefined) pass++;
+      else failures.push(`${how} ${c.fn} ${c.id}: ${miss}`);
+    }
+  }
+  const total = cases.length * callers.length;
+  return { total, pass, fail: total - pass, failures: failures.slice(0, 20), simd: engine.simd, ms: Date.now() - t0 };
+}
