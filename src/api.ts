@@ -2,7 +2,7 @@
 // classes, the types, initSync, and the top-level functions bound to the last engine.
 import type { Engine } from "./engine.js";
 import { describe } from "./describe.js";
-import { asBytes } from "./load.js";
+import { parse } from "./load.js";
 import { current, fail, settle } from "./state.js";
 import type { EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, MultimaxOptions, NormmaxOptions, Result, SoftmaxOptions, SparseOptions } from "./engine.js";
 
@@ -29,18 +29,13 @@ export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | st
 /** Finds the bundled wasm for this runtime: a compiled module, or the bytes. */
 export type Locate = (simd: boolean) => Promise<WebAssembly.Module | BufferSource>;
 
-/** Synchronous init from a compiled WebAssembly.Module or the wasm bytes. */
+/** Synchronous init from a compiled WebAssembly.Module or the wasm bytes (bare or as { module } / { bytes }). */
 export function initSync(source: WebAssembly.Module | ArrayBuffer | ArrayBufferView | { module: WebAssembly.Module } | { bytes: ArrayBuffer | ArrayBufferView }): Engine {
   try {
-    const s = source as unknown as Record<string, unknown>;
-    let module: WebAssembly.Module;
-    let bytes: BufferSource | null;
-    if (source instanceof WebAssembly.Module) module = source;
-    else if ((bytes = asBytes(source)) !== null) module = new WebAssembly.Module(bytes);
-    else if (s !== null && typeof s === "object" && s.module instanceof WebAssembly.Module) module = s.module;
-    else if (s !== null && typeof s === "object" && (bytes = asBytes(s.bytes)) !== null) module = new WebAssembly.Module(bytes);
-    else throw new TypeError(`initSync: expected a WebAssembly.Module or the wasm bytes (ArrayBuffer | Uint8Array), or { module } | { bytes }, got ${describe(source)}`);
-    return settle(new WebAssembly.Instance(module, {}));
+    const p = parse(source, "initSync");
+    const m = p.module ?? p.bytes;
+    if (m === undefined) throw new TypeError(`initSync: expected a WebAssembly.Module or the wasm bytes (ArrayBuffer | Uint8Array), or { module } | { bytes }, got ${describe(source)}`);
+    return settle(new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), {}));
   } catch (e) {
     return fail(e);
   }

@@ -15,7 +15,7 @@ import type { WasmSource } from "./api.js";
 /** Finds the bundled wasm for this runtime: a compiled module, or the bytes. */
 export type Locate = (simd: boolean) => Promise<WebAssembly.Module | BufferSource>;
 
-const EXPECTED = "expected a WebAssembly.Module, bytes (ArrayBuffer | Uint8Array), a URL, or { module } | { bytes } | { url } | { simd }";
+const EXPECTED = "expected a WebAssembly.Module, bytes (ArrayBuffer | Uint8Array), a URL, or { module | bytes | url, simd }";
 
 // (module (func (result v128) v128.const i32x4 0 0 0 0)): valid only where wasm SIMD is.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
@@ -65,36 +65,26 @@ export async function fetchBytes(url: URL): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
-type Parsed = { module?: WebAssembly.Module; bytes?: BufferSource; url?: URL; simd: boolean };
+type Parsed = { module?: WebAssembly.Module; bytes?: BufferSource; url?: URL; simd?: boolean };
+const KEYS = ["module", "bytes", "url", "simd"];
 
-function parse(source: WasmSource | undefined): Parsed {
-  if (source === undefined) return { simd: simdSupported() };
-  if (source instanceof WebAssembly.Module) return { module: source, simd: true };
-  const bytes = asBytes(source);
-  if (bytes !== null) return { bytes, simd: true };
-  if (typeof source === "string" || source instanceof URL) return { url: toUrl(source), simd: true };
-  if (source === null || typeof source !== "object") throw new TypeError(`init: ${EXPECTED}, got ${describe(source)}`);
-  const s = source as Record<string, unknown>;
-  const given = ["module", "bytes", "url"].filter((k) => s[k] !== undefined);
-  if (given.length > 1) throw new TypeError(`init: give one of module, bytes and url, not ${given.join(" and ")}`);
-  if (s.simd !== undefined && typeof s.simd !== "boolean") throw new TypeError(`init: simd: expected true or false, got ${describe(s.simd)}`);
-  if (given.length === 0 && !("simd" in s)) throw new TypeError(`init: ${EXPECTED}, got ${describe(source)}`);
-  const simd = s.simd === undefined ? simdSupported() : (s.simd as boolean);
-  if (s.module !== undefined) {
-    if (!(s.module instanceof WebAssembly.Module)) throw new TypeError(`init: module: expected a WebAssembly.Module, got ${describe(s.module)}`);
-    return { module: s.module, simd };
-  }
-  if (s.bytes !== undefined) {
-    const b = asBytes(s.bytes);
-    if (b === null) throw new TypeError(`init: bytes: expected an ArrayBuffer or Uint8Array, got ${describe(s.bytes)}`);
-    return { bytes: b, simd };
-  }
-  if (s.url !== undefined) {
-    if (typeof s.url !== "string" && !(s.url instanceof URL)) throw new TypeError(`init: url: expected a string or URL, got ${describe(s.url)}`);
-    return { url: toUrl(s.url), simd };
-  }
-  if (simd && !simdSupported()) throw new RangeError("init: simd: true, but this runtime's WebAssembly has no SIMD support; use { simd: false } or leave simd out");
-  return { simd };
+/** The source of init()/initSync() in one shape, checked; `who` names the caller in errors. */
+export function parse(source: unknown, who: string): Parsed {
+  if (source === undefined) return {};
+  if (source instanceof WebAssembly.Module) return { module: source };
+  if (asBytes(source)) return { bytes: source as BufferSource };
+  if (typeof source === "string" || source instanceof URL) return { url: toUrl(source) };
+  if (source === null || typeof source !== "object") throw new TypeError(`${who}: ${EXPECTED}, got ${describe(source)}`);
+  const { module, bytes, url, simd } = source as Record<string, unknown>;
+  for (const k in source) if (!KEYS.includes(k)) throw new TypeError(`${who}: unknown option ${JSON.stringify(k)}; expected module, bytes, url or simd`);
+  const given = KEYS.slice(0, 3).filter((k) => (source as Record<string, unknown>)[k] !== undefined);
+  if (given.length === 0 && simd === undefined) throw new TypeError(`${who}: ${EXPECTED}, got an object with none of them`);
+  if (given.length > 1) throw new TypeError(`${who}: give one of module, bytes and url, not ${given.join(" and ")}`);
+  if (simd !== undefined && typeof simd !== "boolean") throw new TypeError(`${who}: simd: expected true or false, got ${describe(simd)}`);
+  if (module !== undefined && !(module instanceof WebAssembly.Module)) throw new TypeError(`${who}: module: expected a WebAssembly.Module, got ${describe(module)}`);
+  if (bytes !== undefined && !asBytes(bytes)) throw new TypeError(`${who}: bytes: expected an ArrayBuffer or Uint8Array, got ${describe(bytes)}`);
+  if (url !== undefined && typeof url !== "string" && !(url instanceof URL)) throw new TypeError(`${who}: url: expected a string or URL, got ${describe(url)}`);
+  return { module: module as WebAssembly.Module | undefined, bytes: bytes as BufferSource | undefined, url: url === undefined ? undefined : toUrl(url as string | URL), simd: simd as boolean | undefined };
 }
 
 /** Makes an entry's init() from its way of finding the bundled wasm (and of reading a URL). */
@@ -107,12 +97,11 @@ export function makeInit(locate: Locate, read: (url: URL) => Promise<BufferSourc
    */
   return async function init(source?: WasmSource): Promise<Engine> {
     try {
-      const p = parse(source);
-      let m: WebAssembly.Module | BufferSource;
-      if (p.module !== undefined) m = p.module;
-      else if (p.bytes !== undefined) m = p.bytes;
-      else if (p.url !== undefined) m = await read(p.url);
-      else m = await locate(p.simd);
+      const p = parse(source, "init");
+      const simd = p.simd ?? simdSupported();
+      if (simd && !simdSupported() && !p.module && !p.bytes && !p.url)
+        throw new RangeError("init: simd: true, but this runtime's WebAssembly has no SIMD; use { simd: false } or leave simd out");
+      const m = p.module ?? p.bytes ?? (p.url ? await read(p.url) : await locate(simd));
       const module = m instanceof WebAssembly.Module ? m : await WebAssembly.compile(m);
       return settle(await WebAssembly.instantiate(module, {}));
     } catch (e) {
@@ -120,4 +109,3 @@ export function makeInit(locate: Locate, read: (url: URL) => Promise<BufferSourc
     }
   };
 }
-
