@@ -1,0 +1,86 @@
+// init() options added for the runtimes (issue 4): { simd }, the automatic scalar fallback when
+// WebAssembly.validate rejects SIMD, one argument parser shared by init and initSync (unknown
+// options and conflicting sources are TypeErrors naming the option), and the error a re-bundled
+// default entry gives when the wasm is not beside it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { init, initSync, softmax } from '../dist/index.js';
+
+const WASM = readFileSync(new URL('../build/multimax.wasm', import.meta.url));
+const SCALAR = readFileSync(new URL('../build/multimax-scalar.wasm', import.meta.url));
+const x = Float32Array.of(1, 0.9, -1, 3, 2, 2, 0, -5);
+
+test('init({ simd: false }) loads the bundled scalar build; { simd: true } the SIMD build; same results within float32 rounding', async () => {
+  const sc = await init({ simd: false });
+  assert.equal(sc.simd, false);
+  const ys = sc.softmax(x, { cols: 4 });
+  const si = await init({ simd: true });
+  assert.equal(si.simd, true);
+  const yv = si.softmax(x, { cols: 4 });
+  ys.forEach((v, i) => assert.ok(Math.abs(v - yv[i]) <= 2e-7, `element ${i}: scalar ${v}, simd ${yv[i]}`));
+  // the scalar engine is the one initSync(scalar bytes) gives: bitwise the same outputs
+  assert.deepEqual(Array.from(initSync(SCALAR).softmax(x, { cols: 4 })), Array.from(ys));
+  // { simd } only picks the bundled build: with an explicit source, the source decides
+  assert.equal((await init({ bytes: WASM, simd: false })).simd, true);
+});
+
+test('without SIMD support (WebAssembly.validate says no) init() picks the scalar build by itself', () => {
+  // A fresh process whose WebAssembly.validate rejects every module that uses the SIMD prefix
+  // (0xfd) -- as a runtime without SIMD does -- before the library is imported.
+  const script = `
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (b) => !new Uint8Array(b.buffer ?? b).includes(0xfd) && validate(b);
+    const { init } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+    const mm = await init();
+    let forced = 'no error';
+    try { await init({ simd: true }); } catch (e) { forced = e.name + ': ' + e.message; }
+    console.log(JSON.stringify({ simd: mm.simd, y: Array.from(mm.softmax(Float32Array.of(1, 2, 3))), forced }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  assert.equal(out.simd, false, 'the scalar build was chosen');
+  assert.ok(Math.abs(out.y.reduce((a, b) => a + b) - 1) < 1e-6 && out.y[2] > out.y[1]);
+  assert.match(out.forced, /^RangeError: init: simd: true, but this runtime's WebAssembly has no SIMD/);
+});
+
+test('bad init options are TypeErrors naming the option, and the next init works', async () => {
+  const cases = [
+    [{ simd: 'no' }, /^init: simd: expected true or false, got "no"/],
+    [{ simd: 1 }, /^init: simd: expected true or false, got 1/],
+    [{ module: new WebAssembly.Module(SCALAR), bytes: WASM }, /^init: give one of module, bytes and url, not module and bytes/],
+    [{ bytes: WASM, url: 'x.wasm' }, /^init: give one of module, bytes and url, not bytes and url/],
+    [{ wasm: WASM }, /^init: unknown option "wasm"; expected module, bytes, url or simd/],
+    [{ url: 'http://[bad' }, /^init: url: "http:\/\/\[bad" is not a valid URL/],
+  ];
+  for (const [src, re] of cases) {
+    await assert.rejects(() => init(src), (e) => e instanceof TypeError && re.test(e.message), `init(${JSON.stringify(Object.keys(src))})`);
+    assert.throws(() => softmax(x), (e) => e instanceof TypeError && /init/.test(e.message), 'the top level is unusable after a failed init');
+    assert.equal((await init()).softmax(x).length, x.length, 'the next init works');
+  }
+});
+
+test('initSync: no URLs and no bundled-build lookup (synchronous), same option errors', () => {
+  for (const [src, re] of [
+    [{ url: 'x.wasm' }, /^initSync: expected a WebAssembly.Module or the wasm bytes/],
+    [{ simd: false }, /^initSync: expected a WebAssembly.Module or the wasm bytes/],
+    [{ module: WASM }, /^initSync: module: expected a WebAssembly.Module, got a Buffer/],
+    [{ wasm: 1 }, /^initSync: unknown option "wasm"/],
+  ]) assert.throws(() => initSync(src), (e) => e instanceof TypeError && re.test(e.message), JSON.stringify(Object.keys(src)));
+  assert.equal(initSync({ module: new WebAssembly.Module(WASM) }).simd, true);
+});
+
+test('an unreadable default location says what to do (the re-bundling failure)', async () => {
+  // The CommonJS build locates the wasm from __filename: copy it somewhere with no build/ beside it.
+  const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
+  try {
+    execFileSync('mkdir', ['-p', `${dir}/dist`]);
+    execFileSync('cp', [new URL('../dist/index.cjs', import.meta.url).pathname, `${dir}/dist/index.cjs`]);
+    const script = `require(${JSON.stringify(`${dir}/dist/index.cjs`)}).init().then(() => console.log('loaded'), (e) => console.log(e.message));`;
+    const msg = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.match(msg, /cannot read .*build\/multimax\.wasm: ENOENT/);
+    assert.match(msg, /multimax-wasm\/inline/);
+    assert.match(msg, /README "Bundlers"/);
+  } finally {
+    execFileSync('rm', ['-rf', dir]);
+  }
+});
