@@ -35,8 +35,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: [entry("browser")], format: "esm", platform: "browser", outfile: join(root, "dist/browser.js") }),
   // workerd: the .wasm files stay imports ("../build/*.wasm", the same path from dist/ as from src/)
   esbuild.build({ ...common, entryPoints: [entry("workerd")], format: "esm", platform: "neutral", external: ["*.wasm"], outfile: join(root, "dist/workerd.js") }),
-  // inline: both builds embedded (esbuild's binary loader: base64, decoded once at import)
-  esbuild.build({ ...common, entryPoints: [entry("inline")], format: "esm", platform: "neutral", loader: { ".wasm": "binary" }, outfile: join(root, "dist/inline.js") }),
-  esbuild.build({ ...common, ...cjs, entryPoints: [entry("inline")], loader: { ".wasm": "binary" }, outfile: join(root, "dist/inline.cjs") }),
+  // inline: both builds embedded as base64 text; init() decodes the one it loads
+  esbuild.build({ ...common, entryPoints: [entry("inline")], format: "esm", platform: "neutral", loader: { ".wasm": "base64" }, outfile: join(root, "dist/inline.js") }),
+  esbuild.build({ ...common, ...cjs, entryPoints: [entry("inline")], loader: { ".wasm": "base64" }, outfile: join(root, "dist/inline.cjs") }),
 ]);
 run(bin("tsc"), ["-p", "tsconfig.json"]);

@@ -1,12 +1,19 @@
 // multimax-wasm with the wasm bytes embedded (the `multimax-wasm/inline` subpath): for bundles
 // that cannot carry a separate .wasm file, and for Deno without --allow-read. Both builds are
-// embedded as base64 by esbuild's binary loader (about 76 KB of text), so only users who import
-// this entry download them.
-import simdBytes from "../build/multimax.wasm";
-import scalarBytes from "../build/multimax-scalar.wasm";
+// embedded as base64 text (esbuild's base64 loader, about 76 KB), so only users who import this
+// entry download them, and only the build that init() picks is decoded, when init() runs.
+import simdBase64 from "../build/multimax.wasm";
+import scalarBase64 from "../build/multimax-scalar.wasm";
 import { makeInit } from "./load.js";
 
 export * from "./api.js";
 
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
 /** Loads the kernels and returns an Engine (see InitOptions; README "Loading"). */
-export const init = makeInit(async (simd) => (simd ? simdBytes : scalarBytes) as Uint8Array<ArrayBuffer>);
+export const init = makeInit(async (simd) => decode((simd ? simdBase64 : scalarBase64) as string));
