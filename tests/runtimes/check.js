@@ -60,3 +60,30 @@ export function check(lib, engine, cases) {
   const total = cases.length * callers.length;
   return { total, pass, fail: total - pass, failures: failures.slice(0, 20), simd: engine.simd, ms: Date.now() - t0 };
 }
+
+/**
+ * Runs check() once per way of loading: `loads` is [[name, () => Promise<Engine>], ...], each run
+ * in turn (an init() makes its engine the one the top-level functions use). A load that throws is
+ * reported as a failure, not thrown. Returns { [name]: report }.
+ */
+export async function checkLoads(lib, cases, loads) {
+  const out = {};
+  for (const [name, load] of loads) {
+    let engine;
+    try {
+      engine = await load();
+    } catch (e) {
+      out[name] = { total: 0, pass: 0, fail: 1, failures: [`init threw ${e && e.name}: ${e && e.message}`], simd: null, ms: 0 };
+      continue;
+    }
+    out[name] = check(lib, engine, cases);
+  }
+  return out;
+}
+
+/** The input of the cold-start softmax call, and whether its output is right (to 1e-6). */
+export const COLD_X = [1, 2, 3, -1];
+export function coldOk(y) {
+  const e = COLD_X.map((v) => Math.exp(v - 3)), s = e.reduce((a, b) => a + b, 0);
+  return y instanceof Float32Array && y.length === e.length && e.every((v, i) => Math.abs(y[i] - v / s) <= 1e-6);
+}
