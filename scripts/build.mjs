@@ -23,7 +23,9 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 
 for (const target of ["release", "scalar"]) run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
 
-const common = { entryPoints: [join(root, "src/index.ts")], bundle: true, minify: true, target: "es2022", external: ["node:*"], logLevel: "warning" };
+// mangleProps: private members are named _x (src/engine.ts, src/heap.ts) and shortened; nothing
+// outside the bundle reads them
+const common = { entryPoints: [join(root, "src/index.ts")], bundle: true, minify: true, mangleProps: /^_/, target: "es2022", external: ["node:*"], logLevel: "warning" };
 await esbuild.build({ ...common, format: "esm", outfile: join(root, "dist/index.js"), platform: "neutral" });
 await esbuild.build({
   ...common,
