@@ -3,7 +3,7 @@
 // (assembly/rows.ts), not their math.
 import { alignLine, Heap, MAX_BYTES, TOO_BIG } from "./heap.js";
 import { checkNumber, describe, fail, isArrayLike } from "./describe.js";
-import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
+import { MultimaxParams, PARAM_FORMS, prepareParams, type RawParams } from "./params.js";
 
 /** The wasm module's exports (assembly/index.ts). */
 export interface KernelExports {
@@ -111,7 +111,7 @@ function sameLength(name: string, a: ArrayLike<unknown>, length: number, what: s
 }
 
 function missingParams(kind: Kind): never {
-  throw new TypeError(`${NAMES[kind]}: options.params is required ({ ranges, ts } or { orders })`);
+  throw new TypeError(`${NAMES[kind]}: options.params is required (${PARAM_FORMS})`);
 }
 
 function axisOf(axis: unknown, rank: number): number {
@@ -148,20 +148,15 @@ function writeMask(u8: Uint8Array, mask: Mask, at: number, outer: number, C: num
       for (let c = 0, r = o * C * inner + j; c < C; c++, r += inner) u8[w++] = m[r] ? 1 : 0;
 }
 
-/** [outer, C, inner] s[sAt…] -> [outer, inner, C] d[dAt…] (gather the rows the kernels see). */
-function gather(s: Float32Array, sAt: number, d: Float32Array, dAt: number, outer: number, C: number, inner: number): void {
-  let w = dAt;
+/** Between the caller's layout [outer, C, inner] and the kernels' rows [outer, inner, C]:
+ *  s[sAt…] -> d[dAt…], to the rows (gather) or back from them (scatter). */
+function transpose(s: Float32Array, sAt: number, d: Float32Array, dAt: number, outer: number, C: number, inner: number, back: boolean): void {
+  const sStep = back ? 1 : inner, dStep = back ? inner : 1;
   for (let o = 0; o < outer; o++)
-    for (let j = 0; j < inner; j++)
-      for (let c = 0, r = sAt + o * C * inner + j; c < C; c++, r += inner) d[w++] = s[r];
-}
-
-/** The inverse of gather: [outer, inner, C] s[sAt…] -> [outer, C, inner] d[dAt…]. */
-function scatter(s: Float32Array, sAt: number, d: Float32Array, dAt: number, outer: number, C: number, inner: number): void {
-  let r = sAt;
-  for (let o = 0; o < outer; o++)
-    for (let j = 0; j < inner; j++)
-      for (let c = 0, w = dAt + o * C * inner + j; c < C; c++, w += inner) d[w] = s[r++];
+    for (let j = 0; j < inner; j++) {
+      const strided = o * C * inner + j, rowStart = (o * inner + j) * C;
+      for (let c = 0, r = sAt + (back ? rowStart : strided), w = dAt + (back ? strided : rowStart); c < C; c++, r += sStep, w += dStep) d[w] = s[r];
+    }
 }
 
 /** A block handed out by alloc(); shared by a view and the views refresh() makes of it. */
@@ -496,7 +491,7 @@ export class Engine {
     let src = xPtr, dst = outPtr;
     if (transposed) {
       src = dst = work;
-      gather(xPtr >= 0 ? f32 : data, xPtr >= 0 ? xPtr / 4 : 0, f32, work / 4, outer, C, inner);
+      transpose(xPtr >= 0 ? f32 : data, xPtr >= 0 ? xPtr / 4 : 0, f32, work / 4, outer, C, inner, false);
     } else if (outPtr < 0) {
       dst = work; // x stays untouched; result copied out below
       if (xPtr < 0) copy(data, 0, f32, (src = work) / 4, n);
@@ -523,7 +518,7 @@ export class Engine {
     this.lastSpecialRows = special;
     if (hasSupport) support.set(new Int32Array(f32.buffer, supPtr, rows));
     // --- results out
-    if (transposed) scatter(f32, work / 4, outPtr >= 0 ? f32 : result, outPtr >= 0 ? outPtr / 4 : 0, outer, C, inner);
+    if (transposed) transpose(f32, work / 4, outPtr >= 0 ? f32 : result, outPtr >= 0 ? outPtr / 4 : 0, outer, C, inner, true);
     else if (outPtr < 0) copy(f32, work / 4, result, 0, n);
     // a zero-copy `out` detached by memory growth during this call: hand back a live view
     if (outPtr >= 0 && result.buffer !== f32.buffer)

@@ -32,7 +32,8 @@ export class MultimaxParams {
   }
 }
 
-const EXPECTED = "{ ranges: [r0, r1, r2, r3], ts: [t0, t1, t2, t3] } or { orders: [{ tb, b, td, d }, ...] }";
+/** The two forms, for error messages. */
+export const PARAM_FORMS = "{ ranges, ts } or { orders }";
 const ORDER = "{ tb, b, td, d }";
 
 /** `coefficient`, the record entry computed from the finite number `v`, when it fits in float32
@@ -61,7 +62,7 @@ function four(v: unknown, name: string): ArrayLike<unknown> {
 /** Validates checkpoint-form or paper-form parameters and packs them for the kernels. */
 export function prepareParams(p: unknown): MultimaxParams {
   if (p instanceof MultimaxParams) return p;
-  if (p == null || typeof p !== "object") fail("params", EXPECTED, p);
+  if (p == null || typeof p !== "object") fail("params", PARAM_FORMS, p);
   const o = p as Record<string, unknown>;
   if ("orders" in o) {
     const orders = o.orders;
@@ -91,5 +92,5 @@ export function prepareParams(p: unknown): MultimaxParams {
     }
     return new MultimaxParams(rec);
   }
-  throw new TypeError(`params: expected ${EXPECTED}, got an object with keys [${Object.keys(o).join(", ")}]`);
+  throw new TypeError(`params: expected ${PARAM_FORMS}, got an object with keys [${Object.keys(o).join(", ")}]`);
 }
