@@ -25,7 +25,9 @@ for (const target of ["release", "scalar"]) run(bin("asc"), ["assembly/index.ts"
 
 // One bundle per entry (each carries its own copy of the API: a user loads exactly one).
 const entry = (name) => join(root, `src/${name}.ts`);
-const common = { bundle: true, minify: true, target: "es2022", external: ["node:*"], logLevel: "warning" };
+// mangleProps: private members are named _x (src/engine.ts, src/heap.ts) and shortened; nothing
+// outside a bundle reads them
+const common = { bundle: true, minify: true, mangleProps: /^_/, target: "es2022", external: ["node:*"], logLevel: "warning" };
 const cjs = { format: "cjs", platform: "node", define: { "import.meta.url": "__multimax_url" }, banner: { js: 'var __multimax_url=require("url").pathToFileURL(__filename).href;' } };
 await Promise.all([
   // node, deno, bun, default: reads ../build/*.wasm with node:fs (file:) or fetch

@@ -1,9 +1,9 @@
 // The public API over one wasm instance: argument checking, memory management (scratch arena and
 // zero-copy views) and data layout (rows, axes, masks). It knows the kernels' memory contract
 // (assembly/rows.ts), not their math.
-import { Heap, MAX_BYTES } from "./heap.js";
-import { describe } from "./describe.js";
-import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
+import { alignLine, Heap, MAX_BYTES, TOO_BIG } from "./heap.js";
+import { checkNumber, describe, fail, isArrayLike } from "./describe.js";
+import { MultimaxParams, PARAM_FORMS, prepareParams, type RawParams } from "./params.js";
 
 /** The wasm module's exports (assembly/index.ts). */
 export interface KernelExports {
@@ -72,35 +72,101 @@ const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_SUBNORMAL = 1.401298464324817e-45;
 const SMALL_COPY = 64; // below this many floats, a plain loop beats subarray() + set()
 const INITIAL_SCRATCH = 256 * 1024; // bytes reserved at start-up, so that small calls never grow memory
-// scratch sub-regions start on cache lines, like heap blocks; arithmetic, not bitwise: byte
-// offsets in a wasm32 memory reach 2^32
-const align64 = (n: number): number => Math.ceil(n / 64) * 64;
-const EXPORTS = ["heap_base", "simd", "softmax", "log_softmax", "multimax", "log_multimax", "sparsemax", "entmax15", "entmax", "normmax", "ev_softmax"] as const;
+/** The module's exports; from "softmax" on, one kernel per normaliser, in the order of Kind. */
+const EXPORTS = "memory heap_base simd softmax log_softmax multimax log_multimax sparsemax entmax15 entmax normmax ev_softmax".split(" ");
 const EV_EPS = 1e-6; // ev-softmax training weight of the entries below the mean (official repository's EPS)
 
+/** The normalisers; sparsemax..normmax are the threshold maps. */
+const enum Kind { softmax, logSoftmax, multimax, logMultimax, sparsemax, entmax15, entmax, normmax, evSoftmax }
+/** Method names by Kind: the kernels' names in camelCase (log_softmax -> logSoftmax). */
+const NAMES = EXPORTS.slice(3).map((name) => name.replace(/_(.)/, (_, c: string) => c.toUpperCase()));
+
+const isCount = (v: number): boolean => Number.isInteger(v) && v >= 1;
+const isPositiveFinite = (v: number): boolean => v > 0 && v !== Infinity;
+const isAlphaEntmax = (a: number): boolean => a >= 1 && a !== Infinity;
+const isAlphaNormmax = (a: number): boolean => a > 1 && a !== Infinity;
+
 function checkLength(length: unknown): void {
-  if (typeof length !== "number" || !Number.isInteger(length) || length < 1)
-    throw new RangeError(`length: expected an integer >= 1, got ${describe(length)}`);
-  if (length * 4 > MAX_BYTES) throw new RangeError(`length: ${length} floats do not fit in a wasm32 memory (4 GiB)`);
+  if (typeof length !== "number" || !isCount(length)) fail("length", "an integer >= 1", length, true);
+  if (length * 4 > MAX_BYTES) throw new RangeError(`length: ${length} floats ${TOO_BIG}`);
 }
 
 function isF32(v: unknown): v is Float32Array {
   return v instanceof Float32Array || Object.prototype.toString.call(v) === "[object Float32Array]";
 }
 
-/** A block handed out by alloc(); shared by a view and the views refresh() makes of it. */
-interface Block { ptr: number; length: number; live: boolean }
+/** The data of a tensor-like { data: Float32Array, dims }, else null. */
+function tensorData(v: unknown): Float32Array | null {
+  return v !== null && typeof v === "object" && isF32((v as TensorLike).data) ? (v as TensorLike).data : null;
+}
 
-const KINDS = { softmax: 0, logSoftmax: 1, multimax: 2, logMultimax: 3, sparsemax: 4, entmax15: 5, entmax: 6, normmax: 7, evSoftmax: 8 } as const;
-type Kind = (typeof KINDS)[keyof typeof KINDS];
-const NAMES = ["softmax", "logSoftmax", "multimax", "logMultimax", "sparsemax", "entmax15", "entmax", "normmax", "evSoftmax"];
-const isMM = (k: Kind): boolean => k === 2 || k === 3;
+/** An option given to a normaliser that does not take it. */
+function refuse(option: string, kind: Kind, takers: string): never {
+  throw new TypeError(`${option}: ${NAMES[kind]} does not take ${option} (${takers} only)`);
+}
+
+/** A RangeError unless an array argument has the length the call needs. */
+function sameLength(name: string, a: ArrayLike<unknown>, length: number, what: string): void {
+  if (a.length !== length) fail(name, `length ${length} (${what})`, a.length, true);
+}
+
+function missingParams(kind: Kind): never {
+  throw new TypeError(`${NAMES[kind]}: options.params is required (${PARAM_FORMS})`);
+}
+
+function axisOf(axis: unknown, rank: number): number {
+  if (typeof axis !== "number" || !Number.isInteger(axis) || axis < -rank || axis >= rank)
+    fail("axis", `an integer in [${-rank}, ${rank - 1}]`, axis, true);
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Float32Array in, Float32Array out; tensor in, tensor out (`out` itself when it is a tensor
+ *  whose data received the result). No allocation on the Float32Array path. */
+function wrap<X extends Input>(r: Float32Array, dims: readonly number[] | null, out: unknown): Result<X> {
+  if (dims === null) return r as Result<X>;
+  if (out != null && (out as TensorLike).data === r) return out as Result<X>;
+  return { data: r, dims: Array.from(dims) } as unknown as Result<X>;
+}
+
+/** n floats from s[sAt…] to d[dAt…] (not overlapping). */
+function copy(s: Float32Array, sAt: number, d: Float32Array, dAt: number, n: number): void {
+  if (n <= SMALL_COPY) for (let i = 0; i < n; i++) d[dAt + i] = s[sAt + i];
+  else d.set(s.subarray(sAt, sAt + n), dAt);
+}
+
+/** Mask bytes (1 keep, 0 masked), in the same order as the rows the kernels see. */
+function writeMask(u8: Uint8Array, mask: Mask, at: number, outer: number, C: number, inner: number): void {
+  const m = mask as ArrayLike<unknown>;
+  if (inner === 1) {
+    if (mask instanceof Uint8Array || mask instanceof Uint8ClampedArray || mask instanceof Int8Array) u8.set(mask as Uint8Array, at);
+    else for (let i = 0, n = outer * C; i < n; i++) u8[at + i] = m[i] ? 1 : 0;
+    return;
+  }
+  let w = at;
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < inner; j++)
+      for (let c = 0, r = o * C * inner + j; c < C; c++, r += inner) u8[w++] = m[r] ? 1 : 0;
+}
+
+/** Between the caller's layout [outer, C, inner] and the kernels' rows [outer, inner, C]:
+ *  s[sAt…] -> d[dAt…], to the rows (gather) or back from them (scatter). */
+function transpose(s: Float32Array, sAt: number, d: Float32Array, dAt: number, outer: number, C: number, inner: number, back: boolean): void {
+  const sStep = back ? 1 : inner, dStep = back ? inner : 1;
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < inner; j++) {
+      const strided = o * C * inner + j, rowStart = (o * inner + j) * C;
+      for (let c = 0, r = sAt + (back ? rowStart : strided), w = dAt + (back ? strided : rowStart); c < C; c++, r += sStep, w += dStep) d[w] = s[r];
+    }
+}
+
+/** A block handed out by alloc(); shared by a view and the views refresh() makes of it. */
+interface Block { _ptr: number; _length: number; _live: boolean }
 
 /** Checks that an instance's exports are multimax-wasm's kernels. */
 export function checkExports(e: WebAssembly.Exports): KernelExports {
-  if (!(e.memory instanceof WebAssembly.Memory)) throw new TypeError("init: the WebAssembly module is not multimax-wasm's (it exports no memory)");
   for (const name of EXPORTS)
-    if (typeof e[name] !== "function") throw new TypeError(`init: the WebAssembly module is not multimax-wasm's (missing export '${name}')`);
+    if (!(name === "memory" ? e.memory instanceof WebAssembly.Memory : typeof e[name] === "function"))
+      throw new TypeError(`init: the WebAssembly module is not multimax-wasm's (missing export '${name}')`);
   return e as unknown as KernelExports;
 }
 
@@ -116,78 +182,79 @@ export class Engine {
   /** Number of rows that took the exceptional path (±∞, NaN, all masked, overflow) in the last call. */
   lastSpecialRows = 0;
 
-  private k: KernelExports;
-  private heap: Heap;
-  private heapBase: number;
-  private f32: Float32Array;
-  private u8: Uint8Array;
-  private scratch = 0;
-  private scratchBytes = 0;
-  private views = new WeakMap<Float32Array, Block>(); // zero-copy view (and its refreshed twins) -> block
-  private retired = new WeakSet<ArrayBufferLike>(); // buffers of this memory detached by growth
+  // (private members start with _: the build shortens their names)
+  private _k: KernelExports;
+  private _heap: Heap;
+  private _heapBase: number;
+  private _f32: Float32Array;
+  private _u8: Uint8Array;
+  private _scratch = 0;
+  private _scratchBytes = 0;
+  private _views = new WeakMap<Float32Array, Block>(); // zero-copy view (and its refreshed twins) -> block
+  private _retired = new WeakSet<ArrayBufferLike>(); // buffers of this memory detached by growth
 
   /** @internal Use init() / initSync(). */
   constructor(exports: KernelExports) {
-    this.k = exports;
+    this._k = exports;
     this.memory = exports.memory;
     this.simd = exports.simd() === 1;
-    this.heapBase = exports.heap_base();
-    this.heap = new Heap(this.memory, this.heapBase);
-    this.f32 = new Float32Array(this.memory.buffer);
-    this.u8 = new Uint8Array(this.memory.buffer);
-    this.ensureScratch(INITIAL_SCRATCH);
+    this._heapBase = exports.heap_base();
+    this._heap = new Heap(this.memory, this._heapBase);
+    this._f32 = new Float32Array(this.memory.buffer);
+    this._u8 = new Uint8Array(this.memory.buffer);
+    this._ensureScratch(INITIAL_SCRATCH);
   }
 
   // ---------------------------------------------------------------- normalisers
 
   /** softmax(x / temperature) along one axis: y_i = exp(x_i/T − max) / Σ_j exp(x_j/T − max). */
   softmax<X extends Input>(x: X, options?: SoftmaxOptions): Result<X> {
-    return this.run(KINDS.softmax, x, options);
+    return this._run(Kind.softmax, x, options);
   }
 
   /** log_softmax(x) along one axis: y_i = x_i − max − log Σ_j exp(x_j − max). */
   logSoftmax<X extends Input>(x: X, options?: LogSoftmaxOptions): Result<X> {
-    return this.run(KINDS.logSoftmax, x, options);
+    return this._run(Kind.logSoftmax, x, options);
   }
 
   /** MultiMax: softmax(φ(x) + M), φ the piece-wise modulator of Zhou et al. (ICML 2024), the
    *  mask M applied after the modulation, as in the official attention code. */
   multimax<X extends Input>(x: X, options: MultimaxOptions): Result<X> {
-    return this.run(KINDS.multimax, x, options);
+    return this._run(Kind.multimax, x, options);
   }
 
   /** log-MultiMax: log_softmax(φ(x) + M). */
   logMultimax<X extends Input>(x: X, options: MultimaxOptions): Result<X> {
-    return this.run(KINDS.logMultimax, x, options);
+    return this._run(Kind.logMultimax, x, options);
   }
 
   /** sparsemax (Martins & Astudillo, 2016): the Euclidean projection onto the simplex,
    *  argmin_{p ∈ Δ} ‖p − x‖²; y_i = max(x_i − τ, 0) with Σ y = 1. Exact, no sort. */
   sparsemax<X extends Input>(x: X, options?: SparseOptions): Result<X> {
-    return this.run(KINDS.sparsemax, x, options);
+    return this._run(Kind.sparsemax, x, options);
   }
 
   /** 1.5-entmax (Peters, Niculae & Martins, 2019): y_i = max(x_i/2 − τ, 0)² with Σ y = 1. Exact. */
   entmax15<X extends Input>(x: X, options?: SparseOptions): Result<X> {
-    return this.run(KINDS.entmax15, x, options);
+    return this._run(Kind.entmax15, x, options);
   }
 
   /** α-entmax: argmax_{p ∈ Δ} ⟨x, p⟩ + H^T_α(p) (Tsallis entropy);
    *  y_i = max((α − 1)x_i − τ, 0)^(1/(α−1)) with Σ y = 1. α = 1 is softmax, 1.5 entmax15, 2 sparsemax. */
   entmax<X extends Input>(x: X, options?: EntmaxOptions): Result<X> {
-    return this.run(KINDS.entmax, x, options);
+    return this._run(Kind.entmax, x, options);
   }
 
   /** α-normmax: argmax_{p ∈ Δ} ⟨x, p⟩ − ‖p‖_α; y ∝ max(x_i − τ, 0)^(1/(α−1)) with
    *  Σ max(x_i − τ, 0)^(α/(α−1)) = 1 (as entmax.normmax_bisect). */
   normmax<X extends Input>(x: X, options?: NormmaxOptions): Result<X> {
-    return this.run(KINDS.normmax, x, options);
+    return this._run(Kind.normmax, x, options);
   }
 
   /** ev-softmax (official MultiMax repository): softmax over the entries ≥ the row mean, 0
    *  elsewhere (training: weight 1e-6 elsewhere). */
   evSoftmax<X extends Input>(x: X, options?: EvSoftmaxOptions): Result<X> {
-    return this.run(KINDS.evSoftmax, x, options);
+    return this._run(Kind.evSoftmax, x, options);
   }
 
   /** Validates and packs MultiMax parameters once, for reuse in hot loops. */
@@ -202,10 +269,10 @@ export class Engine {
    *  detached: get a new view of the same block with `refresh`). */
   alloc(length: number): Float32Array {
     checkLength(length);
-    const ptr = this.heap.alloc(length * 4);
-    this.syncViews();
+    const ptr = this._heap.alloc(length * 4);
+    this._syncViews();
     const view = new Float32Array(this.memory.buffer, ptr, length);
-    this.views.set(view, { ptr, length, live: true });
+    this._views.set(view, { _ptr: ptr, _length: length, _live: true });
     return view;
   }
 
@@ -218,349 +285,244 @@ export class Engine {
     // 4n (one row); the sparse normalisers 8·cols (two rows) + 12·rows (alpha, support), at most
     // 12n; so 17n covers every normaliser and layout (each region rounded up to 64 bytes)
     const bytes = 17 * length + 16 * 32 + 6 * 64;
-    if (bytes + 4 * length > MAX_BYTES) throw new RangeError(`length: reserving for ${length} values needs more than the 4 GiB of a wasm32 memory`);
-    this.ensureScratch(bytes);
-    this.heap.release(this.heap.alloc(4 * length));
-    this.syncViews();
+    if (bytes + 4 * length > MAX_BYTES) throw new RangeError(`length: reserving for ${length} values needs more than 4 GiB`);
+    this._ensureScratch(bytes);
+    this._heap.release(this._heap.alloc(4 * length));
+    this._syncViews();
   }
 
   /** Returns a view's block to the engine. The view (and any refresh() of it) must not be used afterwards. */
   free(view: Float32Array): void {
-    const b = this.views.get(view);
-    if (b === undefined || !b.live)
-      throw new TypeError("view: expected a Float32Array returned by this engine's alloc() and not yet freed");
-    b.live = false;
-    this.views.delete(view);
-    this.heap.release(b.ptr);
+    const b = this._block(view);
+    b._live = false;
+    this._views.delete(view);
+    this._heap.release(b._ptr);
   }
 
   /** A fresh view of the block behind `view` (after memory growth detached it); same contents. */
   refresh(view: Float32Array): Float32Array {
-    const b = this.views.get(view);
-    if (b === undefined || !b.live)
-      throw new TypeError("view: expected a Float32Array returned by this engine's alloc() and not yet freed");
-    this.syncViews();
-    if (view.buffer === this.f32.buffer) return view;
-    const fresh = new Float32Array(this.memory.buffer, b.ptr, b.length);
-    this.views.set(fresh, b);
+    const b = this._block(view);
+    this._syncViews();
+    if (view.buffer === this._f32.buffer) return view;
+    const fresh = new Float32Array(this.memory.buffer, b._ptr, b._length);
+    this._views.set(fresh, b);
     return fresh;
   }
 
   // ---------------------------------------------------------------- internals
 
-  private syncViews(): void {
+  private _block(view: Float32Array): Block {
+    const b = this._views.get(view);
+    if (b === undefined || !b._live) throw new TypeError("view: expected a Float32Array from this engine's alloc(), not yet freed");
+    return b;
+  }
+
+  private _syncViews(): void {
     // A view over a detached buffer has length 0: this notices growth by anyone (engine.memory.grow
     // too) without the WebAssembly.Memory buffer getter, which costs about 30 ns a call in V8.
-    if (this.f32.length === 0) {
-      this.retired.add(this.f32.buffer);
-      this.f32 = new Float32Array(this.memory.buffer);
-      this.u8 = new Uint8Array(this.memory.buffer);
+    if (this._f32.length === 0) {
+      this._retired.add(this._f32.buffer);
+      this._f32 = new Float32Array(this.memory.buffer);
+      this._u8 = new Uint8Array(this.memory.buffer);
     }
   }
 
-  private ensureScratch(bytes: number): void {
-    if (bytes <= this.scratchBytes) return;
-    const size = Math.max(bytes, this.scratchBytes * 2);
-    if (this.scratch) this.heap.release(this.scratch);
-    this.scratch = 0;
-    this.scratchBytes = 0;
-    this.scratch = this.heap.alloc(size);
-    this.scratchBytes = size;
-    this.syncViews();
+  private _ensureScratch(bytes: number): void {
+    if (bytes <= this._scratchBytes) return;
+    const size = Math.max(bytes, this._scratchBytes * 2);
+    if (this._scratch) this._heap.release(this._scratch);
+    this._scratch = this._scratchBytes = 0; // (no arena, should the allocation below throw)
+    this._scratch = this._heap.alloc(size);
+    this._scratchBytes = size;
+    this._syncViews();
   }
 
   /** Byte offset of a Float32Array that lies in the engine's heap, else -1 (copy it). A view
    *  that overlaps the scratch arena (made by hand over engine.memory) is copied too. */
-  private zeroCopyPtr(a: Float32Array, name: string): number {
-    if (a.buffer !== this.f32.buffer) { // (after syncViews: f32 is over the current buffer)
-      if (this.retired.has(a.buffer))
-        throw new TypeError(`${name}: this zero-copy view was detached when the engine's memory grew; get it back with engine.refresh(view)${this.views.has(a) ? "" : " (of the view it was cut from)"}`);
+  private _zeroCopyPtr(a: Float32Array, name: string): number {
+    if (a.buffer !== this._f32.buffer) { // (after _syncViews: _f32 is over the current buffer)
+      if (this._retired.has(a.buffer))
+        throw new TypeError(`${name}: this view was detached when the engine's memory grew; get a live one from engine.refresh() of its alloc() view`);
       return -1;
     }
     const p = a.byteOffset;
-    if (p < this.heapBase) throw new RangeError(`${name}: a view of the engine's memory must lie in its heap (use engine.alloc)`);
-    if (p < this.scratch + this.scratchBytes && p + a.byteLength > this.scratch) return -1;
+    if (p < this._heapBase) throw new RangeError(`${name}: a view of the engine's memory must lie in its heap (use engine.alloc)`);
+    if (p < this._scratch + this._scratchBytes && p + a.byteLength > this._scratch) return -1;
     return p;
   }
 
-  private run<X extends Input>(kind: Kind, x: X, options: BaseOptions | undefined): Result<X> {
+  private _run<X extends Input>(kind: Kind, x: X, options: BaseOptions | undefined): Result<X> {
     this.lastSpecialRows = 0;
-    this.syncViews(); // for the detached-view check in zeroCopyPtr
-    if (options === undefined || options === null) {
-      if (isMM(kind)) throw new TypeError(`${NAMES[kind]}: options.params is required (${"{ ranges, ts } or { orders }"})`);
+    this._syncViews(); // for the detached-view check in _zeroCopyPtr
+    const mm = kind === Kind.multimax || kind === Kind.logMultimax;
+    const takesAlpha = kind === Kind.entmax || kind === Kind.normmax;
+    const sparse = kind >= Kind.sparsemax && kind <= Kind.normmax; // the threshold maps
+    if (options == null) {
+      if (mm) missingParams(kind);
       options = {};
-    } else if (typeof options !== "object") {
-      throw new TypeError(`options: expected an object, got ${describe(options)}`);
-    }
-    // --- input and layout
+    } else if (typeof options !== "object") fail("options", "an object", options);
+    const { cols, axis, mask, out, temperature, support, params: rawParams, training } =
+      options as SoftmaxOptions & MultimaxOptions & EvSoftmaxOptions;
+    let alpha = (options as EntmaxOptions).alpha;
+    // --- input and layout: the kernels see rows = outer·inner rows of C values
     let data: Float32Array, dims: readonly number[] | null = null;
     if (isF32(x)) data = x;
-    else if (x !== null && typeof x === "object" && isF32((x as TensorLike).data)) {
-      data = (x as TensorLike).data;
-      dims = (x as TensorLike).dims;
-    } else {
-      throw new TypeError(`x: expected a Float32Array or a tensor-like { data: Float32Array, dims: number[] }, got ${describe(x)}${x !== null && typeof x === "object" && "data" in (x as object) ? " (its data is not a Float32Array)" : ""}`);
-    }
+    else if (tensorData(x)) ({ data, dims } = x as TensorLike);
+    else throw new TypeError(`x: expected a Float32Array or a tensor-like { data: Float32Array, dims }, got ${describe(x)}${x !== null && typeof x === "object" && "data" in x ? " (its data is not a Float32Array)" : ""}`);
     const n = data.length;
-    const xPtr = this.zeroCopyPtr(data, "x");
-    let outer: number, C: number, inner: number;
-    const { cols, axis } = options;
+    const xPtr = this._zeroCopyPtr(data, "x");
+    let outer: number, C: number, inner = 1;
     if (dims === null) {
-      if (cols === undefined) {
-        if (n === 0) throw new RangeError("x: expected at least one value (or give cols for an empty batch)");
-        C = n;
-      } else {
-        if (typeof cols !== "number") throw new TypeError(`cols: expected an integer >= 1, got ${describe(cols)}`);
-        if (!Number.isInteger(cols) || cols < 1) throw new RangeError(`cols: expected an integer >= 1, got ${cols}`);
-        if (n % cols !== 0) throw new RangeError(`x.length (${n}) is not a multiple of cols (${cols})`);
-        C = cols;
-      }
+      if (cols !== undefined) {
+        C = checkNumber(cols, "cols", "an integer >= 1", isCount);
+        if (n % C !== 0) throw new RangeError(`x.length (${n}) is not a multiple of cols (${C})`);
+      } else if (n === 0) throw new RangeError("x: expected at least one value (or give cols for an empty batch)");
+      else C = n;
       outer = n / C;
-      inner = 1;
-      if (axis !== undefined) {
-        const a = this.axisOf(axis, 2);
-        if (a === 0) { inner = C; C = outer; outer = 1; } // dims [rows, cols]: normalise each column
-      }
+      if (axis !== undefined && axisOf(axis, 2) === 0) { inner = C; C = outer; outer = 1; } // dims [rows, cols]: normalise each column
     } else {
-      if (dims == null || typeof dims !== "object" || typeof dims.length !== "number")
-        throw new TypeError(`x.dims: expected an array of non-negative integers, got ${describe(dims)}`);
+      if (!isArrayLike(dims)) fail("x.dims", "an array of non-negative integers", dims);
       let size = 1;
       for (let i = 0; i < dims.length; i++) {
         const d = dims[i];
-        if (typeof d !== "number" || !Number.isInteger(d) || d < 0)
-          throw new RangeError(`x.dims[${i}]: expected a non-negative integer, got ${describe(d)}`);
+        if (typeof d !== "number" || !Number.isInteger(d) || d < 0) fail(`x.dims[${i}]`, "a non-negative integer", d, true);
         size *= d;
       }
       if (size !== n) throw new RangeError(`x.dims [${dims.join(", ")}] hold ${size} values but x.data has ${n}`);
-      const a = this.axisOf(axis === undefined ? -1 : axis, dims.length);
-      outer = 1; inner = 1;
+      const a = axisOf(axis === undefined ? -1 : axis, dims.length);
+      outer = 1;
       for (let i = 0; i < a; i++) outer *= dims[i];
       for (let i = a + 1; i < dims.length; i++) inner *= dims[i];
       C = dims[a];
       if (cols !== undefined && cols !== C) throw new RangeError(`cols: ${describe(cols)} does not match x.dims[${a}] = ${C} (omit cols for tensors)`);
-      if (C === 0 && n === 0) { outer = 0; }
+      if (C === 0) outer = 0; // (then n is 0 too)
     }
-    // --- output
-    let outArr: Float32Array | null = null;
-    const out = options.out;
-    if (out !== undefined && out !== null) {
-      outArr = isF32(out) ? out : out !== null && typeof out === "object" && isF32((out as TensorLike).data) ? (out as TensorLike).data : null;
-      if (outArr === null) throw new TypeError(`out: expected a Float32Array${dims ? " or a tensor-like" : ""} of length ${n}, got ${describe(out)}`);
-    }
-    const outPtr = outArr === null ? -1 : this.zeroCopyPtr(outArr, "out");
-    if (outArr !== null && outArr.length !== n) throw new RangeError(`out: expected length ${n} (x.length), got ${outArr.length}`);
-    // --- per-kind options
-    let k = 1;
-    let params: MultimaxParams | null = null;
-    if (kind === KINDS.softmax) {
-      const t = (options as SoftmaxOptions).temperature;
-      if (t !== undefined) {
-        if (typeof t !== "number") throw new TypeError(`temperature: expected a finite number > 0, got ${describe(t)}`);
-        if (!(t > 0) || t === Infinity) throw new RangeError(`temperature: expected a finite number > 0, got ${t}`);
-        // 1/T as a float32 in [smallest subnormal, largest finite]: never 0 (−∞·0 would be NaN
-        // at masked entries) and never +∞
-        k = Math.min(Math.max(1 / t, F32_MIN_SUBNORMAL), F32_MAX);
-      }
-    } else if ((options as SoftmaxOptions).temperature !== undefined) {
-      throw new TypeError(`temperature: only softmax takes a temperature (${NAMES[kind]} does not)`);
-    }
-    if (isMM(kind)) {
-      const p = (options as MultimaxOptions).params;
-      if (p === undefined) throw new TypeError(`${NAMES[kind]}: options.params is required ({ ranges, ts } or { orders })`);
-      params = prepareParams(p);
-    }
-    // --- mask (validated before any memory is touched)
-    const mask = options.mask;
-    if (mask !== undefined && mask !== null) {
-      if (typeof mask !== "object" || typeof (mask as ArrayLike<unknown>).length !== "number")
-        throw new TypeError(`mask: expected a Uint8Array or an array of booleans of length ${n}, got ${describe(mask)}`);
-      if (mask.length !== n) throw new RangeError(`mask: expected length ${n} (x.length), got ${mask.length}`);
-    }
-    const hasMask = mask !== undefined && mask !== null;
-    // --- sparse options: support, alpha, training
     const rows = outer * inner;
-    const support = (options as SparseOptions).support;
-    if (support !== undefined && support !== null) {
-      if (kind < 4) throw new TypeError(`support: only the sparse normalisers take a support array (${NAMES[kind]} does not)`);
-      if (!(support instanceof Int32Array)) throw new TypeError(`support: expected an Int32Array with one slot per row (${rows}), got ${describe(support)}`);
-      if (support.length !== rows) throw new RangeError(`support: expected length ${rows} (one slot per row), got ${support.length}`);
-      // (a view of the engine's memory would be detached if this call grows it)
-      if (support.buffer === this.memory.buffer) throw new TypeError("support: expected an Int32Array outside the engine's memory (a view of it can be detached by the call)");
+    // --- output
+    let outArr: Float32Array | null = null, outPtr = -1;
+    if (out != null) {
+      outArr = isF32(out) ? out : tensorData(out);
+      if (outArr === null) fail("out", `a Float32Array${dims ? " or a tensor-like" : ""} of length ${n}`, out);
+      outPtr = this._zeroCopyPtr(outArr, "out");
+      sameLength("out", outArr, n, "x.length");
     }
-    const hasSupport = support !== undefined && support !== null;
-    let alpha: number | ArrayLike<number> | undefined = (options as EntmaxOptions).alpha;
+    // --- per-normaliser options, each refused by the normalisers that do not take it
+    let k = 1;
+    if (temperature !== undefined) {
+      if (kind !== Kind.softmax) refuse("temperature", kind, "softmax");
+      // 1/T as a float32 in [smallest subnormal, largest finite]: never 0 (−∞·0 would be NaN
+      // at masked entries) and never +∞
+      k = Math.min(Math.max(1 / checkNumber(temperature, "temperature", "a finite number > 0", isPositiveFinite), F32_MIN_SUBNORMAL), F32_MAX);
+    }
+    const params = mm ? prepareParams(rawParams === undefined ? missingParams(kind) : rawParams) : null;
+    // (mask: validated before any memory is touched)
+    const hasMask = mask != null;
+    if (hasMask) {
+      if (!isArrayLike(mask)) fail("mask", "a Uint8Array or an array of booleans", mask);
+      sameLength("mask", mask, n, "x.length");
+    }
+    const hasSupport = support != null;
+    if (hasSupport) {
+      if (kind < Kind.sparsemax) refuse("support", kind, "the sparse normalisers");
+      if (!(support instanceof Int32Array)) fail("support", "an Int32Array", support);
+      sameLength("support", support, rows, "one slot per row");
+      // (a view of the engine's memory would be detached if this call grows it)
+      if (support.buffer === this._f32.buffer) throw new TypeError("support: expected an Int32Array outside the engine's memory (the call could detach a view of it)");
+    }
     let perRow = false;
-    if (kind === KINDS.entmax || kind === KINDS.normmax) {
-      const nm = kind === KINDS.normmax;
-      if (alpha === undefined) alpha = nm ? 2 : 1.5;
+    if (takesAlpha) {
+      const nm = kind === Kind.normmax;
       const want = nm ? "a finite number > 1" : "a finite number >= 1";
-      const ok = (a: number): boolean => (nm ? a > 1 : a >= 1) && a !== Infinity;
-      if (typeof alpha === "number") {
-        if (!ok(alpha)) throw new RangeError(`alpha: expected ${want}, got ${alpha}`);
-      } else if (alpha !== null && typeof alpha === "object" && typeof (alpha as ArrayLike<number>).length === "number") {
+      const ok = nm ? isAlphaNormmax : isAlphaEntmax;
+      if (alpha === undefined) alpha = nm ? 2 : 1.5;
+      if (typeof alpha !== "number" && isArrayLike(alpha)) {
         perRow = true;
-        if (alpha.length !== rows) throw new RangeError(`alpha: expected a number or one value per row (${rows}), got ${alpha.length} values`);
-        for (let i = 0; i < alpha.length; i++) {
+        sameLength("alpha", alpha, rows, "one value per row");
+        for (let i = 0; i < rows; i++) {
           const a = alpha[i];
-          if (typeof a !== "number") throw new TypeError(`alpha[${i}]: expected ${want}, got ${describe(a)}`);
-          if (!ok(a)) throw new RangeError(`alpha[${i}]: expected ${want}, got ${a}`);
+          if (typeof a !== "number" || !ok(a)) fail(`alpha[${i}]`, want, a, typeof a === "number");
         }
         // a typed array over the engine's memory: read it now (growth below would detach it)
-        if (ArrayBuffer.isView(alpha) && (alpha as unknown as Float64Array).buffer === this.memory.buffer) alpha = Array.from(alpha);
-      } else {
-        throw new TypeError(`alpha: expected ${want} or an array with one per row, got ${describe(alpha)}`);
-      }
-    } else if (alpha !== undefined) {
-      throw new TypeError(`alpha: only entmax and normmax take alpha (${NAMES[kind]} does not)`);
-    }
-    const training = (options as EvSoftmaxOptions).training;
-    if (kind === KINDS.evSoftmax) {
-      if (training !== undefined && typeof training !== "boolean") throw new TypeError(`training: expected a boolean, got ${describe(training)}`);
-    } else if (training !== undefined) {
-      throw new TypeError(`training: only evSoftmax takes training (${NAMES[kind]} does not)`);
+        if (ArrayBuffer.isView(alpha) && (alpha as unknown as Float64Array).buffer === this._f32.buffer) alpha = Array.from(alpha);
+      } else checkNumber(alpha, "alpha", `${want}, or one per row`, ok);
+    } else if (alpha !== undefined) refuse("alpha", kind, "entmax and normmax");
+    if (training !== undefined) {
+      if (kind !== Kind.evSoftmax) refuse("training", kind, "evSoftmax");
+      if (typeof training !== "boolean") fail("training", "a boolean", training);
     }
     let result = outArr ?? new Float32Array(n);
     if (n === 0) {
-      if (hasSupport) support!.fill(0);
-      return this.wrap(result, dims, out);
+      if (hasSupport) support.fill(0);
+      return wrap(result, dims, out);
     }
-    const sparse = kind >= 4 && kind <= 7; // threshold maps: two rows of scratch (candidate values and indices)
-    // --- memory plan: [work: n floats][tmp: one row (MultiMax in place) or two rows (threshold maps:
-    //     candidate values and indices)][alpha: f64 per row or one][support: i32 per row][params][mask: n bytes]
+    // --- memory plan
     const order = params === null ? 0 : params.order;
     const transposed = inner !== 1;
     // both in wasm memory, the same or disjoint: the kernels read x and write out directly
     const direct = !transposed && xPtr >= 0 && outPtr >= 0 && (xPtr === outPtr || xPtr + 4 * n <= outPtr || outPtr + 4 * n <= xPtr);
-    const needWork = !direct && !(outPtr >= 0 && !transposed);
     // the kernels run in place (src == dst) unless both are distinct views, or x is a view and
     // out a JS array (x -> work); MultiMax in place needs one row of scratch for its logits
-    const inPlace = direct ? xPtr === outPtr : !(xPtr >= 0 && outPtr < 0 && !transposed);
-    const workBytes = needWork ? align64(4 * n) : 0;
-    const tmpBytes = sparse ? align64(8 * C) : isMM(kind) && inPlace ? align64(4 * C) : 0;
-    const alphaBytes = kind === KINDS.entmax || kind === KINDS.normmax ? align64(8 * (perRow ? rows : 1)) : 0;
-    const supportBytes = hasSupport ? align64(4 * rows) : 0;
-    const paramBytes = 16 * order;
-    const maskBytes = hasMask ? align64(n) : 0;
-    const scratchBytes = workBytes + tmpBytes + alphaBytes + supportBytes + paramBytes + maskBytes;
-    if (scratchBytes > MAX_BYTES) throw new RangeError(`x: ${n} values need more than the 4 GiB of a wasm32 memory`);
-    this.ensureScratch(scratchBytes); // (syncs the views if it grew the memory)
-    const f32 = this.f32, u8 = this.u8;
-    const work = this.scratch;
-    const tmpPtr = work + workBytes;
-    const alphaPtr = tmpPtr + tmpBytes;
-    const supPtr = hasSupport ? alphaPtr + alphaBytes : 0;
-    const parPtr = alphaPtr + alphaBytes + supportBytes;
-    if (alphaBytes > 0) {
+    const inPlace = transposed || (outPtr < 0 ? xPtr < 0 : !direct || xPtr === outPtr);
+    const useTmp = sparse || (mm && inPlace);
+    // the scratch arena, as byte offsets: [work: n floats, unless the kernels work in x or out]
+    // [tmp: one row (MultiMax in place) or two (threshold maps: candidate values and indices)]
+    // [alpha: f64 per row or one][support: i32 per row][params][mask: n bytes]
+    const tmpAt = transposed || outPtr < 0 ? alignLine(4 * n) : 0;
+    const alphaAt = tmpAt + (useTmp ? alignLine((sparse ? 8 : 4) * C) : 0);
+    const supportAt = alphaAt + (takesAlpha ? alignLine(8 * (perRow ? rows : 1)) : 0);
+    const paramsAt = supportAt + (hasSupport ? alignLine(4 * rows) : 0);
+    const maskAt = paramsAt + 16 * order;
+    const bytes = maskAt + (hasMask ? alignLine(n) : 0);
+    if (bytes > MAX_BYTES) throw new RangeError(`x: ${n} values need more than 4 GiB`);
+    this._ensureScratch(bytes); // (syncs the views if it grew the memory)
+    const f32 = this._f32;
+    const work = this._scratch;
+    const alphaPtr = work + alphaAt;
+    const maskPtr = hasMask ? work + maskAt : 0;
+    const supPtr = hasSupport ? work + supportAt : 0;
+    if (takesAlpha) {
       const f64 = new Float64Array(f32.buffer, alphaPtr, perRow ? rows : 1);
-      if (perRow) for (let i = 0; i < rows; i++) f64[i] = (alpha as ArrayLike<number>)[i];
+      if (perRow) f64.set(alpha as ArrayLike<number>);
       else f64[0] = alpha as number;
     }
-    const maskPtr = hasMask ? parPtr + paramBytes : 0;
-    if (params !== null && order > 0) f32.set(params.records, parPtr / 4);
-    if (hasMask) this.writeMask(mask!, maskPtr, outer, C, inner);
-    // where the kernel reads (src) and writes (dst)
-    let src: number, dst: number;
+    if (order > 0) f32.set(params!.records, (work + paramsAt) / 4);
+    if (hasMask) writeMask(this._u8, mask, maskPtr, outer, C, inner);
+    // where the kernels read (src) and write (dst)
+    let src = xPtr, dst = outPtr;
     if (transposed) {
       src = dst = work;
-      this.gather(xPtr >= 0 ? f32 : data, xPtr >= 0 ? xPtr / 4 : 0, work / 4, outer, C, inner);
-    } else if (direct) {
-      src = xPtr; dst = outPtr;
-    } else if (outPtr >= 0) {
+      transpose(xPtr >= 0 ? f32 : data, xPtr >= 0 ? xPtr / 4 : 0, f32, work / 4, outer, C, inner, false);
+    } else if (outPtr < 0) {
+      dst = work; // x stays untouched; result copied out below
+      if (xPtr < 0) copy(data, 0, f32, (src = work) / 4, n);
+    } else if (!direct) {
       // x is a JS array (or overlaps out): copy it into out's block and work in place there
       if (xPtr >= 0) f32.copyWithin(outPtr / 4, xPtr / 4, (xPtr / 4) + n);
-      else this.copyIn(data, outPtr / 4, n);
-      src = dst = outPtr;
-    } else if (xPtr >= 0) {
-      src = xPtr; dst = work; // x stays untouched; result copied out below
-    } else {
-      this.copyIn(data, work / 4, n);
-      src = dst = work;
+      else copy(data, 0, f32, outPtr / 4, n);
+      src = outPtr;
     }
-    const tmp = (isMM(kind) && inPlace) || sparse ? tmpPtr : 0;
-    if (inPlace !== (src === dst)) throw new Error("multimax-wasm: internal error (memory plan)");
-    const e = this.k;
-    switch (kind) {
-      case KINDS.softmax: this.lastSpecialRows = e.softmax(src, dst, maskPtr, rows, C, k); break;
-      case KINDS.logSoftmax: this.lastSpecialRows = e.log_softmax(src, dst, maskPtr, rows, C); break;
-      case KINDS.multimax: this.lastSpecialRows = order === 0
-        ? e.softmax(src, dst, maskPtr, rows, C, 1)
-        : e.multimax(src, dst, tmp, maskPtr, rows, C, parPtr, order); break;
-      case KINDS.logMultimax: this.lastSpecialRows = order === 0
-        ? e.log_softmax(src, dst, maskPtr, rows, C)
-        : e.log_multimax(src, dst, tmp, maskPtr, rows, C, parPtr, order); break;
-      case KINDS.sparsemax: this.lastSpecialRows = e.sparsemax(src, dst, tmp, maskPtr, rows, C, supPtr); break;
-      case KINDS.entmax15: this.lastSpecialRows = e.entmax15(src, dst, tmp, maskPtr, rows, C, supPtr); break;
-      case KINDS.entmax: this.lastSpecialRows = e.entmax(src, dst, tmp, maskPtr, rows, C, alphaPtr, perRow ? 8 : 0, supPtr); break;
-      case KINDS.normmax: this.lastSpecialRows = e.normmax(src, dst, tmp, maskPtr, rows, C, alphaPtr, perRow ? 8 : 0, supPtr); break;
-      default: this.lastSpecialRows = e.ev_softmax(src, dst, maskPtr, rows, C, training === true ? EV_EPS : 0, supPtr);
+    const e = this._k, tmp = useTmp ? work + tmpAt : 0, stride = perRow ? 8 : 0, paramsPtr = work + paramsAt;
+    let special: number;
+    // (MultiMax whose orders are all zero is softmax exactly: it runs the softmax kernels)
+    switch (mm && order === 0 ? kind - 2 : kind) {
+      case Kind.softmax: special = e.softmax(src, dst, maskPtr, rows, C, k); break;
+      case Kind.logSoftmax: special = e.log_softmax(src, dst, maskPtr, rows, C); break;
+      case Kind.multimax: special = e.multimax(src, dst, tmp, maskPtr, rows, C, paramsPtr, order); break;
+      case Kind.logMultimax: special = e.log_multimax(src, dst, tmp, maskPtr, rows, C, paramsPtr, order); break;
+      case Kind.sparsemax: special = e.sparsemax(src, dst, tmp, maskPtr, rows, C, supPtr); break;
+      case Kind.entmax15: special = e.entmax15(src, dst, tmp, maskPtr, rows, C, supPtr); break;
+      case Kind.entmax: special = e.entmax(src, dst, tmp, maskPtr, rows, C, alphaPtr, stride, supPtr); break;
+      case Kind.normmax: special = e.normmax(src, dst, tmp, maskPtr, rows, C, alphaPtr, stride, supPtr); break;
+      default: special = e.ev_softmax(src, dst, maskPtr, rows, C, training === true ? EV_EPS : 0, supPtr);
     }
-    if (hasSupport) support!.set(new Int32Array(f32.buffer, supPtr, rows));
+    this.lastSpecialRows = special;
+    if (hasSupport) support.set(new Int32Array(f32.buffer, supPtr, rows));
     // --- results out
-    if (transposed) {
-      if (outPtr >= 0) this.scatter(f32, work / 4, f32, outPtr / 4, outer, C, inner);
-      else this.scatter(f32, work / 4, result, 0, outer, C, inner);
-    } else if (outPtr < 0) {
-      this.copyOut(dst / 4, result, n);
-    }
+    if (transposed) transpose(f32, work / 4, outPtr >= 0 ? f32 : result, outPtr >= 0 ? outPtr / 4 : 0, outer, C, inner, true);
+    else if (outPtr < 0) copy(f32, work / 4, result, 0, n);
     // a zero-copy `out` detached by memory growth during this call: hand back a live view
-    if (outPtr >= 0 && result.buffer !== this.f32.buffer)
-      result = this.views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
-    return this.wrap(result, dims, out);
-  }
-
-  /** Float32Array in, Float32Array out; tensor in, tensor out (`out` itself when it is a tensor
-   *  whose data received the result). No allocation on the Float32Array path. */
-  private wrap<X extends Input>(r: Float32Array, dims: readonly number[] | null, out: unknown): Result<X> {
-    if (dims === null) return r as Result<X>;
-    if (out !== null && typeof out === "object" && (out as TensorLike).data === r) return out as Result<X>;
-    return { data: r, dims: Array.from(dims) } as unknown as Result<X>;
-  }
-
-  private axisOf(axis: unknown, rank: number): number {
-    if (typeof axis !== "number" || !Number.isInteger(axis) || axis < -rank || axis >= rank)
-      throw new RangeError(`axis: expected an integer in [${-rank}, ${rank - 1}], got ${describe(axis)}`);
-    return axis < 0 ? axis + rank : axis;
-  }
-
-  private copyIn(a: Float32Array, at: number, n: number): void {
-    if (n <= SMALL_COPY) { const f = this.f32; for (let i = 0; i < n; i++) f[at + i] = a[i]; }
-    else this.f32.set(a, at);
-  }
-
-  private copyOut(at: number, a: Float32Array, n: number): void {
-    if (n <= SMALL_COPY) { const f = this.f32; for (let i = 0; i < n; i++) a[i] = f[at + i]; }
-    else a.set(this.f32.subarray(at, at + n));
-  }
-
-  /** Mask bytes (1 keep, 0 masked), in the same order as the rows the kernels see. */
-  private writeMask(mask: Mask, at: number, outer: number, C: number, inner: number): void {
-    const u8 = this.u8, n = outer * C * inner;
-    const bytes = mask instanceof Uint8Array || mask instanceof Uint8ClampedArray || mask instanceof Int8Array;
-    if (inner === 1) {
-      if (bytes) u8.set(mask as Uint8Array, at);
-      else for (let i = 0; i < n; i++) u8[at + i] = (mask as ArrayLike<unknown>)[i] ? 1 : 0;
-      return;
-    }
-    let w = at;
-    for (let o = 0; o < outer; o++)
-      for (let j = 0; j < inner; j++)
-        for (let c = 0, r = o * C * inner + j; c < C; c++, r += inner) u8[w++] = (mask as ArrayLike<unknown>)[r] ? 1 : 0;
-  }
-
-  /** [outer, C, inner] -> [outer, inner, C] into the work area. */
-  private gather(s: Float32Array, sAt: number, at: number, outer: number, C: number, inner: number): void {
-    const f = this.f32;
-    let w = at;
-    for (let o = 0; o < outer; o++)
-      for (let j = 0; j < inner; j++)
-        for (let c = 0, r = sAt + o * C * inner + j; c < C; c++, r += inner) f[w++] = s[r];
-  }
-
-  /** [outer, inner, C] work area -> [outer, C, inner]. */
-  private scatter(s: Float32Array, sAt: number, d: Float32Array, dAt: number, outer: number, C: number, inner: number): void {
-    let r = sAt;
-    for (let o = 0; o < outer; o++)
-      for (let j = 0; j < inner; j++)
-        for (let c = 0, w = dAt + o * C * inner + j; c < C; c++, w += inner) d[w] = s[r++];
+    if (outPtr >= 0 && result.buffer !== f32.buffer)
+      result = this._views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
+    return wrap(result, dims, out);
   }
 }

@@ -9,53 +9,54 @@ export const MAX_BYTES = 2 ** 32;
 /** Blocks start on cache lines: a row that straddles one line more per 64 bytes measured up to 20%
  *  slower. Arithmetic, not bitwise: offsets and sizes may exceed 2^31. */
 const LINE = 64;
-const alignLine = (n: number): number => Math.ceil(n / LINE) * LINE;
+export const alignLine = (n: number): number => Math.ceil(n / LINE) * LINE;
+
+/** "… do not fit in a wasm32 memory (4 GiB)" for sizes past MAX_BYTES. */
+export const TOO_BIG = "do not fit in a wasm32 memory (4 GiB)";
 
 export class Heap {
   /** Free ranges as [start, end) pairs, sorted and coalesced. */
-  private free: number[] = [];
-  private used = new Map<number, number>();
+  private _free: number[] = [];
+  private _used = new Map<number, number>();
+  private _memory: WebAssembly.Memory;
+  private _base: number;
 
-  constructor(private memory: WebAssembly.Memory, private base: number) {
-    base = this.base = alignLine(base);
+  constructor(memory: WebAssembly.Memory, base: number) {
+    this._memory = memory;
+    base = this._base = alignLine(base);
     const end = memory.buffer.byteLength;
-    if (end > base) this.free.push(base, end);
+    if (end > base) this._free.push(base, end);
   }
 
   /** Allocates `bytes` (rounded up to 64, 64-byte aligned); grows the memory when no free range fits. */
   alloc(bytes: number): number {
     const size = alignLine(Math.max(bytes, LINE));
-    if (size > MAX_BYTES - this.base) throw new RangeError(`multimax-wasm: ${bytes} bytes do not fit in a wasm32 memory (4 GiB)`);
-    let ptr = this.take(size);
+    if (size > MAX_BYTES - this._base) throw new RangeError(`multimax-wasm: ${bytes} bytes ${TOO_BIG}`);
+    let ptr = this._take(size);
     if (ptr < 0) {
-      this.grow(size);
-      ptr = this.take(size);
+      this._grow(size);
+      ptr = this._take(size);
     }
-    this.used.set(ptr, size);
+    this._used.set(ptr, size);
     return ptr;
   }
 
-  /** Returns a block to the free list. Unknown pointers are ignored (returns false). */
-  release(ptr: number): boolean {
-    const size = this.used.get(ptr);
-    if (size === undefined) return false;
-    this.used.delete(ptr);
-    const f = this.free;
+  /** Returns a block to the free list. Unknown pointers are ignored. */
+  release(ptr: number): void {
+    const size = this._used.get(ptr);
+    if (size === undefined) return;
+    this._used.delete(ptr);
+    const f = this._free;
     let i = 0;
     while (i < f.length && f[i] < ptr) i += 2;
     f.splice(i, 0, ptr, ptr + size);
     // coalesce with the next, then with the previous range
     if (i + 2 < f.length && f[i + 1] === f[i + 2]) f.splice(i + 1, 2);
     if (i > 0 && f[i - 1] === f[i]) f.splice(i - 1, 2);
-    return true;
   }
 
-  sizeOf(ptr: number): number | undefined {
-    return this.used.get(ptr);
-  }
-
-  private take(size: number): number {
-    const f = this.free;
+  private _take(size: number): number {
+    const f = this._free;
     for (let i = 0; i < f.length; i += 2) {
       if (f[i + 1] - f[i] >= size) {
         const ptr = f[i];
@@ -67,24 +68,25 @@ export class Heap {
     return -1;
   }
 
-  private grow(size: number): void {
-    const oldEnd = this.memory.buffer.byteLength;
-    const f = this.free;
+  private _grow(size: number): void {
+    const memory = this._memory;
+    const oldEnd = memory.buffer.byteLength;
+    const f = this._free;
     const tailFree = f.length > 0 && f[f.length - 1] === oldEnd ? oldEnd - f[f.length - 2] : 0;
-    const need = size - tailFree;
+    const need = Math.ceil((size - tailFree) / PAGE);
     // grow by at least a quarter of the current size, so that a sequence of growing requests
-    // costs amortised O(1) reallocations
-    const pages = Math.max(Math.ceil(need / PAGE), Math.ceil(oldEnd / PAGE / 4), 1);
+    // costs amortised O(1) reallocations; if that much is refused, by just what is needed
+    const pages = Math.max(need, Math.ceil(oldEnd / PAGE / 4), 1);
     try {
-      this.memory.grow(pages);
+      memory.grow(pages);
     } catch {
       try {
-        this.memory.grow(Math.ceil(need / PAGE));
+        memory.grow(need);
       } catch {
-        throw new RangeError(`multimax-wasm: cannot grow the wasm memory to ${oldEnd + pages * PAGE} bytes (needed ${size} more bytes)`);
+        throw new RangeError(`multimax-wasm: the wasm memory cannot grow to ${oldEnd + need * PAGE} bytes`);
       }
     }
-    const newEnd = this.memory.buffer.byteLength;
+    const newEnd = memory.buffer.byteLength;
     if (tailFree > 0) f[f.length - 1] = newEnd;
     else f.push(oldEnd, newEnd);
   }

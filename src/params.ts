@@ -7,7 +7,7 @@
 // Trailing orders whose two coefficients are 0 are dropped: they add nothing, and an all-zero
 // parameter set then runs the softmax path exactly (bitwise equal to softmax).
 
-import { describe } from "./describe.js";
+import { checkNumber, fail, isArrayLike } from "./describe.js";
 
 export type CheckpointParams = { ranges: ArrayLike<number>; ts: ArrayLike<number> };
 export type PaperOrder = { tb: number; b: number; td: number; d: number };
@@ -32,58 +32,65 @@ export class MultimaxParams {
   }
 }
 
-const EXPECTED =
-  "expected { ranges: [r0, r1, r2, r3], ts: [t0, t1, t2, t3] } or { orders: [{ tb, b, td, d }, ...] }";
+/** The two forms, for error messages. */
+export const PARAM_FORMS = "{ ranges, ts } or { orders }";
+const ORDER = "{ tb, b, td, d }";
+
+/** `coefficient`, the record entry computed from the finite number `v`, when it fits in float32
+ *  (the kernels' type, where it would round to ±∞). */
+function fit(v: number, coefficient: number, name: string): number {
+  if (!Number.isFinite(Math.fround(coefficient))) fail(name, "a number in the float32 range", v, true);
+  return coefficient;
+}
 
 function finite(v: unknown, name: string): number {
-  if (typeof v !== "number") throw new TypeError(`${name}: expected a finite number, got ${describe(v)}`);
-  if (!Number.isFinite(v)) throw new RangeError(`${name}: expected a finite number, got ${v}`);
-  return v;
+  return checkNumber(v, name, "a finite number", Number.isFinite);
 }
 
-/** The kernels use float32: a value that rounds to ±∞ there is out of range. */
-function f32(v: number, name: string, what?: string): number {
-  if (!Number.isFinite(Math.fround(v)))
-    throw new RangeError(`${name}: ${what ? `${what} = ` : ""}${v} is outside the float32 range (|v| <= 3.4028234663852886e38)`);
-  return v;
+/** A finite number that fits in float32. */
+function coefficient(v: unknown, name: string): number {
+  const x = finite(v, name);
+  return fit(x, x, name);
 }
 
-function four(v: unknown, name: string): ArrayLike<number> {
-  if (v == null || typeof v !== "object" || typeof (v as ArrayLike<number>).length !== "number")
-    throw new TypeError(`${name}: expected an array of 4 finite numbers, got ${describe(v)}`);
-  const a = v as ArrayLike<number>;
-  if (a.length !== 4) throw new RangeError(`${name}: expected 4 numbers, got ${a.length}`);
-  return a;
+function four(v: unknown, name: string): ArrayLike<unknown> {
+  if (!isArrayLike(v)) fail(name, "an array of 4 finite numbers", v);
+  if (v.length !== 4) fail(name, "4 numbers", v.length, true);
+  return v;
 }
 
 /** Validates checkpoint-form or paper-form parameters and packs them for the kernels. */
 export function prepareParams(p: unknown): MultimaxParams {
   if (p instanceof MultimaxParams) return p;
-  if (p == null || typeof p !== "object") throw new TypeError(`params: ${EXPECTED}, got ${describe(p)}`);
+  if (p == null || typeof p !== "object") fail("params", PARAM_FORMS, p);
   const o = p as Record<string, unknown>;
   if ("orders" in o) {
-    const orders = o.orders as ArrayLike<PaperOrder>;
-    if (orders == null || typeof orders !== "object" || typeof orders.length !== "number")
-      throw new TypeError(`params.orders: expected an array of { tb, b, td, d }, got ${describe(orders)}`);
-    if (orders.length < 1 || orders.length > MAX_ORDER)
-      throw new RangeError(`params.orders: expected 1 to ${MAX_ORDER} orders, got ${orders.length}`);
+    const orders = o.orders;
+    if (!isArrayLike(orders)) fail("params.orders", `an array of ${ORDER}`, orders);
+    if (orders.length < 1 || orders.length > MAX_ORDER) fail("params.orders", `1 to ${MAX_ORDER} orders`, orders.length, true);
     const rec = new Float32Array(4 * orders.length);
     for (let j = 0; j < orders.length; j++) {
-      const e = orders[j] as unknown as Record<string, unknown>;
+      const e = orders[j] as Record<string, unknown>;
       const name = `params.orders[${j}]`;
-      if (e == null || typeof e !== "object") throw new TypeError(`${name}: expected { tb, b, td, d }, got ${describe(e)}`);
-      for (const k of ["tb", "b", "td", "d"]) if (!(k in e)) throw new TypeError(`${name}.${k}: missing (expected { tb, b, td, d })`);
-      rec[4 * j] = f32(1 - finite(e.tb, `${name}.tb`), `${name}.tb`, "1 − tb");
-      rec[4 * j + 1] = f32(finite(e.b, `${name}.b`), `${name}.b`);
-      rec[4 * j + 2] = f32(finite(e.td, `${name}.td`) - 1, `${name}.td`, "td − 1");
-      rec[4 * j + 3] = f32(finite(e.d, `${name}.d`), `${name}.d`);
+      if (e == null || typeof e !== "object") fail(name, ORDER, e);
+      const tb = finite(e.tb, `${name}.tb`);
+      rec[4 * j] = fit(tb, 1 - tb, `${name}.tb`);
+      rec[4 * j + 1] = coefficient(e.b, `${name}.b`);
+      const td = finite(e.td, `${name}.td`);
+      rec[4 * j + 2] = fit(td, td - 1, `${name}.td`);
+      rec[4 * j + 3] = coefficient(e.d, `${name}.d`);
     }
     return new MultimaxParams(rec);
   }
   if ("ranges" in o || "ts" in o) {
     const r = four(o.ranges, "params.ranges"), t = four(o.ts, "params.ts");
-    for (let i = 0; i < 4; i++) { f32(finite(r[i], `params.ranges[${i}]`), `params.ranges[${i}]`); f32(finite(t[i], `params.ts[${i}]`), `params.ts[${i}]`); }
-    return new MultimaxParams(Float32Array.of(t[0], r[0], t[1], r[1], t[2], r[2], t[3], r[3]));
+    const rec = new Float32Array(8);
+    // order 1 = [ts0, r0, ts1, r1], order 2 = [ts2, r2, ts3, r3]
+    for (let i = 0; i < 4; i++) {
+      rec[2 * i + 1] = coefficient(r[i], `params.ranges[${i}]`);
+      rec[2 * i] = coefficient(t[i], `params.ts[${i}]`);
+    }
+    return new MultimaxParams(rec);
   }
-  throw new TypeError(`params: ${EXPECTED}, got an object with keys [${Object.keys(o).join(", ")}]`);
+  throw new TypeError(`params: expected ${PARAM_FORMS}, got an object with keys [${Object.keys(o).join(", ")}]`);
 }
