@@ -1,10 +1,10 @@
 // The public API every entry exports besides its own init(): the Engine and MultimaxParams
 // classes, the types, initSync, and the top-level functions bound to the last engine.
 import type { Engine } from "./engine.js";
-import { describe } from "./describe.js";
+import { fail as failArg } from "./describe.js";
 import { parse } from "./load.js";
 import { current, fail, settle } from "./state.js";
-import type { EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, MultimaxOptions, NormmaxOptions, Result, SoftmaxOptions, SparseOptions } from "./engine.js";
+import type { Input } from "./engine.js";
 
 export { Engine } from "./engine.js";
 export { MultimaxParams } from "./params.js";
@@ -34,46 +34,33 @@ export function initSync(source: WebAssembly.Module | ArrayBuffer | ArrayBufferV
   try {
     const p = parse(source, "initSync");
     const m = p.module ?? p.bytes;
-    if (m === undefined) throw new TypeError(`initSync: expected a WebAssembly.Module or the wasm bytes (ArrayBuffer | Uint8Array), or { module } | { bytes }, got ${describe(source)}`);
+    if (m === undefined) failArg("initSync", "a WebAssembly.Module or the wasm bytes, bare or as { module } | { bytes }", source);
     return settle(new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), {}));
   } catch (e) {
     return fail(e);
   }
 }
 
+/** The engine method `name`, called on the engine of the last successful init()/initSync(). */
+function bound<K extends Exclude<keyof Engine, "memory" | "simd" | "lastSpecialRows">>(name: K): Engine[K] {
+  return ((x: Input, options?: object) => (current(name)[name] as (x: Input, o?: object) => unknown)(x, options)) as Engine[K];
+}
+
 /** softmax on the engine from the last successful init()/initSync() (see Engine.softmax). */
-export function softmax<X extends Input>(x: X, options?: SoftmaxOptions): Result<X> {
-  return current("softmax").softmax(x, options);
-}
+export const softmax = bound("softmax");
 /** logSoftmax on the engine from the last successful init()/initSync(). */
-export function logSoftmax<X extends Input>(x: X, options?: LogSoftmaxOptions): Result<X> {
-  return current("logSoftmax").logSoftmax(x, options);
-}
+export const logSoftmax = bound("logSoftmax");
 /** multimax on the engine from the last successful init()/initSync(). */
-export function multimax<X extends Input>(x: X, options: MultimaxOptions): Result<X> {
-  return current("multimax").multimax(x, options);
-}
+export const multimax = bound("multimax");
 /** logMultimax on the engine from the last successful init()/initSync(). */
-export function logMultimax<X extends Input>(x: X, options: MultimaxOptions): Result<X> {
-  return current("logMultimax").logMultimax(x, options);
-}
+export const logMultimax = bound("logMultimax");
 /** sparsemax on the engine from the last successful init()/initSync() (see Engine.sparsemax). */
-export function sparsemax<X extends Input>(x: X, options?: SparseOptions): Result<X> {
-  return current("sparsemax").sparsemax(x, options);
-}
+export const sparsemax = bound("sparsemax");
 /** entmax15 on the engine from the last successful init()/initSync(). */
-export function entmax15<X extends Input>(x: X, options?: SparseOptions): Result<X> {
-  return current("entmax15").entmax15(x, options);
-}
+export const entmax15 = bound("entmax15");
 /** entmax (α-entmax) on the engine from the last successful init()/initSync(). */
-export function entmax<X extends Input>(x: X, options?: EntmaxOptions): Result<X> {
-  return current("entmax").entmax(x, options);
-}
+export const entmax = bound("entmax");
 /** normmax (α-normmax) on the engine from the last successful init()/initSync(). */
-export function normmax<X extends Input>(x: X, options?: NormmaxOptions): Result<X> {
-  return current("normmax").normmax(x, options);
-}
+export const normmax = bound("normmax");
 /** evSoftmax on the engine from the last successful init()/initSync(). */
-export function evSoftmax<X extends Input>(x: X, options?: EvSoftmaxOptions): Result<X> {
-  return current("evSoftmax").evSoftmax(x, options);
-}
+export const evSoftmax = bound("evSoftmax");

@@ -8,48 +8,37 @@
 // with an empty import object is the whole loader, and it accepts a precompiled Module (edge
 // workers refuse to compile bytes at run time).
 import type { Engine } from "./engine.js";
-import { describe } from "./describe.js";
+import { fail as failArg } from "./describe.js";
 import { fail, settle } from "./state.js";
 import type { WasmSource } from "./api.js";
 
 /** Finds the bundled wasm for this runtime: a compiled module, or the bytes. */
 export type Locate = (simd: boolean) => Promise<WebAssembly.Module | BufferSource>;
 
-const EXPECTED = "expected a WebAssembly.Module, bytes (ArrayBuffer | Uint8Array), a URL, or { module | bytes | url, simd }";
-
-// (module (func (result v128) v128.const i32x4 0 0 0 0)): valid only where wasm SIMD is.
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
+// (module (func (result v128) v128.const 0)): valid only where wasm SIMD is.
+const SIMD_PROBE = "AGFzbQEAAAABBQFgAAF7AwIBAAoWARQA/QwAAAAAAAAAAAAAAAAAAAAACw==";
 let simdCache: boolean | undefined;
 
 /** True when this runtime's WebAssembly supports 128-bit SIMD (checked once, by validation only). */
 export function simdSupported(): boolean {
-  if (simdCache === undefined) {
-    try {
-      simdCache = WebAssembly.validate(SIMD_PROBE);
-    } catch {
-      simdCache = true; // an embedder that forbids even validation compiles modules ahead of time
-    }
+  try {
+    simdCache ??= WebAssembly.validate(Uint8Array.from(atob(SIMD_PROBE), (c) => c.charCodeAt(0)));
+  } catch {
+    simdCache = true; // an embedder that forbids even validation compiles modules ahead of time
   }
   return simdCache;
 }
 
-export function asBytes(v: unknown): BufferSource | null {
-  if (v instanceof ArrayBuffer) return v;
-  if (ArrayBuffer.isView(v)) return v as ArrayBufferView<ArrayBuffer>;
-  return null;
-}
+const isBytes = (v: unknown): v is BufferSource => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
 
 /** A URL from a string or URL: relative strings resolve against the page (browsers and workers)
  *  or the working directory (Node.js, Deno, Bun). */
-export function toUrl(v: string | URL): URL {
-  if (v instanceof URL) return v;
+function toUrl(v: string | URL): URL {
   const proc = (globalThis as { process?: { cwd?: () => string } }).process;
-  const base = typeof location === "object" && location ? location.href
-    : typeof proc?.cwd === "function" ? `file://${proc.cwd().replace(/\\/g, "/").replace(/^(?!\/)/, "/")}/` : undefined;
   try {
-    return new URL(v, base);
+    return new URL(v, typeof location === "object" && location ? location.href : proc?.cwd ? `file://${proc.cwd().replace(/\\/g, "/").replace(/^(?!\/)/, "/")}/` : undefined);
   } catch {
-    throw new TypeError(`init: url: ${JSON.stringify(v)} is not a valid URL`);
+    return failArg("init: url", "a valid URL", v);
   }
 }
 
@@ -66,25 +55,28 @@ export async function fetchBytes(url: URL): Promise<ArrayBuffer> {
 }
 
 type Parsed = { module?: WebAssembly.Module; bytes?: BufferSource; url?: URL; simd?: boolean };
-const KEYS = ["module", "bytes", "url", "simd"];
 
-/** The source of init()/initSync() in one shape, checked; `who` names the caller in errors. */
+/** The options of init(), each with what it must be. */
+const OPTIONS: [string, string, (v: unknown) => boolean][] = [
+  ["module", "a WebAssembly.Module", (v) => v instanceof WebAssembly.Module],
+  ["bytes", "an ArrayBuffer or Uint8Array", isBytes],
+  ["url", "a string or URL", (v) => typeof v === "string" || v instanceof URL],
+  ["simd", "true or false", (v) => typeof v === "boolean"],
+];
+
+/** The source of init()/initSync() as { module | bytes | url, simd }, checked; `who` names the
+ *  caller in errors ("init: module: expected a WebAssembly.Module, got a String"). */
 export function parse(source: unknown, who: string): Parsed {
-  if (source === undefined) return {};
-  if (source instanceof WebAssembly.Module) return { module: source };
-  if (asBytes(source)) return { bytes: source as BufferSource };
-  if (typeof source === "string" || source instanceof URL) return { url: toUrl(source) };
-  if (source === null || typeof source !== "object") throw new TypeError(`${who}: ${EXPECTED}, got ${describe(source)}`);
-  const { module, bytes, url, simd } = source as Record<string, unknown>;
-  for (const k in source) if (!KEYS.includes(k)) throw new TypeError(`${who}: unknown option ${JSON.stringify(k)}; expected module, bytes, url or simd`);
-  const given = KEYS.slice(0, 3).filter((k) => (source as Record<string, unknown>)[k] !== undefined);
-  if (given.length === 0 && simd === undefined) throw new TypeError(`${who}: ${EXPECTED}, got an object with none of them`);
-  if (given.length > 1) throw new TypeError(`${who}: give one of module, bytes and url, not ${given.join(" and ")}`);
-  if (simd !== undefined && typeof simd !== "boolean") throw new TypeError(`${who}: simd: expected true or false, got ${describe(simd)}`);
-  if (module !== undefined && !(module instanceof WebAssembly.Module)) throw new TypeError(`${who}: module: expected a WebAssembly.Module, got ${describe(module)}`);
-  if (bytes !== undefined && !asBytes(bytes)) throw new TypeError(`${who}: bytes: expected an ArrayBuffer or Uint8Array, got ${describe(bytes)}`);
-  if (url !== undefined && typeof url !== "string" && !(url instanceof URL)) throw new TypeError(`${who}: url: expected a string or URL, got ${describe(url)}`);
-  return { module: module as WebAssembly.Module | undefined, bytes: bytes as BufferSource | undefined, url: url === undefined ? undefined : toUrl(url as string | URL), simd: simd as boolean | undefined };
+  const s = (source instanceof WebAssembly.Module ? { module: source } : isBytes(source) ? { bytes: source }
+    : typeof source === "string" || source instanceof URL ? { url: source } : source === undefined ? {} : source) as Record<string, unknown>;
+  if (s === null || typeof s !== "object") failArg(who, "a WebAssembly.Module, bytes (ArrayBuffer | Uint8Array), a URL, or { module | bytes | url, simd }", source);
+  const bad = (got: string): never => { throw new TypeError(`${who}: expected one of the options module, bytes, url and simd, got ${got}`); };
+  for (const k in s) if (!OPTIONS.some((o) => o[0] === k)) bad(`option ${JSON.stringify(k)}`);
+  const given = OPTIONS.slice(0, 3).filter(([k]) => s[k] !== undefined).map(([k]) => k);
+  if (given.length > 1) bad(`${given.join(" and ")} (give one source)`);
+  for (const [k, what, ok] of OPTIONS) if (s[k] !== undefined && !ok(s[k])) failArg(`${who}: ${k}`, what, s[k]);
+  if (source !== undefined && !given.length && s.simd === undefined) bad("none");
+  return { module: s.module as WebAssembly.Module, bytes: s.bytes as BufferSource, url: s.url === undefined ? undefined : toUrl(s.url as string), simd: s.simd as boolean };
 }
 
 /** Makes an entry's init() from its way of finding the bundled wasm (and of reading a URL). */
@@ -100,7 +92,7 @@ export function makeInit(locate: Locate, read: (url: URL) => Promise<BufferSourc
       const p = parse(source, "init");
       const simd = p.simd ?? simdSupported();
       if (simd && !simdSupported() && !p.module && !p.bytes && !p.url)
-        throw new RangeError("init: simd: true, but this runtime's WebAssembly has no SIMD; use { simd: false } or leave simd out");
+        failArg("init: simd", "false or undefined: this runtime's WebAssembly has no SIMD", true, true);
       const m = p.module ?? p.bytes ?? (p.url ? await read(p.url) : await locate(simd));
       const module = m instanceof WebAssembly.Module ? m : await WebAssembly.compile(m);
       return settle(await WebAssembly.instantiate(module, {}));
