@@ -361,8 +361,9 @@ export class Engine {
       if (mm) missingParams(kind);
       options = {};
     } else if (typeof options !== "object") fail("options", "an object", options);
-    const { cols, axis, mask, out, temperature, support, params: rawParams, training } =
+    const { cols, axis, out, temperature, support, params: rawParams, training } =
       options as SoftmaxOptions & MultimaxOptions & EvSoftmaxOptions;
+    let mask = options.mask;
     let alpha = (options as EntmaxOptions).alpha;
     // --- input and layout: the kernels see rows = outer·inner rows of C values
     let data: Float32Array, dims: readonly number[] | null = null;
@@ -420,6 +421,8 @@ export class Engine {
     if (hasMask) {
       if (!isArrayLike(mask)) fail("mask", "a Uint8Array or an array of booleans", mask);
       sameLength("mask", mask, n, "x.length");
+      // a typed array over the engine's memory: copy it now (growth below would detach it)
+      if (ArrayBuffer.isView(mask) && mask.buffer === this._f32.buffer) mask = (mask as Uint8Array).slice();
     }
     const hasSupport = support != null;
     if (hasSupport) {
@@ -486,7 +489,7 @@ export class Engine {
       else f64[0] = alpha as number;
     }
     if (order > 0) f32.set(params!.records, (work + paramsAt) / 4);
-    if (hasMask) writeMask(this._u8, mask, maskPtr, outer, C, inner);
+    if (hasMask) writeMask(this._u8, mask!, maskPtr, outer, C, inner);
     // where the kernels read (src) and write (dst)
     let src = xPtr, dst = outPtr;
     if (transposed) {

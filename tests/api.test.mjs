@@ -1244,6 +1244,18 @@ describe('7b. sparse normalisers and the engine memory (review findings)', () =>
     const y = e.entmax(x, { alpha: av }); // grows the memory: av is detached during the call
     assertBitwise(y, mm.entmax(x, { alpha: 1.25 }), 'per-row alpha read before the memory grew');
   });
+  test('a mask that is a view of the engine memory still masks when the call grows memory', () => {
+    const e = initSync(wasmModule);
+    const n = 1 << 20;
+    const block = e.alloc(n / 4); // n bytes of heap, used as a Uint8Array mask
+    const mv = new Uint8Array(e.memory.buffer, block.byteOffset, n);
+    for (let i = 0; i < n; i++) mv[i] = i % 3 === 0 ? 0 : 1;
+    const x = randF32(n, 8);
+    const want = mm.softmax(x, { cols: 1024, mask: Uint8Array.from(mv) });
+    const y = e.softmax(x, { cols: 1024, mask: mv }); // grows the memory: mv is detached during the call
+    assertBitwise(y, want, 'mask read before the memory grew');
+    for (let i = 0; i < n; i += 3) assert.equal(y[i], 0, `masked entry ${i}`);
+  });
 });
 
 describe('7. regressions', () => {
