@@ -92,7 +92,7 @@ export function makeInit(locate: Locate, read: (url: URL) => Promise<BufferSourc
       const p = parse(source, "init");
       const simd = p.simd ?? simdSupported();
       if (simd && !simdSupported() && !p.module && !p.bytes && !p.url)
-        failArg("init: simd", "false or undefined: this runtime's WebAssembly has no SIMD", true, true);
+        throw new RangeError("init: simd: true, but this runtime's WebAssembly has no SIMD support (use { simd: false } or leave simd out)");
       const m = p.module ?? p.bytes ?? (p.url ? await read(p.url) : await locate(simd));
       const module = m instanceof WebAssembly.Module ? m : await WebAssembly.compile(m);
       return settle(await WebAssembly.instantiate(module, {}));
