@@ -52,15 +52,13 @@ import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
 import {
   f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar,
 } from "./kernels/f32-rthresh-scalar";
-import {
-  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16, f32_rthresh_pg__wasmsimd_u16, f32_rthresh_p1p__wasmsimd_u16,
-} from "./kernels/f32-rthresh-wasmsimd-u16";
+import { f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16 } from "./kernels/f32-rthresh-wasmsimd-u16";
+import { f32_rthresh_pg__wasmsimd_u4 } from "./kernels/f32-rthresh-wasmsimd-u4";
 import {
   f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar,
 } from "./kernels/f32-vthreshpow-scalar";
-import {
-  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16, f32_vthreshpow_e1p__wasmsimd_u16,
-} from "./kernels/f32-vthreshpow-wasmsimd-u16";
+import { f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16 } from "./kernels/f32-vthreshpow-wasmsimd-u16";
+import { f32_vthreshpow_eg__wasmsimd_u4 } from "./kernels/f32-vthreshpow-wasmsimd-u4";
 import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "./kernels/f32-vrelusub-scalar";
 import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "./kernels/f32-vrelusub-wasmsimd-u16";
 import { f32_rcountpos__scalar } from "./kernels/f32-rcountpos-scalar";
@@ -110,8 +108,7 @@ function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usiz
     if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
-    else if (K == 5) f32_rthresh_p1p__wasmsimd_u16(x, n, m, c, t, g);
-    else f32_rthresh_pg__wasmsimd_u16(x, n, m, c, t, g);
+    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, K == 5);
   } else {
     if (K == 1) f32_rthresh_p1__scalar(x, ys, n, m, c, t);
     else if (K == 2) f32_rthresh_p2__scalar(x, ys, n, m, c, t);
@@ -127,8 +124,7 @@ function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo:
     if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
     if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
     if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 5) return f32_vthreshpow_e1p__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
-    return f32_vthreshpow_eg__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
+    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, E == 5);
   }
   if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
   if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);

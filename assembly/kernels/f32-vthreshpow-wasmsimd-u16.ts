@@ -1,28 +1,26 @@
-// f32-vthreshpow, wasm SIMD: the output pass of the threshold normalisers (contract:
-// f32-vthreshpow-scalar.ts), 16 elements per iteration, then a 4-lane loop and a scalar tail.
+// f32-vthreshpow, wasm SIMD: the output pass of the threshold normalisers for the integer
+// exponents e = 1, 2, 4 (contract: f32-vthreshpow-scalar.ts; the other exponents:
+// f32-vthreshpow-wasmsimd-u4), 16 elements per iteration, then a 4-lane loop and a scalar tail.
 // A group of 16 outside the support is stored as zeros without computing the power. Sums as in
 // f32-rthresh (pairwise in f32 per group, f64x2 across groups); lanes equal the scalar twin's.
 import { R_COUNT, addPromoted, hsum64, setCount } from "./acc";
 import { vthreshpow_scalar } from "./f32-vthreshpow-scalar";
-import { pow1pv, powv } from "./pow";
 
 // @ts-ignore: decorator
-@inline function powk(d: v128, ve: v128, E: i32): v128 {
+@inline function powk(d: v128, E: i32): v128 {
   if (E == 1) return d;
   if (E == 2) return f32x4.mul(d, d);
   if (E == 3) return f32x4.mul(f32x4.mul(d, d), d);
-  if (E == 4) { const d2 = f32x4.mul(d, d); return f32x4.mul(d2, d2); }
-  return powv(d, ve);
+  const d2 = f32x4.mul(d, d); return f32x4.mul(d2, d2); // E = 4
 }
 
 // @ts-ignore: decorator
 @inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
-  const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo), ve = f32x4.splat(e);
+  const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo);
   const zero = f32x4.splat(0);
   let acc = zero, cnt = i32x4.splat(0);
   let i = 0;
-  // any γ (K/E = 0): the power dominates, so only the 4-lane loop is instantiated (code size)
-  if (E != 0 && E != 5) for (; i + 16 <= n; i += 16) {
+  for (; i + 16 <= n; i += 16) {
     const px = x + (<usize>i << 2), py = y + (<usize>i << 2);
     const d0 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px), vm), vc), vhi), vlo);
     const d1 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px, 16), vm), vc), vhi), vlo);
@@ -33,8 +31,8 @@ import { pow1pv, powv } from "./pow";
       v128.store(py, zero); v128.store(py, zero, 16); v128.store(py, zero, 32); v128.store(py, zero, 48);
       continue;
     }
-    const y0 = v128.and(powk(d0, ve, E), g0), y1 = v128.and(powk(d1, ve, E), g1);
-    const y2 = v128.and(powk(d2, ve, E), g2), y3 = v128.and(powk(d3, ve, E), g3);
+    const y0 = v128.and(powk(d0, E), g0), y1 = v128.and(powk(d1, E), g1);
+    const y2 = v128.and(powk(d2, E), g2), y3 = v128.and(powk(d3, E), g3);
     v128.store(py, y0); v128.store(py, y1, 16); v128.store(py, y2, 32); v128.store(py, y3, 48);
     acc = addPromoted(acc, f32x4.add(f32x4.add(y0, y1), f32x4.add(y2, y3)));
     if (E == 1) cnt = i32x4.add(cnt, i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
@@ -43,9 +41,7 @@ import { pow1pv, powv } from "./pow";
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const d = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + o), vm), vc), vhi), vlo);
-    // (near-1 maps, E = 5: d is u = X − s and the output (1 + u)^e over u > −1)
-    const gt = E == 5 ? f32x4.gt(d, f32x4.splat(-1)) : f32x4.gt(d, zero);
-    const v = v128.and(E == 5 ? pow1pv(d, ve) : powk(d, ve, E), gt);
+    const v = v128.and(powk(d, E), f32x4.gt(d, zero));
     v128.store(y + o, v);
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));
@@ -63,6 +59,3 @@ import { pow1pv, powv } from "./pow";
 export function f32_vthreshpow_e1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 1, 1); }
 export function f32_vthreshpow_e2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 2, 2); }
 export function f32_vthreshpow_e4__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 4, 4); }
-export function f32_vthreshpow_eg__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 0); }
-/** Near-1 maps: hi + lo is s = τ + 1, y = (1 + u)^e for u = X − s > −1. */
-export function f32_vthreshpow_e1p__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 5); }
