@@ -4,7 +4,7 @@
 // branch. A vector with candidates appends its lanes branch-free: each lane is stored at the end
 // of the list, which advances by that lane's bit of the compare mask; the exact test X > t is
 // applied when the list is compacted and by every search pass. A group with candidates is loaded
-// again vector by vector (one copy of the append code); the last 1..3 entries of the row are
+// again vector by vector (one copy of the append code); the last 1..15 entries of the row are
 // appended one by one. The list is tightened after a group that filled it.
 import { setMin } from "./acc";
 import { compact, raw_bound, tighten } from "./list";
@@ -29,14 +29,14 @@ export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: us
       const g0 = f32x4.gt(v128.load(p), vB), g1 = f32x4.gt(v128.load(p, 16), vB);
       const g2 = f32x4.gt(v128.load(p, 32), vB), g3 = f32x4.gt(v128.load(p, 48), vB);
       if (!v128.any_true(v128.or(v128.or(g0, g1), v128.or(g2, g3)))) continue;
-    }
-    // a group with candidates, or the last (partial) group: its vectors again, appended; the last
-    // 1..3 entries one by one (also branch-free: no store at or past the list's room, n entries)
-    for (let j = i; j < i + 16 && j < n; j += 4) {
-      if (j + 4 <= n) {
+      // a group with candidates: its vectors again, appended
+      for (let j = i; j < i + 16; j += 4) {
         const v = v128.load(x + (<usize>j << 2));
         len = append(vals, idx, len, v, f32x4.gt(v, vB), j);
-      } else for (let k = j; k < n; k++) {
+      }
+    } else {
+      // the last 1..15 entries one by one (branch-free: no store at or past the list's room)
+      for (let k = i; k < n; k++) {
         const v = load<f32>(x + (<usize>k << 2));
         store<f32>(vals + (<usize>len << 2), v); store<i32>(idx + (<usize>len << 2), k); len += i32(v > B);
       }
