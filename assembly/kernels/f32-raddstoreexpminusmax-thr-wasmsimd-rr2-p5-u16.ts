@@ -4,7 +4,8 @@
 // (training, rare) go to the smaller 8-wide kernel f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u8.
 // Lanes equal the scalar twin's; sums as in f32-raddstoreexpminusmax (pairwise per group of 16
 // in f32, then f64x2).
-import { EXP_TABLE, expf_rr2_p5, expv_rr2_p5 } from "./exp";
+import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { loadPart, storePart } from "./tail";
 import { addPromoted, hsum64 } from "./acc";
 import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u8 } from "./f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u8";
 
@@ -14,7 +15,7 @@ export function f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(x: usize, y: u
   const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
   const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
   const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
-  const vmax = f32x4.splat(max), vthr = f32x4.splat(thr);
+  const vmax = f32x4.splat(max), vthr = f32x4.splat(thr), ninf = f32x4.splat(-Infinity);
   let acc = f64x2.splat(0);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -28,22 +29,14 @@ export function f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(x: usize, y: u
     v128.store(py, e0); v128.store(py, e1, 16); v128.store(py, e2, 32); v128.store(py, e3, 48);
     acc = addPromoted(acc, f32x4.add(f32x4.add(e0, e1), f32x4.add(e2, e3)));
   }
-  for (; i + 4 <= n; i += 4) {
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, whose exp is 0)
     const off = <usize>i << 2;
-    const xv = v128.load(x + off);
+    const xv = loadPart(x + off, n - i, ninf);
     const e = wt(expv_rr2_p5(f32x4.sub(xv, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), xv, vthr);
-    v128.store(y + off, e);
+    storePart(y + off, e, n - i);
     acc = addPromoted(acc, e);
   }
-  let sum = hsum64(acc);
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    const v = load<f32>(x + off);
-    const e: f32 = v < thr ? 0 : expf_rr2_p5(v - max);
-    store<f32>(y + off, e);
-    sum += <f64>e;
-  }
-  return sum;
+  return hsum64(acc);
 }
 
 /** The weight of eps = 0, a mask: exp(x − max) where x ≥ thr, else +0. */

@@ -1,12 +1,12 @@
 // f32-rthresh, wasm SIMD: one pass of a threshold search for the integer powers γ = 1, 2, 4
 // (contract: f32-rthresh-scalar.ts; the other powers: f32-rthresh-wasmsimd-u4), 16 elements per
-// iteration, then a 4-lane loop and a scalar tail. A group of 16 with no entry above
-// the threshold costs a compare and one branch (`any_true`): on sparse rows most groups are
-// skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
+// iteration, then a 4-lane loop whose last vector may be partial (tail.ts). A group of 16 with no
+// entry above the threshold costs a compare and one branch (`any_true`): on sparse rows most
+// groups are skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
 // in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
 // that decide the final step are small and their rounding error is too. Counts in i32 lanes.
-import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
-import { rthresh_scalar } from "./f32-rthresh-scalar";
+import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
+import { loadPart, storePart } from "./tail";
 
 // @ts-ignore: decorator
 @inline function lane(d: v128, gt: v128, vg: v128, K: i32, which: i32): v128 {
@@ -27,7 +27,7 @@ import { rthresh_scalar } from "./f32-rthresh-scalar";
 // @ts-ignore: decorator
 @inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
-  const zero = f32x4.splat(0), one_i = i32x4.splat(1);
+  const zero = f32x4.splat(0), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -54,10 +54,10 @@ import { rthresh_scalar } from "./f32-rthresh-scalar";
     if (K >= 2) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 2), lane(d1, g1, vg, K, 2)), f32x4.add(lane(d2, g2, vg, K, 2), lane(d3, g3, vg, K, 2))));
     if (K >= 3) a3 = addPromoted(a3, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 3), lane(d1, g1, vg, K, 3)), f32x4.add(lane(d2, g2, vg, K, 3), lane(d3, g3, vg, K, 3))));
   }
-  for (; i + 4 <= n; i += 4) {
-    const d = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vc), vt);
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
+    const d = f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + (<usize>i << 2), n - i, ninf), vm), vc), vt);
     const gt = f32x4.gt(d, zero);
-    if (y != 0) v128.store(y + (<usize>i << 2), v128.and(d, gt));
+    if (y != 0) storePart(y + (<usize>i << 2), v128.and(d, gt), n - i);
     if (!v128.any_true(gt)) continue;
     cnt = i32x4.add(cnt, gt);
     mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
@@ -65,16 +65,11 @@ import { rthresh_scalar } from "./f32-rthresh-scalar";
     if (K >= 2) a2 = addPromoted(a2, lane(d, gt, vg, K, 2));
     if (K >= 3) a3 = addPromoted(a3, lane(d, gt, vg, K, 3));
   }
-  let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  const count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
   let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
   b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
-  let lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
-  let s1 = hsum64(a1), s2 = hsum64(a2), s3 = hsum64(a3);
-  if (i < n) { // the scalar tail is the scalar twin's pass over the last entries
-    rthresh_scalar(x + (<usize>i << 2), y != 0 ? y + (<usize>i << 2) : 0, n - i, m, c, t, g, K);
-    count += R_COUNT; lo = lo < R_MIN ? lo : R_MIN; s1 += R_S1; s2 += R_S2; s3 += R_S3;
-  }
-  setCount(count); setMin(lo); setSums(s1, s2, s3);
+  const lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
+  setCount(count); setMin(lo); setSums(hsum64(a1), hsum64(a2), hsum64(a3));
 }
 
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */

@@ -1,4 +1,4 @@
-// f32-rthresh, wasm SIMD, 4 elements per iteration, then a scalar tail: the search passes of the
+// f32-rthresh, wasm SIMD, 4 elements per iteration (the last vector partial): the search passes of the
 // non-integer powers (contract: f32-rthresh-scalar.ts, K = 0 and K = 5), where the power,
 // exp(γ·ln w) per entry, dominates (more elements per iteration measured no faster):
 //   near1 = false (pg):  w = d = X − t, over d > 0: R_S1 = Σ d^γ, R_S2 = Σ d^(γ−1),
@@ -10,8 +10,9 @@
 // the scalar twins' (f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar). A vector with no entry in
 // the support costs a compare and a branch. Sums in f64x2 lanes, counts in i32 lanes.
 import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
-import { EXP_TABLE, expf_rr2_p5, expv_rr2_p5 } from "./exp";
-import { lnf, lnv } from "./pow";
+import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { lnv } from "./pow";
+import { loadPart } from "./tail";
 
 export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, near1: bool): void {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
@@ -19,12 +20,12 @@ export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t:
   const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
   const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
-  const zero = f32x4.splat(0), one = f32x4.splat(1), one_i = i32x4.splat(1);
+  const zero = f32x4.splat(0), one = f32x4.splat(1), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
   const shift: f32 = near1 ? 1 : 0, vshift = f32x4.splat(shift);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const d = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vc), vt);
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
+    const d = f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + (<usize>i << 2), n - i, ninf), vm), vc), vt);
     const w = f32x4.add(vshift, d); // d (+0 for d = −0, out of the support either way) or 1 + u
     const gt = f32x4.gt(w, zero);
     if (!v128.any_true(gt)) continue;
@@ -39,22 +40,9 @@ export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t:
     a2 = addPromoted(a2, v128.and(r, gt));
     a3 = addPromoted(a3, v128.and(f32x4.mul(r, iv), gt));
   }
-  let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  const count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
   let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
   b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
-  let lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
-  let s1 = hsum64(a1), s2 = hsum64(a2), s3 = hsum64(a3);
-  // the scalar tail: the twins' operations, element by element
-  for (; i < n; i++) {
-    const d = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
-    const w = shift + d;
-    if (!(w > 0)) continue;
-    count++;
-    lo = lo < d ? lo : d;
-    let l = lnf(w);
-    if (near1) l = w == 1 ? d : l * (d / (w - 1));
-    const q = expf_rr2_p5(g * l), inv: f32 = 1 / w, q1 = q * inv;
-    s1 += <f64>q; s2 += <f64>q1; s3 += <f64>(q1 * inv);
-  }
-  setCount(count); setMin(near1 ? Infinity : lo); setSums(s1, s2, s3);
+  const lo: f32 = <u32>b >= 0x7F800000 || near1 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
+  setCount(count); setMin(lo); setSums(hsum64(a1), hsum64(a2), hsum64(a3));
 }

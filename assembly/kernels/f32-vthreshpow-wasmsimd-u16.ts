@@ -1,10 +1,11 @@
 // f32-vthreshpow, wasm SIMD: the output pass of the threshold normalisers for the integer
 // exponents e = 1, 2, 4 (contract: f32-vthreshpow-scalar.ts; the other exponents:
-// f32-vthreshpow-wasmsimd-u4), 16 elements per iteration, then a 4-lane loop and a scalar tail.
-// A group of 16 outside the support is stored as zeros without computing the power. Sums as in
-// f32-rthresh (pairwise in f32 per group, f64x2 across groups); lanes equal the scalar twin's.
-import { R_COUNT, addPromoted, hsum64, setCount } from "./acc";
-import { vthreshpow_scalar } from "./f32-vthreshpow-scalar";
+// f32-vthreshpow-wasmsimd-u4), 16 elements per iteration, then a 4-lane loop whose last vector
+// may be partial (tail.ts). A group of 16 outside the support is stored as zeros without
+// computing the power. Sums as in f32-rthresh (pairwise in f32 per group, f64x2 across groups);
+// lanes equal the scalar twin's.
+import { addPromoted, hsum64, setCount } from "./acc";
+import { loadPart, storePart } from "./tail";
 
 // @ts-ignore: decorator
 @inline function powk(d: v128, E: i32): v128 {
@@ -17,7 +18,7 @@ import { vthreshpow_scalar } from "./f32-vthreshpow-scalar";
 // @ts-ignore: decorator
 @inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo);
-  const zero = f32x4.splat(0);
+  const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
   let acc = zero, cnt = i32x4.splat(0);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -38,22 +39,16 @@ import { vthreshpow_scalar } from "./f32-vthreshpow-scalar";
     if (E == 1) cnt = i32x4.add(cnt, i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
     else cnt = i32x4.add(cnt, i32x4.add(i32x4.add(f32x4.gt(y0, zero), f32x4.gt(y1, zero)), i32x4.add(f32x4.gt(y2, zero), f32x4.gt(y3, zero))));
   }
-  for (; i + 4 <= n; i += 4) {
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
     const o = <usize>i << 2;
-    const d = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + o), vm), vc), vhi), vlo);
+    const d = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + o, n - i, ninf), vm), vc), vhi), vlo);
     const v = v128.and(powk(d, E), f32x4.gt(d, zero));
-    v128.store(y + o, v);
+    storePart(y + o, v, n - i);
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));
   }
-  let sum = hsum64(acc);
-  let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
-  if (i < n) { // the scalar tail is the scalar twin's pass over the last entries
-    sum += vthreshpow_scalar(x + (<usize>i << 2), y + (<usize>i << 2), n - i, m, c, hi, lo, e, E);
-    count += R_COUNT;
-  }
-  setCount(count);
-  return sum;
+  setCount(-(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3)));
+  return hsum64(acc);
 }
 
 export function f32_vthreshpow_e1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 1, 1); }
