@@ -57,8 +57,7 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
  *  y = mid / Σ (mid is y when z may be overwritten early, else z itself, so that a row that must
  *  be redone still has its inputs); log-softmax (k = 1): y = (z − m) − log Σ exp(z − m).
  *  Returns false, with y untouched, if z held a NaN. */
-// @ts-ignore: decorator
-@inline function finish(z: usize, mid: usize, y: usize, n: i32, m: f32, k: f32, log: bool): bool {
+function finish(z: usize, mid: usize, y: usize, n: i32, m: f32, k: f32, log: bool): bool {
   if (log) {
     const sum = expsum(z, n, m);
     if (!(sum >= 1)) return false; // the max element contributes exp(0) = 1: only a NaN gets here

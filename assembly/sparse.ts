@@ -387,9 +387,10 @@ function setup(normmax: bool, alpha: f64): void {
  *  normmax: α-normmax, else α-entmax (α = 2: sparsemax, 1.5: entmax-1.5). Returns count(y > 0),
  *  or −1 for an exceptional row (y then holds its special.ts result). */
 function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, normmax: bool, alpha: f64): i32 {
+  // the row max (a NaN or ±∞ makes the row exceptional), and its 16 lane maxima in vals
+  const m = rmaxlanes(z, n, vals);
+  if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   if (!normmax && alpha == 1) {
-    const m = rmaxlanes(z, n, vals);
-    if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
     softmax_row(z, y, n, m);
     return countpos(y, n);
   }
@@ -399,13 +400,9 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     // α within 1/64 of 1: p = d^e with d = X − τ ≈ 1 would turn float32's spacing of d into a
     // relative error of 6e-8·e; instead the unknown is s = τ + 1 and p = (1 + u)^e with
     // u = X − s and ln(1 + u) from u (f32-rthresh p1p, f32-vthreshpow e1p). Dense rows: no list.
-    const m = rmaxlanes(z, n, vals);
-    if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
     const s = halley(z, n, m, c32, 0, 5, gamma); // (s = 0, τ = −1, is a lower bound)
     return outputRow(5, z, y, n, m, c32, s, <f32>e, true);
   }
-  const m = rmaxlanes(z, n, vals);
-  if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
   let t = bound16(vals, m, c32, eb, <f32>gamma);
   // Candidates: short rows with integer powers (1, 2, 4) are searched directly (a few cheap passes

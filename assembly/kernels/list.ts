@@ -104,17 +104,14 @@ export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
   // Newton rounds for γ = 2, 3, 4 (for γ = 1 they are Michelot steps, which the first search
   // pass does at a lower price)
   if (g != 2 && g != 3 && g != 4) return t;
-  const one = f32x4.splat(1);
   for (let r = 0; r < 2; r++) {
     vt = f32x4.splat(t);
     const d0 = f32x4.sub(X0, vt), d1 = f32x4.sub(X1, vt), d2 = f32x4.sub(X2, vt), d3 = f32x4.sub(X3, vt);
     const e0 = v128.and(d0, f32x4.gt(d0, zero)), e1 = v128.and(d1, f32x4.gt(d1, zero));
     const e2 = v128.and(d2, f32x4.gt(d2, zero)), e3 = v128.and(d3, f32x4.gt(d3, zero));
-    let q0: v128, q1: v128, q2: v128, q3: v128; // d^(g−1)
-    if (g == 1) { q0 = v128.and(one, f32x4.gt(d0, zero)); q1 = v128.and(one, f32x4.gt(d1, zero)); q2 = v128.and(one, f32x4.gt(d2, zero)); q3 = v128.and(one, f32x4.gt(d3, zero)); }
-    else if (g == 2) { q0 = e0; q1 = e1; q2 = e2; q3 = e3; }
-    else if (g == 3) { q0 = f32x4.mul(e0, e0); q1 = f32x4.mul(e1, e1); q2 = f32x4.mul(e2, e2); q3 = f32x4.mul(e3, e3); }
-    else { q0 = f32x4.mul(f32x4.mul(e0, e0), e0); q1 = f32x4.mul(f32x4.mul(e1, e1), e1); q2 = f32x4.mul(f32x4.mul(e2, e2), e2); q3 = f32x4.mul(f32x4.mul(e3, e3), e3); }
+    let q0 = e0, q1 = e1, q2 = e2, q3 = e3; // d^(g−1): d, d·d, (d·d)·d
+    if (g >= 3) { q0 = f32x4.mul(q0, e0); q1 = f32x4.mul(q1, e1); q2 = f32x4.mul(q2, e2); q3 = f32x4.mul(q3, e3); }
+    if (g == 4) { q0 = f32x4.mul(q0, e0); q1 = f32x4.mul(q1, e1); q2 = f32x4.mul(q2, e2); q3 = f32x4.mul(q3, e3); }
     const F = hsumf(f32x4.add(f32x4.add(f32x4.mul(q0, e0), f32x4.mul(q1, e1)), f32x4.add(f32x4.mul(q2, e2), f32x4.mul(q3, e3))));
     const F1 = hsumf(f32x4.add(f32x4.add(q0, q1), f32x4.add(q2, q3)));
     if (!(F > 1)) break;
