@@ -1,5 +1,6 @@
 // f32-vmodmax, wasm SIMD, 8 elements per iteration (φ is compute-bound; two vectors in flight are
-// enough, 16 measured no faster), then a 4-lane loop and a scalar tail: the fast kernels of
+// enough, 16 measured no faster), then a 4-lane loop whose last vector may be partial (tail.ts:
+// the row's last element repeated, which changes no max, no min and no flag): the fast kernels of
 // MultiMax's first pass (orders 0, 1, 2):
 //   z[i] = φ(x[i]), −∞ where mask[i] == 0;  returns max z, or NaN for "redo this row".
 // Fast contract: a few instructions fewer per vector than the careful kernel
@@ -13,7 +14,8 @@
 // parameters splatted once before the loop: o0_masked (masked copy, for masked softmax), o1, o2
 // (the official checkpoints, no mask); masked orders 1 and 2 share one function (o12_masked, the
 // order tested per vector). Orders ≥ 3 run the careful kernel.
-import { phi_scalar_raw, phiv_o1, phiv_o2 } from "./phi";
+import { phiv_o1, phiv_o2 } from "./phi";
+import { loadMaskPartRepeat, loadPartRepeat, storePart } from "./tail";
 import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
 
 // ORDER: 0, 1, 2, or 4 meaning "order 1 or 2, read `order` at run time". ORDER and MASKED are
@@ -26,10 +28,7 @@ import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
 ): v128 {
   if (ORDER == 1) return phiv_o1(v, v, a1, b1, c1, d1, zero);
   if (ORDER == 2) return phiv_o2(phiv_o1(v, v, a1, b1, c1, d1, zero), v, a2, b2, c2, d2, zero);
-  if (ORDER == 4) {
-    const p = phiv_o1(v, v, a1, b1, c1, d1, zero);
-    return order == 2 ? phiv_o2(p, v, a2, b2, c2, d2, zero) : p;
-  }
+  if (ORDER == 4) return phiv_o1(v, v, a1, b1, c1, d1, zero); // (the order-2 step: see body)
   return v;
 }
 
@@ -41,7 +40,7 @@ import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
     a1 = f32x4.splat(load<f32>(params)); b1 = f32x4.splat(load<f32>(params, 4));
     c1 = f32x4.splat(load<f32>(params, 8)); d1 = f32x4.splat(load<f32>(params, 12));
   }
-  if (ORDER == 2 || (ORDER == 4 && order == 2)) {
+  if (ORDER == 2) {
     a2 = f32x4.splat(load<f32>(params, 16)); b2 = f32x4.splat(load<f32>(params, 20));
     c2 = f32x4.splat(load<f32>(params, 24)); d2 = f32x4.splat(load<f32>(params, 28));
   }
@@ -59,8 +58,13 @@ import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
       k1 = i32x4.extend_high_i16x8_u(k);
     }
     const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
-    const p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
-    const p1 = phiv(v1, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    let p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    let p1 = phiv(v1, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    if (ORDER == 4 && order == 2) {
+      // (the order-2 parameters re-read here: kept out of registers for order 1)
+      const A = v128.load32_splat(params + 16), B = v128.load32_splat(params + 20), C = v128.load32_splat(params + 24), D = v128.load32_splat(params + 28);
+      p0 = phiv_o2(p0, v0, A, B, C, D, zero); p1 = phiv_o2(p1, v1, A, B, C, D, zero);
+    }
     let z0 = p0, z1 = p1;
     if (MASKED) {
       z0 = v128.bitselect(ninf, p0, i32x4.eq(k0, zero));
@@ -72,15 +76,16 @@ import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
     m0 = f32x4.pmax(m0, z0);
     m1 = f32x4.pmax(m1, z1);
   }
-  for (; i + 4 <= n; i += 4) {
+  for (; i < n; i += 4) { // (the last vector may be partial: the row's last element repeated)
     const o = <usize>i << 2;
-    if (MASKED) k0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mask + <usize>i)));
-    const v0 = v128.load(x + o);
-    const p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    if (MASKED) k0 = loadMaskPartRepeat(mask + <usize>i, n - i);
+    const v0 = loadPartRepeat(x + o, n - i);
+    let p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    if (ORDER == 4 && order == 2) p0 = phiv_o2(p0, v0, v128.load32_splat(params + 16), v128.load32_splat(params + 20), v128.load32_splat(params + 24), v128.load32_splat(params + 28), zero);
     let z0 = p0;
     if (MASKED) z0 = v128.bitselect(ninf, p0, i32x4.eq(k0, zero));
     if (track) lo = f32x4.pmin(lo, p0);
-    v128.store(z + o, z0);
+    storePart(z + o, z0, n - i);
     m0 = f32x4.pmax(m0, z0);
   }
   m0 = f32x4.pmax(m0, m1);
@@ -88,18 +93,7 @@ import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
   let v = f32x4.extract_lane(m0, 1); m = m < v ? v : m;
   v = f32x4.extract_lane(m0, 2); m = m < v ? v : m;
   v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
-  let flag = track && v128.any_true(f32x4.eq(lo, ninf));
-  const ord = ORDER == 4 ? order : ORDER;
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const xi = load<f32>(x + o);
-    const p = phi_scalar_raw(xi, params, ord);
-    const kept = !MASKED || load<u8>(mask + <usize>i) != 0;
-    v = kept ? p : -Infinity;
-    if (track) flag = flag || p == -Infinity;
-    store<f32>(z + o, v);
-    m = m < v ? v : m;
-  }
+  const flag = track && v128.any_true(f32x4.eq(lo, ninf));
   return flag ? NaN : m;
 }
 
