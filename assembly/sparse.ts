@@ -57,7 +57,7 @@ import { f32_rthresh_pg__wasmsimd_u4 } from "./kernels/f32-rthresh-wasmsimd-u4";
 import {
   f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar,
 } from "./kernels/f32-vthreshpow-scalar";
-import { f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16 } from "./kernels/f32-vthreshpow-wasmsimd-u16";
+import { f32_vthreshpow_e124__wasmsimd_u16 } from "./kernels/f32-vthreshpow-wasmsimd-u16";
 import { f32_vthreshpow_eg__wasmsimd_u4 } from "./kernels/f32-vthreshpow-wasmsimd-u4";
 import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "./kernels/f32-vrelusub-scalar";
 import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "./kernels/f32-vrelusub-wasmsimd-u16";
@@ -120,9 +120,7 @@ function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usiz
 /** The output pass (kernels/f32-vthreshpow-scalar.ts): returns Σ y, R_COUNT = count(y > 0). */
 function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
   if (ASC_FEATURE_SIMD) {
-    if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    if (E == 1 || E == 2 || E == 4) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E);
     return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, E == 5);
   }
   if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);

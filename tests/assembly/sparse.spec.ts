@@ -27,7 +27,7 @@ import {
   f32_vthreshpow_e1p__scalar,
 } from "../../assembly/kernels/f32-vthreshpow-scalar";
 import {
-  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16,
+  f32_vthreshpow_e124__wasmsimd_u16,
 } from "../../assembly/kernels/f32-vthreshpow-wasmsimd-u16";
 import { f32_vthreshpow_eg__wasmsimd_u4 } from "../../assembly/kernels/f32-vthreshpow-wasmsimd-u4";
 import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "../../assembly/kernels/f32-vrelusub-scalar";
@@ -950,9 +950,7 @@ describe("f32_rthresh_{p12,p4}__wasmsimd_u16 and pg__wasmsimd_u4 vs scalar twins
 
 function runVpow(simd: bool, E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
   if (simd) {
-    if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
+    if (E == 1 || E == 2 || E == 4) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E);
     return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, false);
   }
   if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
@@ -996,7 +994,7 @@ function checkVpow(E: i32, e: f32, x: usize, n: i32, m: f32, c: f32, hi: f32, lo
   if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n) && guardsIntact(z, n))) fail(label0 + " E=" + E.toString() + " wrote outside y[0, n)");
 }
 
-describe("f32_vthreshpow_{e1,e2,e4}__wasmsimd_u16 and eg__wasmsimd_u4 vs scalar twins", () => {
+describe("f32_vthreshpow_e124__wasmsimd_u16 and eg__wasmsimd_u4 vs scalar twins", () => {
   it("every length, distribution and misalignment; τ from the map, −1, random, an entry's X; hi/lo split", () => {
     begin();
     seed(171);
