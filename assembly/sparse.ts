@@ -52,7 +52,7 @@ import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
 import {
   f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar,
 } from "./kernels/f32-rthresh-scalar";
-import { f32_rthresh_p12__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16 } from "./kernels/f32-rthresh-wasmsimd-u16";
+import { f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16 } from "./kernels/f32-rthresh-wasmsimd-u16";
 import { f32_rthresh_pg__wasmsimd_u4 } from "./kernels/f32-rthresh-wasmsimd-u4";
 import {
   f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar,
@@ -105,7 +105,8 @@ let LAST_K: i32 = 0;
 
 function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usize = 0): void {
   if (ASC_FEATURE_SIMD) {
-    if (K == 1 || K == 2) f32_rthresh_p12__wasmsimd_u16(x, ys, n, m, c, t, K);
+    if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
+    else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
     else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, K == 5);
   } else {

@@ -1,12 +1,10 @@
 // f32-rthresh, wasm SIMD: one pass of a threshold search for the integer powers γ = 1, 2, 4
-// (contract: f32-rthresh-scalar.ts; the other powers: f32-rthresh-wasmsimd-u4); γ = 1 and 2
-// share one function (p12: Σ d² is skipped for γ = 1 by a test per group with candidates), 16
-// elements per iteration, then a 4-lane loop whose last vector may be partial (tail.ts). A group
-// of 16 with no entry above the threshold costs a compare and one branch (`any_true`): on sparse
-// rows most groups are skipped. Sums: the vectors of a group are added pairwise in f32, and the
-// group sums accumulate in f64x2 lanes; passes are centred at the current threshold (d = X − t,
-// not X), so the sums that decide the final step are small and their rounding error is too.
-// Counts in i32 lanes.
+// (contract: f32-rthresh-scalar.ts; the other powers: f32-rthresh-wasmsimd-u4), 16 elements per
+// iteration, then a 4-lane loop whose last vector may be partial (tail.ts). A group of 16 with no
+// entry above the threshold costs a compare and one branch (`any_true`): on sparse rows most
+// groups are skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
+// in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
+// that decide the final step are small and their rounding error is too. Counts in i32 lanes.
 import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
 import { loadPart, storePart } from "./tail";
 
@@ -14,7 +12,7 @@ import { loadPart, storePart } from "./tail";
 @inline function lane(d: v128, gt: v128, vg: v128, K: i32, which: i32): v128 {
   // which: 1 → d^γ (K ≥ 3) or d (K ≤ 2); 2 → d^(γ−1) or d²; 3 → d^(γ−2)
   if (K == 1) return v128.and(d, gt);
-  if (K == 2 || K == 12) return which == 1 ? v128.and(d, gt) : v128.and(f32x4.mul(d, d), gt);
+  if (K == 2) return which == 1 ? v128.and(d, gt) : v128.and(f32x4.mul(d, d), gt);
   if (K == 3) {
     const d2 = f32x4.mul(d, d);
     return v128.and(which == 1 ? f32x4.mul(d2, d) : which == 2 ? d2 : d, gt);
@@ -27,7 +25,7 @@ import { loadPart, storePart } from "./tail";
 }
 
 // @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32, sq: bool): void {
+@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
   const zero = f32x4.splat(0), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
@@ -53,8 +51,8 @@ import { loadPart, storePart } from "./tail";
     // no mask is needed (two integer instructions instead of a select and a float min)
     mn = i32x4.min_u(i32x4.min_u(mn, i32x4.sub(d0, one_i)), i32x4.min_u(i32x4.sub(d1, one_i), i32x4.min_u(i32x4.sub(d2, one_i), i32x4.sub(d3, one_i))));
     a1 = addPromoted(a1, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 1), lane(d1, g1, vg, K, 1)), f32x4.add(lane(d2, g2, vg, K, 1), lane(d3, g3, vg, K, 1))));
-    if (K >= 2 && (K != 12 || sq)) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 2), lane(d1, g1, vg, K, 2)), f32x4.add(lane(d2, g2, vg, K, 2), lane(d3, g3, vg, K, 2))));
-    if (K >= 3 && K != 12) a3 = addPromoted(a3, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 3), lane(d1, g1, vg, K, 3)), f32x4.add(lane(d2, g2, vg, K, 3), lane(d3, g3, vg, K, 3))));
+    if (K >= 2) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 2), lane(d1, g1, vg, K, 2)), f32x4.add(lane(d2, g2, vg, K, 2), lane(d3, g3, vg, K, 2))));
+    if (K >= 3) a3 = addPromoted(a3, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 3), lane(d1, g1, vg, K, 3)), f32x4.add(lane(d2, g2, vg, K, 3), lane(d3, g3, vg, K, 3))));
   }
   for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
     const d = f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + (<usize>i << 2), n - i, ninf), vm), vc), vt);
@@ -64,8 +62,8 @@ import { loadPart, storePart } from "./tail";
     cnt = i32x4.add(cnt, gt);
     mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
     a1 = addPromoted(a1, lane(d, gt, vg, K, 1));
-    if (K >= 2 && (K != 12 || sq)) a2 = addPromoted(a2, lane(d, gt, vg, K, 2));
-    if (K >= 3 && K != 12) a3 = addPromoted(a3, lane(d, gt, vg, K, 3));
+    if (K >= 2) a2 = addPromoted(a2, lane(d, gt, vg, K, 2));
+    if (K >= 3) a3 = addPromoted(a3, lane(d, gt, vg, K, 3));
   }
   const count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
   let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
@@ -74,7 +72,7 @@ import { loadPart, storePart } from "./tail";
   setCount(count); setMin(lo); setSums(hsum64(a1), hsum64(a2), hsum64(a3));
 }
 
-/** γ = 1 (K = 1, R_S1 only) or 2 (K = 2, R_S1 and R_S2); y: 0, or where to store max(d, 0) for
- *  every entry (the input of f32-vrelusub). */
-export function f32_rthresh_p12__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, K: i32): void { body(x, y, n, m, c, t, 1, 12, K == 2); }
-export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4, false); }
+/** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
+export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 1, 1); }
+export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
+export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }

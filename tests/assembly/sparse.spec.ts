@@ -19,7 +19,7 @@ import {
   f32_rthresh_p1p__scalar,
 } from "../../assembly/kernels/f32-rthresh-scalar";
 import {
-  f32_rthresh_p12__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16,
+  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16,
 } from "../../assembly/kernels/f32-rthresh-wasmsimd-u16";
 import { f32_rthresh_pg__wasmsimd_u4 } from "../../assembly/kernels/f32-rthresh-wasmsimd-u4";
 import {
@@ -829,10 +829,10 @@ const K_P1: i32 = 1, K_P1Y: i32 = 11, K_P2: i32 = 2, K_P2Y: i32 = 12, K_P4: i32 
 
 function runThresh(simd: bool, kind: i32, x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void {
   if (simd) {
-    if (kind == K_P1) f32_rthresh_p12__wasmsimd_u16(x, 0, n, m, c, t, 1);
-    else if (kind == K_P1Y) f32_rthresh_p12__wasmsimd_u16(x, y, n, m, c, t, 1);
-    else if (kind == K_P2) f32_rthresh_p12__wasmsimd_u16(x, 0, n, m, c, t, 2);
-    else if (kind == K_P2Y) f32_rthresh_p12__wasmsimd_u16(x, y, n, m, c, t, 2);
+    if (kind == K_P1) f32_rthresh_p1__wasmsimd_u16(x, 0, n, m, c, t);
+    else if (kind == K_P1Y) f32_rthresh_p1__wasmsimd_u16(x, y, n, m, c, t);
+    else if (kind == K_P2) f32_rthresh_p2__wasmsimd_u16(x, 0, n, m, c, t);
+    else if (kind == K_P2Y) f32_rthresh_p2__wasmsimd_u16(x, y, n, m, c, t);
     else if (kind == K_P4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
     else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, false);
   } else {
@@ -889,7 +889,7 @@ function checkThresh(kind: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32
   }
 }
 
-describe("f32_rthresh_{p12,p4}__wasmsimd_u16 and pg__wasmsimd_u4 vs scalar twins", () => {
+describe("f32_rthresh_{p1,p2,p4}__wasmsimd_u16 and pg__wasmsimd_u4 vs scalar twins", () => {
   it("every length, distribution and misalignment, three maps per row, t = −1 / τ↓ / τ↑ / random / an entry's X", () => {
     begin();
     seed(161);
@@ -1088,7 +1088,7 @@ describe("f32_vrelusub_{e1,e2}__wasmsimd_u16 vs scalar twins", () => {
           const c: f32 = sparsemax ? 1 : 0.5;
           tauRow(x, n, m, c, sparsemax ? 1 : 2);
           const t: f32 = (li & 2) == 0 ? f32down(TAU_LO) : f32down(TAU_LO - 0.1 * (TAU_LO + 1));
-          f32_rthresh_p12__wasmsimd_u16(x, d, n, m, c, t, sparsemax ? 1 : 2);
+          if (sparsemax) f32_rthresh_p1__wasmsimd_u16(x, d, n, m, c, t); else f32_rthresh_p2__wasmsimd_u16(x, d, n, m, c, t);
           delta = TAU_LO - <f64>t;
         } else {
           for (let i = 0; i < n; i++) {
