@@ -1,16 +1,16 @@
 // f32-raddstoreexpminusmax-thr, wasm SIMD rr2-p5, 16 elements per iteration (contract:
 // f32-raddstoreexpminusmax-thr-scalar-rr2-p5.ts): the softmax exp pass plus one compare and one
 // mask per vector, for ev-softmax's inference mode (eps = 0: entries below thr get +0). Other eps
-// (training, rare) go to the smaller 8-wide kernel f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u8.
+// (training, rare) go to the smaller 4-lane kernel f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u4.
 // Lanes equal the scalar twin's; sums as in f32-raddstoreexpminusmax (pairwise per group of 16
 // in f32, then f64x2).
 import { EXP_TABLE, expv_rr2_p5 } from "./exp";
 import { loadPart, storePart } from "./tail";
 import { addPromoted, hsum64 } from "./acc";
-import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u8 } from "./f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u8";
+import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4 } from "./f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u4";
 
 export function f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32): f64 {
-  if (eps != 0) return f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u8(x, y, n, max, thr, eps);
+  if (eps != 0) return f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4(x, y, n, max, thr, eps);
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
   const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
   const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);

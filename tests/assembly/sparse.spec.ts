@@ -34,7 +34,7 @@ import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "../../assembly
 import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "../../assembly/kernels/f32-vrelusub-wasmsimd-u16";
 import { f32_raddstoreexpminusmax_thr__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-scalar-rr2-p5";
 import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16";
-import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u8 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u8";
+import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u4";
 import { f32_raddstoreexpminusmax__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-rr2-p5";
 import { lnf, lnv, log1pf, log1pv, pow1pf, pow1pv, powf_pos, powv } from "../../assembly/kernels/pow";
 import {
@@ -1142,13 +1142,13 @@ function checkThr(x: usize, n: i32, m: f32, thr: f32, eps: f32, label0: string):
     if (bitsf(y2, i) != reinterpret<u32>(want) && refBad < 0) refBad = i;
     s += <f64>getf(y2, i);
   }
-  // the 8-wide kernel (training mode in the driver) for both eps, eps = 0 included
-  const y8 = allocF32(n);
-  for (let i = 0; i < n; i++) setf(y8, i, NaN);
-  const s8 = f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u8(x, y8, n, m, thr, eps);
-  const bad8 = firstBitMismatch(y8, y2, n);
-  if (!ok(bad8 == -1)) fail(label0 + " u8 eps=" + describeF32(eps) + " y[" + bad8.toString() + "] u8 " + describeF32(getf(y8, bad8)) + " scalar " + describeF32(getf(y2, bad8)));
-  if (!ok(relDiff(s8, s2) <= 1.2e-7 && guardsIntact(y8, n))) fail(label0 + " u8 eps=" + describeF32(eps) + " sum " + s8.toString() + " scalar " + s2.toString());
+  // the 4-lane kernel (training mode in the driver) for both eps, eps = 0 included
+  const y4 = allocF32(n);
+  for (let i = 0; i < n; i++) setf(y4, i, NaN);
+  const s4 = f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4(x, y4, n, m, thr, eps);
+  const bad4 = firstBitMismatch(y4, y2, n);
+  if (!ok(bad4 == -1)) fail(label0 + " u4 eps=" + describeF32(eps) + " y[" + bad4.toString() + "] u4 " + describeF32(getf(y4, bad4)) + " scalar " + describeF32(getf(y2, bad4)));
+  if (!ok(relDiff(s4, s2) <= 1.2e-7 && guardsIntact(y4, n))) fail(label0 + " u4 eps=" + describeF32(eps) + " sum " + s4.toString() + " scalar " + s2.toString());
   const bad = firstBitMismatch(y1, y2, n);
   const rel = relDiff(s1, s2);
   if (rel > worstThrRel) { worstThrRel = rel; worstThrWhere = label0 + " eps=" + eps.toString(); }
