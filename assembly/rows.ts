@@ -20,7 +20,8 @@ import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
 import { f32_vsubsub__scalar } from "./kernels/f32-vsubsub-scalar";
 import { f32_vsubsub__wasmsimd_u16 } from "./kernels/f32-vsubsub-wasmsimd-u16";
 import { f32_vmodmax__scalar } from "./kernels/f32-vmodmax-scalar";
-import { f32_vmodmax__wasmsimd_u8, f32_vmodmax_fast__wasmsimd_u8 } from "./kernels/f32-vmodmax-wasmsimd-u8";
+import { f32_vmodmax_fast__wasmsimd_u8 } from "./kernels/f32-vmodmax-wasmsimd-u8";
+import { f32_vmodmax__wasmsimd_u4 } from "./kernels/f32-vmodmax-wasmsimd-u4";
 import { fill, special_multimax_row, special_row_from_z } from "./special";
 
 // @ts-ignore: decorator
@@ -29,7 +30,7 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
 }
 // @ts-ignore: decorator
 @inline function modmax(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  return ASC_FEATURE_SIMD ? f32_vmodmax__wasmsimd_u8(x, z, mask, n, params, order) : f32_vmodmax__scalar(x, z, mask, n, params, order);
+  return ASC_FEATURE_SIMD ? f32_vmodmax__wasmsimd_u4(x, z, mask, n, params, order) : f32_vmodmax__scalar(x, z, mask, n, params, order);
 }
 // @ts-ignore: decorator
 @inline function modmax_fast(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
@@ -56,8 +57,7 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
  *  y = mid / Σ (mid is y when z may be overwritten early, else z itself, so that a row that must
  *  be redone still has its inputs); log-softmax (k = 1): y = (z − m) − log Σ exp(z − m).
  *  Returns false, with y untouched, if z held a NaN. */
-// @ts-ignore: decorator
-@inline function finish(z: usize, mid: usize, y: usize, n: i32, m: f32, k: f32, log: bool): bool {
+function finish(z: usize, mid: usize, y: usize, n: i32, m: f32, k: f32, log: bool): bool {
   if (log) {
     const sum = expsum(z, n, m);
     if (!(sum >= 1)) return false; // the max element contributes exp(0) = 1: only a NaN gets here

@@ -52,15 +52,13 @@ import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
 import {
   f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar,
 } from "./kernels/f32-rthresh-scalar";
-import {
-  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16, f32_rthresh_pg__wasmsimd_u16, f32_rthresh_p1p__wasmsimd_u16,
-} from "./kernels/f32-rthresh-wasmsimd-u16";
+import { f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16 } from "./kernels/f32-rthresh-wasmsimd-u16";
+import { f32_rthresh_pg__wasmsimd_u4 } from "./kernels/f32-rthresh-wasmsimd-u4";
 import {
   f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar,
 } from "./kernels/f32-vthreshpow-scalar";
-import {
-  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16, f32_vthreshpow_e1p__wasmsimd_u16,
-} from "./kernels/f32-vthreshpow-wasmsimd-u16";
+import { f32_vthreshpow_e124__wasmsimd_u16 } from "./kernels/f32-vthreshpow-wasmsimd-u16";
+import { f32_vthreshpow_eg__wasmsimd_u4 } from "./kernels/f32-vthreshpow-wasmsimd-u4";
 import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "./kernels/f32-vrelusub-scalar";
 import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "./kernels/f32-vrelusub-wasmsimd-u16";
 import { f32_rcountpos__scalar } from "./kernels/f32-rcountpos-scalar";
@@ -110,8 +108,7 @@ function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usiz
     if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
     else if (K == 4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
-    else if (K == 5) f32_rthresh_p1p__wasmsimd_u16(x, n, m, c, t, g);
-    else f32_rthresh_pg__wasmsimd_u16(x, n, m, c, t, g);
+    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, K == 5);
   } else {
     if (K == 1) f32_rthresh_p1__scalar(x, ys, n, m, c, t);
     else if (K == 2) f32_rthresh_p2__scalar(x, ys, n, m, c, t);
@@ -124,11 +121,8 @@ function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usiz
 /** The output pass (kernels/f32-vthreshpow-scalar.ts): returns Σ y, R_COUNT = count(y > 0). */
 function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
   if (ASC_FEATURE_SIMD) {
-    if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 5) return f32_vthreshpow_e1p__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
-    return f32_vthreshpow_eg__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
+    if (E == 1 || E == 2 || E == 4) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E);
+    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, E == 5);
   }
   if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
   if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
@@ -391,9 +385,10 @@ function setup(normmax: bool, alpha: f64): void {
  *  normmax: α-normmax, else α-entmax (α = 2: sparsemax, 1.5: entmax-1.5). Returns count(y > 0),
  *  or −1 for an exceptional row (y then holds its special.ts result). */
 function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, normmax: bool, alpha: f64): i32 {
+  // the row max (a NaN or ±∞ makes the row exceptional), and its 16 lane maxima in vals
+  const m = rmaxlanes(z, n, vals);
+  if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   if (!normmax && alpha == 1) {
-    const m = rmaxlanes(z, n, vals);
-    if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
     softmax_row(z, y, n, m);
     return countpos(y, n);
   }
@@ -403,13 +398,9 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     // α within 1/64 of 1: p = d^e with d = X − τ ≈ 1 would turn float32's spacing of d into a
     // relative error of 6e-8·e; instead the unknown is s = τ + 1 and p = (1 + u)^e with
     // u = X − s and ln(1 + u) from u (f32-rthresh p1p, f32-vthreshpow e1p). Dense rows: no list.
-    const m = rmaxlanes(z, n, vals);
-    if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
     const s = halley(z, n, m, c32, 0, 5, gamma); // (s = 0, τ = −1, is a lower bound)
     return outputRow(5, z, y, n, m, c32, s, <f32>e, true);
   }
-  const m = rmaxlanes(z, n, vals);
-  if (m - m != 0) { special_row_from_z(z, y, n, m, false); return -1; }
   // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
   let t = bound16(vals, m, c32, eb, <f32>gamma);
   // Candidates: short rows with integer powers (1, 2, 4) are searched directly (a few cheap passes

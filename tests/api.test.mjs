@@ -335,8 +335,8 @@ describe('2. init forms and the wasm module', () => {
     }
     assert.ok(body(wat, `${EXP}_k1__wasmsimd_rr2_p5_u16`).includes('f64x2.promote_low_f32x4'), 'sums in f64x2 lanes');
     // the sparse normalisers' passes (search, output, candidate filter, ev-softmax's mean and exp)
-    for (const fn of ['assembly/kernels/f32-rthresh-wasmsimd-u16/f32_rthresh_p2__wasmsimd_u16', 'assembly/kernels/f32-rthresh-wasmsimd-u16/f32_rthresh_pg__wasmsimd_u16',
-      'assembly/kernels/f32-vthreshpow-wasmsimd-u16/f32_vthreshpow_eg__wasmsimd_u16', 'assembly/kernels/f32-vrelusub-wasmsimd-u16/f32_vrelusub_e2__wasmsimd_u16',
+    for (const fn of ['assembly/kernels/f32-rthresh-wasmsimd-u16/f32_rthresh_p2__wasmsimd_u16', 'assembly/kernels/f32-rthresh-wasmsimd-u4/f32_rthresh_pg__wasmsimd_u4',
+      'assembly/kernels/f32-vthreshpow-wasmsimd-u4/f32_vthreshpow_eg__wasmsimd_u4', 'assembly/kernels/f32-vrelusub-wasmsimd-u16/f32_vrelusub_e2__wasmsimd_u16',
       'assembly/kernels/f32-vfilter-wasmsimd-u16/f32_vfilter__wasmsimd_u16',
       'assembly/kernels/f32-rmaxsum-wasmsimd-u8/f32_rmaxsum__wasmsimd_u8', 'assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16/f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16']) {
       const b = body(wat, fn);

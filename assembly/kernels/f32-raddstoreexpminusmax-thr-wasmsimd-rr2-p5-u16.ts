@@ -1,55 +1,46 @@
 // f32-raddstoreexpminusmax-thr, wasm SIMD rr2-p5, 16 elements per iteration (contract:
 // f32-raddstoreexpminusmax-thr-scalar-rr2-p5.ts): the softmax exp pass plus one compare and one
-// select-and-multiply per vector. Lanes equal the scalar twin's; sums as in
-// f32-raddstoreexpminusmax (pairwise per group of 16 in f32, then f64x2).
-import { EXP_TABLE, expf_rr2_p5, expv_rr2_p5 } from "./exp";
+// mask per vector, for ev-softmax's inference mode (eps = 0: entries below thr get +0). Other eps
+// (training, rare) go to the smaller 4-lane kernel f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u4.
+// Lanes equal the scalar twin's; sums as in f32-raddstoreexpminusmax (pairwise per group of 16
+// in f32, then f64x2).
+import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { loadPart, storePart } from "./tail";
 import { addPromoted, hsum64 } from "./acc";
+import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4 } from "./f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u4";
 
 export function f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32): f64 {
-  return eps == 0 ? body(x, y, n, max, thr, 0, true) : body(x, y, n, max, thr, eps, false);
-}
-
-// EVAL (eps = 0): the weight is a mask (andnot), one instruction fewer per vector.
-// @ts-ignore: decorator
-@inline function wt(e: v128, xv: v128, vthr: v128, veps: v128, one: v128, EVAL: bool): v128 {
-  const lt = f32x4.lt(xv, vthr);
-  return EVAL ? v128.andnot(e, lt) : f32x4.mul(e, v128.bitselect(veps, one, lt));
-}
-
-// @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32, EVAL: bool): f64 {
+  if (eps != 0) return f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4(x, y, n, max, thr, eps);
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
   const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
   const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
   const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
-  const vmax = f32x4.splat(max), vthr = f32x4.splat(thr), veps = f32x4.splat(eps), one = f32x4.splat(1);
+  const vmax = f32x4.splat(max), vthr = f32x4.splat(thr), ninf = f32x4.splat(-Infinity);
   let acc = f64x2.splat(0);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const off = <usize>i << 2;
     const px = x + off, py = y + off;
     const x0 = v128.load(px), x1 = v128.load(px, 16), x2 = v128.load(px, 32), x3 = v128.load(px, 48);
-    const e0 = wt(expv_rr2_p5(f32x4.sub(x0, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), x0, vthr, veps, one, EVAL);
-    const e1 = wt(expv_rr2_p5(f32x4.sub(x1, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), x1, vthr, veps, one, EVAL);
-    const e2 = wt(expv_rr2_p5(f32x4.sub(x2, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), x2, vthr, veps, one, EVAL);
-    const e3 = wt(expv_rr2_p5(f32x4.sub(x3, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), x3, vthr, veps, one, EVAL);
+    const e0 = wt(expv_rr2_p5(f32x4.sub(x0, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), x0, vthr);
+    const e1 = wt(expv_rr2_p5(f32x4.sub(x1, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), x1, vthr);
+    const e2 = wt(expv_rr2_p5(f32x4.sub(x2, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), x2, vthr);
+    const e3 = wt(expv_rr2_p5(f32x4.sub(x3, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), x3, vthr);
     v128.store(py, e0); v128.store(py, e1, 16); v128.store(py, e2, 32); v128.store(py, e3, 48);
     acc = addPromoted(acc, f32x4.add(f32x4.add(e0, e1), f32x4.add(e2, e3)));
   }
-  for (; i + 4 <= n; i += 4) {
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, whose exp is 0)
     const off = <usize>i << 2;
-    const xv = v128.load(x + off);
-    const e = wt(expv_rr2_p5(f32x4.sub(xv, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), xv, vthr, veps, one, EVAL);
-    v128.store(y + off, e);
+    const xv = loadPart(x + off, n - i, ninf);
+    const e = wt(expv_rr2_p5(f32x4.sub(xv, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), xv, vthr);
+    storePart(y + off, e, n - i);
     acc = addPromoted(acc, e);
   }
-  let sum = hsum64(acc);
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    const v = load<f32>(x + off);
-    const e: f32 = v < thr ? (EVAL ? <f32>0 : expf_rr2_p5(v - max) * eps) : expf_rr2_p5(v - max);
-    store<f32>(y + off, e);
-    sum += <f64>e;
-  }
-  return sum;
+  return hsum64(acc);
+}
+
+/** The weight of eps = 0, a mask: exp(x − max) where x ≥ thr, else +0. */
+// @ts-ignore: decorator
+@inline function wt(e: v128, xv: v128, vthr: v128): v128 {
+  return v128.andnot(e, f32x4.lt(xv, vthr));
 }

@@ -17,8 +17,7 @@
 import { setCount, setMin, setSums } from "./acc";
 import { pow1pf, powf_pos } from "./pow";
 
-/** The pass over x[0..n) for power kind K (constant at every call site); also the SIMD kernel's
- *  scalar tail. */
+/** The pass over x[0..n) for power kind K (constant at every call site). */
 // @ts-ignore: decorator
 @inline export function rthresh_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   let cnt = 0, mn: f32 = Infinity;

@@ -1,12 +1,12 @@
-// f32-rthresh, wasm SIMD: one pass of a threshold search (contract: f32-rthresh-scalar.ts), 16
-// elements per iteration, then a 4-lane loop and a scalar tail. A group of 16 with no entry above
-// the threshold costs a compare and one branch (`any_true`): on sparse rows most groups are
-// skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
+// f32-rthresh, wasm SIMD: one pass of a threshold search for the integer powers γ = 1, 2, 4
+// (contract: f32-rthresh-scalar.ts; the other powers: f32-rthresh-wasmsimd-u4), 16 elements per
+// iteration, then a 4-lane loop whose last vector may be partial (tail.ts). A group of 16 with no
+// entry above the threshold costs a compare and one branch (`any_true`): on sparse rows most
+// groups are skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
 // in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
 // that decide the final step are small and their rounding error is too. Counts in i32 lanes.
-import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
-import { rthresh_scalar } from "./f32-rthresh-scalar";
-import { pow1pv, powv } from "./pow";
+import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
+import { loadPart, storePart } from "./tail";
 
 // @ts-ignore: decorator
 @inline function lane(d: v128, gt: v128, vg: v128, K: i32, which: i32): v128 {
@@ -21,17 +21,16 @@ import { pow1pv, powv } from "./pow";
     const d2 = f32x4.mul(d, d);
     return v128.and(which == 1 ? f32x4.mul(d2, d2) : which == 2 ? f32x4.mul(d2, d) : d2, gt);
   }
-  return v128.and(d, gt); // (unused for K = 0: see body)
+  return v128.and(d, gt);
 }
 
 // @ts-ignore: decorator
 @inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
-  const zero = f32x4.splat(0), one_i = i32x4.splat(1);
+  const zero = f32x4.splat(0), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
   let i = 0;
-  // any γ (K/E = 0): the power dominates, so only the 4-lane loop is instantiated (code size)
-  if (K != 0 && K != 5) for (; i + 16 <= n; i += 16) {
+  for (; i + 16 <= n; i += 16) {
     const p = x + (<usize>i << 2);
     const d0 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p), vm), vc), vt);
     const d1 = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(p, 16), vm), vc), vt);
@@ -51,70 +50,29 @@ import { pow1pv, powv } from "./pow";
     // order, +0 wraps to 0xFFFFFFFF and negative floats (sign bit) exceed every positive one, so
     // no mask is needed (two integer instructions instead of a select and a float min)
     mn = i32x4.min_u(i32x4.min_u(mn, i32x4.sub(d0, one_i)), i32x4.min_u(i32x4.sub(d1, one_i), i32x4.min_u(i32x4.sub(d2, one_i), i32x4.sub(d3, one_i))));
-    if (K == 0) {
-      // q = d^γ, q1 = q/d, q2 = q1/d (one division per vector)
-      const q0 = powv(d0, vg), q1 = powv(d1, vg), q2 = powv(d2, vg), q3 = powv(d3, vg);
-      const one = f32x4.splat(1);
-      const i0 = f32x4.div(one, d0), i1 = f32x4.div(one, d1), i2 = f32x4.div(one, d2), i3 = f32x4.div(one, d3);
-      const r0 = f32x4.mul(q0, i0), r1 = f32x4.mul(q1, i1), r2 = f32x4.mul(q2, i2), r3 = f32x4.mul(q3, i3);
-      a1 = addPromoted(a1, f32x4.add(f32x4.add(v128.and(q0, g0), v128.and(q1, g1)), f32x4.add(v128.and(q2, g2), v128.and(q3, g3))));
-      a2 = addPromoted(a2, f32x4.add(f32x4.add(v128.and(r0, g0), v128.and(r1, g1)), f32x4.add(v128.and(r2, g2), v128.and(r3, g3))));
-      a3 = addPromoted(a3, f32x4.add(
-        f32x4.add(v128.and(f32x4.mul(r0, i0), g0), v128.and(f32x4.mul(r1, i1), g1)),
-        f32x4.add(v128.and(f32x4.mul(r2, i2), g2), v128.and(f32x4.mul(r3, i3), g3))));
-    } else {
-      a1 = addPromoted(a1, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 1), lane(d1, g1, vg, K, 1)), f32x4.add(lane(d2, g2, vg, K, 1), lane(d3, g3, vg, K, 1))));
-      if (K >= 2) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 2), lane(d1, g1, vg, K, 2)), f32x4.add(lane(d2, g2, vg, K, 2), lane(d3, g3, vg, K, 2))));
-      if (K >= 3) a3 = addPromoted(a3, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 3), lane(d1, g1, vg, K, 3)), f32x4.add(lane(d2, g2, vg, K, 3), lane(d3, g3, vg, K, 3))));
-    }
+    a1 = addPromoted(a1, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 1), lane(d1, g1, vg, K, 1)), f32x4.add(lane(d2, g2, vg, K, 1), lane(d3, g3, vg, K, 1))));
+    if (K >= 2) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 2), lane(d1, g1, vg, K, 2)), f32x4.add(lane(d2, g2, vg, K, 2), lane(d3, g3, vg, K, 2))));
+    if (K >= 3) a3 = addPromoted(a3, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 3), lane(d1, g1, vg, K, 3)), f32x4.add(lane(d2, g2, vg, K, 3), lane(d3, g3, vg, K, 3))));
   }
-  for (; i + 4 <= n; i += 4) {
-    if (K == 5) {
-      // near-1 maps: u = X − s (s = τ + 1), F = Σ (1 + u)^γ over u > −1
-      const u = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vc), vt);
-      const gu = f32x4.gt(u, f32x4.splat(-1));
-      if (!v128.any_true(gu)) continue;
-      cnt = i32x4.add(cnt, gu);
-      const q = pow1pv(u, vg), iv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), u)), r = f32x4.mul(q, iv);
-      a1 = addPromoted(a1, v128.and(q, gu));
-      a2 = addPromoted(a2, v128.and(r, gu));
-      a3 = addPromoted(a3, v128.and(f32x4.mul(r, iv), gu));
-      continue;
-    }
-    const d = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + (<usize>i << 2)), vm), vc), vt);
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
+    const d = f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + (<usize>i << 2), n - i, ninf), vm), vc), vt);
     const gt = f32x4.gt(d, zero);
-    if (y != 0) v128.store(y + (<usize>i << 2), v128.and(d, gt));
+    if (y != 0) storePart(y + (<usize>i << 2), v128.and(d, gt), n - i);
     if (!v128.any_true(gt)) continue;
     cnt = i32x4.add(cnt, gt);
     mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
-    if (K == 0) {
-      const q = powv(d, vg), iv = f32x4.div(f32x4.splat(1), d), r = f32x4.mul(q, iv);
-      a1 = addPromoted(a1, v128.and(q, gt));
-      a2 = addPromoted(a2, v128.and(r, gt));
-      a3 = addPromoted(a3, v128.and(f32x4.mul(r, iv), gt));
-    } else {
-      a1 = addPromoted(a1, lane(d, gt, vg, K, 1));
-      if (K >= 2) a2 = addPromoted(a2, lane(d, gt, vg, K, 2));
-      if (K >= 3) a3 = addPromoted(a3, lane(d, gt, vg, K, 3));
-    }
+    a1 = addPromoted(a1, lane(d, gt, vg, K, 1));
+    if (K >= 2) a2 = addPromoted(a2, lane(d, gt, vg, K, 2));
+    if (K >= 3) a3 = addPromoted(a3, lane(d, gt, vg, K, 3));
   }
-  let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  const count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
   let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
   b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
-  let lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
-  let s1 = hsum64(a1), s2 = hsum64(a2), s3 = hsum64(a3);
-  if (i < n) { // the scalar tail is the scalar twin's pass over the last entries
-    rthresh_scalar(x + (<usize>i << 2), y != 0 ? y + (<usize>i << 2) : 0, n - i, m, c, t, g, K);
-    count += R_COUNT; lo = lo < R_MIN ? lo : R_MIN; s1 += R_S1; s2 += R_S2; s3 += R_S3;
-  }
-  setCount(count); setMin(lo); setSums(s1, s2, s3);
+  const lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
+  setCount(count); setMin(lo); setSums(hsum64(a1), hsum64(a2), hsum64(a3));
 }
 
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
 export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 1, 1); }
 export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
 export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
-export function f32_rthresh_pg__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { body(x, 0, n, m, c, t, g, 0); }
-/** Near-1 maps: t is s = τ + 1, the sums are over u = X − s > −1 of (1 + u)^γ, (1 + u)^(γ−1),
- *  (1 + u)^(γ−2); R_MIN is not computed. */
-export function f32_rthresh_p1p__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32): void { body(x, 0, n, m, c, s, g, 5); }

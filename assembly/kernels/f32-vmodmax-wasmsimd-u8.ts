@@ -1,23 +1,25 @@
 // f32-vmodmax, wasm SIMD, 8 elements per iteration (φ is compute-bound; two vectors in flight are
-// enough, 16 measured no faster), then a 4-lane loop and a scalar tail:
+// enough, 16 measured no faster), then a 4-lane loop whose last vector may be partial (tail.ts:
+// the row's last element repeated, which changes no max, no min and no flag): the fast kernels of
+// MultiMax's first pass (orders 0, 1, 2):
 //   z[i] = φ(x[i]), −∞ where mask[i] == 0;  returns max z, or NaN for "redo this row".
-// Two contracts:
-// - careful (`f32_vmodmax__wasmsimd_u8`, `_on`): also maps x = −∞ to −∞, and returns NaN if some
-//   z[i] is NaN or φ overflowed float32 to −∞ at a kept, finite x[i] (the row then needs float64);
-//   lanes and result equal `f32_vmodmax__scalar` bit for bit, for any input.
-// - fast (`f32_vmodmax_fast__wasmsimd_u8`, `_o0_masked`, `_o1*`, `_o2*`): a few instructions
-//   fewer per vector; equal to the careful kernel when x holds no −∞, no z is NaN and φ never
-//   reaches −∞. Otherwise it returns NaN (a −∞ from φ, before masking, is tracked with one pmin)
-//   or an entry comes out NaN, which the max skips but the exp sum shows: either way the row
-//   driver redoes the row from x, which the fast kernel never overwrites, with the careful kernel.
-//   Order 0 (the masked copy of masked softmax) has nothing to overflow and tracks nothing.
-// One function per (order, masked) pair, so each hot loop is its own wasm function with its
-// parameters splatted once before the loop: o0 (masked copy, for masked softmax), o1, o2 (the
-// official checkpoints), on (any order, parameters re-read from memory inside the loop).
-import { phi_scalar_raw, phiv_n, phiv_o1, phiv_o2 } from "./phi";
+// Fast contract: a few instructions fewer per vector than the careful kernel
+// (f32-vmodmax-wasmsimd-u4, any order; scalar twin f32-vmodmax-scalar.ts); equal to it when x
+// holds no −∞, no z is NaN and φ never reaches −∞. Otherwise it returns NaN (a −∞ from φ, before
+// masking, is tracked with one pmin) or an entry comes out NaN, which the max skips but the exp
+// sum shows: either way the row driver redoes the row from x, which the fast kernel never
+// overwrites, with the careful kernel. Order 0 (the masked copy of masked softmax) has nothing to
+// overflow and tracks nothing.
+// One function per hot (order, masked) pair, so each hot loop is its own wasm function with its
+// parameters splatted once before the loop: o0_masked (masked copy, for masked softmax), o1, o2
+// (the official checkpoints, no mask); masked orders 1 and 2 share one function (o12_masked, the
+// order tested per vector). Orders ≥ 3 run the careful kernel.
+import { phiv_o1, phiv_o2 } from "./phi";
+import { loadMaskPartRepeat, loadPartRepeat, storePart } from "./tail";
+import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
 
-// ORDER: 0, 1, 2, or 3 meaning "any order, read `order` at run time". ORDER, MASKED and CAREFUL
-// are constant at every call site, so binaryen folds the branches and each exported kernel keeps
+// ORDER: 0, 1, 2, or 4 meaning "order 1 or 2, read `order` at run time". ORDER and MASKED are
+// constant at every call site, so binaryen folds the branches and each exported kernel keeps
 // only its own path.
 // @ts-ignore: decorator
 @inline function phiv(
@@ -26,30 +28,15 @@ import { phi_scalar_raw, phiv_n, phiv_o1, phiv_o2 } from "./phi";
 ): v128 {
   if (ORDER == 1) return phiv_o1(v, v, a1, b1, c1, d1, zero);
   if (ORDER == 2) return phiv_o2(phiv_o1(v, v, a1, b1, c1, d1, zero), v, a2, b2, c2, d2, zero);
-  if (ORDER == 3) return phiv_n(v, params, order, zero);
+  if (ORDER == 4) return phiv_o1(v, v, a1, b1, c1, d1, zero); // (the order-2 step: see body)
   return v;
 }
 
-// Lanes dropped to −∞: masked out, and (careful) −∞ inputs.
 // @ts-ignore: decorator
-@inline function dropped(v: v128, keep: v128, MASKED: bool, CAREFUL: bool, zero: v128, ninf: v128): v128 {
-  const masked = i32x4.eq(keep, zero);
-  if (!CAREFUL) return masked;
-  const d = f32x4.eq(v, ninf);
-  return MASKED ? v128.or(d, masked) : d;
-}
-
-// Careful only: lanes that are NaN, or where φ overflowed to −∞ at a kept, finite input.
-// @ts-ignore: decorator
-@inline function badLanes(z: v128, p: v128, drop: v128, ninf: v128): v128 {
-  return v128.or(f32x4.ne(z, z), v128.andnot(f32x4.eq(p, ninf), drop));
-}
-
-// @ts-ignore: decorator
-@inline function body(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32, ORDER: i32, MASKED: bool, CAREFUL: bool): f32 {
+@inline function body(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32, ORDER: i32, MASKED: bool): f32 {
   const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
   let a1 = zero, b1 = zero, c1 = zero, d1 = zero, a2 = zero, b2 = zero, c2 = zero, d2 = zero;
-  if (ORDER == 1 || ORDER == 2) {
+  if (ORDER != 0) {
     a1 = f32x4.splat(load<f32>(params)); b1 = f32x4.splat(load<f32>(params, 4));
     c1 = f32x4.splat(load<f32>(params, 8)); d1 = f32x4.splat(load<f32>(params, 12));
   }
@@ -57,11 +44,11 @@ import { phi_scalar_raw, phiv_n, phiv_o1, phiv_o2 } from "./phi";
     a2 = f32x4.splat(load<f32>(params, 16)); b2 = f32x4.splat(load<f32>(params, 20));
     c2 = f32x4.splat(load<f32>(params, 24)); d2 = f32x4.splat(load<f32>(params, 28));
   }
-  // trackers: careful: `bad` lanes; fast (ORDER ≥ 1): `lo`, the pmin of φ before masking
-  let bad = zero, lo = f32x4.splat(Infinity);
+  // tracker (ORDER ≥ 1): `lo`, the pmin of φ before masking
+  let lo = f32x4.splat(Infinity);
   let m0 = ninf, m1 = ninf;
   let k0 = zero, k1 = zero;
-  const track = CAREFUL || ORDER != 0;
+  const track = ORDER != 0;
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
@@ -71,34 +58,34 @@ import { phi_scalar_raw, phiv_n, phiv_o1, phiv_o2 } from "./phi";
       k1 = i32x4.extend_high_i16x8_u(k);
     }
     const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
-    const p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
-    const p1 = phiv(v1, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
-    let z0 = p0, z1 = p1;
-    if (MASKED || CAREFUL) {
-      const dr0 = dropped(v0, k0, MASKED, CAREFUL, zero, ninf), dr1 = dropped(v1, k1, MASKED, CAREFUL, zero, ninf);
-      z0 = v128.bitselect(ninf, p0, dr0);
-      z1 = v128.bitselect(ninf, p1, dr1);
-      if (CAREFUL) bad = v128.or(bad, v128.or(badLanes(z0, p0, dr0, ninf), badLanes(z1, p1, dr1, ninf)));
+    let p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    let p1 = phiv(v1, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    if (ORDER == 4 && order == 2) {
+      // (the order-2 parameters re-read here: kept out of registers for order 1)
+      const A = v128.load32_splat(params + 16), B = v128.load32_splat(params + 20), C = v128.load32_splat(params + 24), D = v128.load32_splat(params + 28);
+      p0 = phiv_o2(p0, v0, A, B, C, D, zero); p1 = phiv_o2(p1, v1, A, B, C, D, zero);
     }
-    if (!CAREFUL && track) lo = f32x4.pmin(lo, f32x4.pmin(p0, p1));
+    let z0 = p0, z1 = p1;
+    if (MASKED) {
+      z0 = v128.bitselect(ninf, p0, i32x4.eq(k0, zero));
+      z1 = v128.bitselect(ninf, p1, i32x4.eq(k1, zero));
+    }
+    if (track) lo = f32x4.pmin(lo, f32x4.pmin(p0, p1));
     v128.store(z + o, z0);
     v128.store(z + o, z1, 16);
     m0 = f32x4.pmax(m0, z0);
     m1 = f32x4.pmax(m1, z1);
   }
-  for (; i + 4 <= n; i += 4) {
+  for (; i < n; i += 4) { // (the last vector may be partial: the row's last element repeated)
     const o = <usize>i << 2;
-    if (MASKED) k0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(mask + <usize>i)));
-    const v0 = v128.load(x + o);
-    const p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    if (MASKED) k0 = loadMaskPartRepeat(mask + <usize>i, n - i);
+    const v0 = loadPartRepeat(x + o, n - i);
+    let p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
+    if (ORDER == 4 && order == 2) p0 = phiv_o2(p0, v0, v128.load32_splat(params + 16), v128.load32_splat(params + 20), v128.load32_splat(params + 24), v128.load32_splat(params + 28), zero);
     let z0 = p0;
-    if (MASKED || CAREFUL) {
-      const dr0 = dropped(v0, k0, MASKED, CAREFUL, zero, ninf);
-      z0 = v128.bitselect(ninf, p0, dr0);
-      if (CAREFUL) bad = v128.or(bad, badLanes(z0, p0, dr0, ninf));
-    }
-    if (!CAREFUL && track) lo = f32x4.pmin(lo, p0);
-    v128.store(z + o, z0);
+    if (MASKED) z0 = v128.bitselect(ninf, p0, i32x4.eq(k0, zero));
+    if (track) lo = f32x4.pmin(lo, p0);
+    storePart(z + o, z0, n - i);
     m0 = f32x4.pmax(m0, z0);
   }
   m0 = f32x4.pmax(m0, m1);
@@ -106,55 +93,23 @@ import { phi_scalar_raw, phiv_n, phiv_o1, phiv_o2 } from "./phi";
   let v = f32x4.extract_lane(m0, 1); m = m < v ? v : m;
   v = f32x4.extract_lane(m0, 2); m = m < v ? v : m;
   v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
-  let flag = CAREFUL ? v128.any_true(bad)
-    : track && v128.any_true(f32x4.eq(lo, ninf));
-  const ord = ORDER == 3 ? order : ORDER;
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const xi = load<f32>(x + o);
-    const p = phi_scalar_raw(xi, params, ord);
-    const kept = !MASKED || load<u8>(mask + <usize>i) != 0;
-    if (CAREFUL) {
-      v = kept && xi != -Infinity ? p : -Infinity;
-      flag = flag || v != v || (kept && xi != -Infinity && p == -Infinity);
-    } else {
-      v = kept ? p : -Infinity;
-      if (track) flag = flag || p == -Infinity;
-    }
-    store<f32>(z + o, v);
-    m = m < v ? v : m;
-  }
+  const flag = track && v128.any_true(f32x4.eq(lo, ninf));
   return flag ? NaN : m;
 }
 
 // ---- fast kernels (see the header)
 export function f32_vmodmax_o0_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32): f32 {
-  return body(x, z, mask, n, 0, 0, 0, true, false);
+  return body(x, z, mask, n, 0, 0, 0, true);
 }
 export function f32_vmodmax_o1__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize): f32 {
-  return body(x, z, 0, n, params, 1, 1, false, false);
-}
-export function f32_vmodmax_o1_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize): f32 {
-  return body(x, z, mask, n, params, 1, 1, true, false);
+  return body(x, z, 0, n, params, 1, 1, false);
 }
 export function f32_vmodmax_o2__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize): f32 {
-  return body(x, z, 0, n, params, 2, 2, false, false);
+  return body(x, z, 0, n, params, 2, 2, false);
 }
-export function f32_vmodmax_o2_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize): f32 {
-  return body(x, z, mask, n, params, 2, 2, true, false);
-}
-
-// ---- careful kernels, any order
-export function f32_vmodmax_on__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize, order: i32): f32 {
-  return body(x, z, 0, n, params, order, 3, false, true);
-}
-export function f32_vmodmax_on_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  return body(x, z, mask, n, params, order, 3, true, true);
-}
-
-/** Careful contract (see the header), any order ≥ 0, mask = 0 for none: equals `f32_vmodmax__scalar`. */
-export function f32_vmodmax__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  return mask != 0 ? f32_vmodmax_on_masked__wasmsimd_u8(x, z, mask, n, params, order) : f32_vmodmax_on__wasmsimd_u8(x, z, n, params, order);
+/** Masked, order 1 or 2 (`order`). */
+export function f32_vmodmax_o12_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
+  return body(x, z, mask, n, params, order, 4, true);
 }
 
 /** Fast contract (see the header), dispatched by order; orders ≥ 3 (and order 0 without a mask)
@@ -162,11 +117,10 @@ export function f32_vmodmax__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32
 export function f32_vmodmax_fast__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
   if (mask != 0) {
     if (order == 0) return f32_vmodmax_o0_masked__wasmsimd_u8(x, z, mask, n);
-    if (order == 1) return f32_vmodmax_o1_masked__wasmsimd_u8(x, z, mask, n, params);
-    if (order == 2) return f32_vmodmax_o2_masked__wasmsimd_u8(x, z, mask, n, params);
-    return f32_vmodmax_on_masked__wasmsimd_u8(x, z, mask, n, params, order);
+    if (order <= 2) return f32_vmodmax_o12_masked__wasmsimd_u8(x, z, mask, n, params, order);
+  } else {
+    if (order == 1) return f32_vmodmax_o1__wasmsimd_u8(x, z, n, params);
+    if (order == 2) return f32_vmodmax_o2__wasmsimd_u8(x, z, n, params);
   }
-  if (order == 1) return f32_vmodmax_o1__wasmsimd_u8(x, z, n, params);
-  if (order == 2) return f32_vmodmax_o2__wasmsimd_u8(x, z, n, params);
-  return f32_vmodmax_on__wasmsimd_u8(x, z, n, params, order);
+  return f32_vmodmax__wasmsimd_u4(x, z, mask, n, params, order);
 }

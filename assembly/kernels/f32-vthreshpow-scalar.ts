@@ -8,8 +8,7 @@
 import { setCount } from "./acc";
 import { pow1pf, powf_pos } from "./pow";
 
-/** The pass over x[0..n) for power kind E (constant at every call site); also the SIMD kernel's
- *  scalar tail. */
+/** The pass over x[0..n) for power kind E (constant at every call site). */
 // @ts-ignore: decorator
 @inline export function vthreshpow_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
   let sum = 0.0, cnt = 0;

@@ -1,28 +1,31 @@
-// f32-vthreshpow, wasm SIMD: the output pass of the threshold normalisers (contract:
-// f32-vthreshpow-scalar.ts), 16 elements per iteration, then a 4-lane loop and a scalar tail.
-// A group of 16 outside the support is stored as zeros without computing the power. Sums as in
-// f32-rthresh (pairwise in f32 per group, f64x2 across groups); lanes equal the scalar twin's.
-import { R_COUNT, addPromoted, hsum64, setCount } from "./acc";
-import { vthreshpow_scalar } from "./f32-vthreshpow-scalar";
-import { pow1pv, powv } from "./pow";
+// f32-vthreshpow, wasm SIMD: the output pass of the threshold normalisers for the integer
+// exponents e = 1, 2, 4 (contract: f32-vthreshpow-scalar.ts; the other exponents:
+// f32-vthreshpow-wasmsimd-u4), one function for the three (the exponent tested per group with
+// candidates: this pass runs once per row), 16 elements per iteration, then a 4-lane loop whose
+// last vector may be partial (tail.ts). A group of 16 outside the support is stored as zeros
+// without computing the power. Sums as in f32-rthresh (pairwise in f32 per group, f64x2 across groups);
+// lanes equal the scalar twin's.
+import { addPromoted, hsum64, setCount } from "./acc";
+import { loadPart, storePart } from "./tail";
 
+/** d^E for E = 1, 2, 4 (run time): d, d·d, (d·d)·(d·d). */
 // @ts-ignore: decorator
-@inline function powk(d: v128, ve: v128, E: i32): v128 {
-  if (E == 1) return d;
-  if (E == 2) return f32x4.mul(d, d);
-  if (E == 3) return f32x4.mul(f32x4.mul(d, d), d);
-  if (E == 4) { const d2 = f32x4.mul(d, d); return f32x4.mul(d2, d2); }
-  return powv(d, ve);
+@inline function powr(d: v128, E: i32): v128 {
+  let v = d;
+  if (E != 1) {
+    v = f32x4.mul(v, v);
+    if (E == 4) v = f32x4.mul(v, v);
+  }
+  return v;
 }
 
-// @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
-  const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo), ve = f32x4.splat(e);
-  const zero = f32x4.splat(0);
+/** E = 1, 2 or 4. Returns Σ y, R_COUNT = count(y > 0). */
+export function f32_vthreshpow_e124__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, E: i32): f64 {
+  const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo);
+  const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
   let acc = zero, cnt = i32x4.splat(0);
   let i = 0;
-  // any γ (K/E = 0): the power dominates, so only the 4-lane loop is instantiated (code size)
-  if (E != 0 && E != 5) for (; i + 16 <= n; i += 16) {
+  for (; i + 16 <= n; i += 16) {
     const px = x + (<usize>i << 2), py = y + (<usize>i << 2);
     const d0 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px), vm), vc), vhi), vlo);
     const d1 = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(px, 16), vm), vc), vhi), vlo);
@@ -33,36 +36,25 @@ import { pow1pv, powv } from "./pow";
       v128.store(py, zero); v128.store(py, zero, 16); v128.store(py, zero, 32); v128.store(py, zero, 48);
       continue;
     }
-    const y0 = v128.and(powk(d0, ve, E), g0), y1 = v128.and(powk(d1, ve, E), g1);
-    const y2 = v128.and(powk(d2, ve, E), g2), y3 = v128.and(powk(d3, ve, E), g3);
+    // max(d, 0), then its power (0^E = +0 where d ≤ 0: the same bits as masking after the power)
+    let y0 = v128.and(d0, g0), y1 = v128.and(d1, g1), y2 = v128.and(d2, g2), y3 = v128.and(d3, g3);
+    if (E != 1) {
+      y0 = f32x4.mul(y0, y0); y1 = f32x4.mul(y1, y1); y2 = f32x4.mul(y2, y2); y3 = f32x4.mul(y3, y3);
+      if (E == 4) { y0 = f32x4.mul(y0, y0); y1 = f32x4.mul(y1, y1); y2 = f32x4.mul(y2, y2); y3 = f32x4.mul(y3, y3); }
+    }
     v128.store(py, y0); v128.store(py, y1, 16); v128.store(py, y2, 32); v128.store(py, y3, 48);
     acc = addPromoted(acc, f32x4.add(f32x4.add(y0, y1), f32x4.add(y2, y3)));
-    if (E == 1) cnt = i32x4.add(cnt, i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
-    else cnt = i32x4.add(cnt, i32x4.add(i32x4.add(f32x4.gt(y0, zero), f32x4.gt(y1, zero)), i32x4.add(f32x4.gt(y2, zero), f32x4.gt(y3, zero))));
+    // (y > 0, not d > 0: d^E can underflow to 0)
+    cnt = i32x4.add(cnt, i32x4.add(i32x4.add(f32x4.gt(y0, zero), f32x4.gt(y1, zero)), i32x4.add(f32x4.gt(y2, zero), f32x4.gt(y3, zero))));
   }
-  for (; i + 4 <= n; i += 4) {
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
     const o = <usize>i << 2;
-    const d = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(v128.load(x + o), vm), vc), vhi), vlo);
-    // (near-1 maps, E = 5: d is u = X − s and the output (1 + u)^e over u > −1)
-    const gt = E == 5 ? f32x4.gt(d, f32x4.splat(-1)) : f32x4.gt(d, zero);
-    const v = v128.and(E == 5 ? pow1pv(d, ve) : powk(d, ve, E), gt);
-    v128.store(y + o, v);
+    const d = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + o, n - i, ninf), vm), vc), vhi), vlo);
+    const v = powr(v128.and(d, f32x4.gt(d, zero)), E);
+    storePart(y + o, v, n - i);
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));
   }
-  let sum = hsum64(acc);
-  let count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
-  if (i < n) { // the scalar tail is the scalar twin's pass over the last entries
-    sum += vthreshpow_scalar(x + (<usize>i << 2), y + (<usize>i << 2), n - i, m, c, hi, lo, e, E);
-    count += R_COUNT;
-  }
-  setCount(count);
-  return sum;
+  setCount(-(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3)));
+  return hsum64(acc);
 }
-
-export function f32_vthreshpow_e1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 1, 1); }
-export function f32_vthreshpow_e2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 2, 2); }
-export function f32_vthreshpow_e4__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return body(x, y, n, m, c, hi, lo, 4, 4); }
-export function f32_vthreshpow_eg__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 0); }
-/** Near-1 maps: hi + lo is s = τ + 1, y = (1 + u)^e for u = X − s > −1. */
-export function f32_vthreshpow_e1p__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return body(x, y, n, m, c, hi, lo, e, 5); }

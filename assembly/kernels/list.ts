@@ -8,6 +8,7 @@
 // (0, 1]). In input units (X = (x − m)·c): mean_S x − |S|^(−eb)/c.
 import { f32down } from "./acc";
 import { powf_pos } from "./pow";
+import { loadPart } from "./tail";
 
 /** Relative slack that keeps an input-unit bound valid for the float32 search (X is rounded). */
 // @ts-ignore: decorator
@@ -104,17 +105,14 @@ export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
   // Newton rounds for γ = 2, 3, 4 (for γ = 1 they are Michelot steps, which the first search
   // pass does at a lower price)
   if (g != 2 && g != 3 && g != 4) return t;
-  const one = f32x4.splat(1);
   for (let r = 0; r < 2; r++) {
     vt = f32x4.splat(t);
     const d0 = f32x4.sub(X0, vt), d1 = f32x4.sub(X1, vt), d2 = f32x4.sub(X2, vt), d3 = f32x4.sub(X3, vt);
     const e0 = v128.and(d0, f32x4.gt(d0, zero)), e1 = v128.and(d1, f32x4.gt(d1, zero));
     const e2 = v128.and(d2, f32x4.gt(d2, zero)), e3 = v128.and(d3, f32x4.gt(d3, zero));
-    let q0: v128, q1: v128, q2: v128, q3: v128; // d^(g−1)
-    if (g == 1) { q0 = v128.and(one, f32x4.gt(d0, zero)); q1 = v128.and(one, f32x4.gt(d1, zero)); q2 = v128.and(one, f32x4.gt(d2, zero)); q3 = v128.and(one, f32x4.gt(d3, zero)); }
-    else if (g == 2) { q0 = e0; q1 = e1; q2 = e2; q3 = e3; }
-    else if (g == 3) { q0 = f32x4.mul(e0, e0); q1 = f32x4.mul(e1, e1); q2 = f32x4.mul(e2, e2); q3 = f32x4.mul(e3, e3); }
-    else { q0 = f32x4.mul(f32x4.mul(e0, e0), e0); q1 = f32x4.mul(f32x4.mul(e1, e1), e1); q2 = f32x4.mul(f32x4.mul(e2, e2), e2); q3 = f32x4.mul(f32x4.mul(e3, e3), e3); }
+    let q0 = e0, q1 = e1, q2 = e2, q3 = e3; // d^(g−1): d, d·d, (d·d)·d
+    if (g >= 3) { q0 = f32x4.mul(q0, e0); q1 = f32x4.mul(q1, e1); q2 = f32x4.mul(q2, e2); q3 = f32x4.mul(q3, e3); }
+    if (g == 4) { q0 = f32x4.mul(q0, e0); q1 = f32x4.mul(q1, e1); q2 = f32x4.mul(q2, e2); q3 = f32x4.mul(q3, e3); }
     const F = hsumf(f32x4.add(f32x4.add(f32x4.mul(q0, e0), f32x4.mul(q1, e1)), f32x4.add(f32x4.mul(q2, e2), f32x4.mul(q3, e3))));
     const F1 = hsumf(f32x4.add(f32x4.add(q0, q1), f32x4.add(q2, q3)));
     if (!(F > 1)) break;
@@ -128,10 +126,10 @@ export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
 function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32): void {
   let cnt = 0, s = 0.0, j = 0;
   if (ASC_FEATURE_SIMD) {
-    const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t);
+    const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), ninf = f32x4.splat(-Infinity);
     let k = i32x4.splat(0), a = f64x2.splat(0);
-    for (; j + 4 <= len; j += 4) {
-      const X = f32x4.mul(f32x4.sub(v128.load(vals + (<usize>j << 2)), vm), vc);
+    for (; j < len; j += 4) { // (the last vector may be partial: missing lanes −∞, not above t)
+      const X = f32x4.mul(f32x4.sub(loadPart(vals + (<usize>j << 2), len - j, ninf), vm), vc);
       const gt = f32x4.gt(X, vt);
       k = i32x4.sub(k, gt);
       const v = v128.and(X, gt);
@@ -140,7 +138,7 @@ function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32): void {
     cnt = i32x4.extract_lane(k, 0) + i32x4.extract_lane(k, 1) + i32x4.extract_lane(k, 2) + i32x4.extract_lane(k, 3);
     s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
   }
-  for (; j < len; j++) {
+  if (!ASC_FEATURE_SIMD) for (; j < len; j++) {
     const X = (load<f32>(vals + (<usize>j << 2)) - m) * c;
     const in_ = X > t;
     cnt += i32(in_);
@@ -153,10 +151,10 @@ function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32): void {
 function sums1(vals: usize, len: i32, m: f32, c: f32, t: f32, g: f32): void {
   let F = 0.0, F1 = 0.0, j = 0;
   if (ASC_FEATURE_SIMD) {
-    const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), zero = f32x4.splat(0), one = f32x4.splat(1);
+    const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), zero = f32x4.splat(0), one = f32x4.splat(1), ninf = f32x4.splat(-Infinity);
     let a = f64x2.splat(0), a1 = f64x2.splat(0);
-    for (; j + 4 <= len; j += 4) {
-      const d = f32x4.sub(f32x4.mul(f32x4.sub(v128.load(vals + (<usize>j << 2)), vm), vc), vt);
+    for (; j < len; j += 4) { // (the last vector may be partial: missing lanes −∞, d ≤ 0)
+      const d = f32x4.sub(f32x4.mul(f32x4.sub(loadPart(vals + (<usize>j << 2), len - j, ninf), vm), vc), vt);
       const dd = v128.and(d, f32x4.gt(d, zero));
       const q1 = g == 1 ? v128.and(one, f32x4.gt(d, zero)) : g == 2 ? dd : g == 3 ? f32x4.mul(dd, dd) : f32x4.mul(f32x4.mul(dd, dd), dd);
       const q = f32x4.mul(q1, dd);
@@ -166,7 +164,7 @@ function sums1(vals: usize, len: i32, m: f32, c: f32, t: f32, g: f32): void {
     F = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
     F1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
   }
-  for (; j < len; j++) {
+  if (!ASC_FEATURE_SIMD) for (; j < len; j++) {
     const d = (load<f32>(vals + (<usize>j << 2)) - m) * c - t;
     const dd: f32 = d > 0 ? d : 0;
     const q1: f32 = g == 1 ? (d > 0 ? <f32>1 : 0) : g == 2 ? dd : g == 3 ? dd * dd : dd * dd * dd;

@@ -12,7 +12,8 @@ import { f32_vscale__wasmsimd_u16 } from "../../assembly/kernels/f32-vscale-wasm
 import { f32_vsubsub__scalar } from "../../assembly/kernels/f32-vsubsub-scalar";
 import { f32_vsubsub__wasmsimd_u16 } from "../../assembly/kernels/f32-vsubsub-wasmsimd-u16";
 import { f32_vmodmax__scalar } from "../../assembly/kernels/f32-vmodmax-scalar";
-import { f32_vmodmax__wasmsimd_u8, f32_vmodmax_fast__wasmsimd_u8 } from "../../assembly/kernels/f32-vmodmax-wasmsimd-u8";
+import { f32_vmodmax_fast__wasmsimd_u8 } from "../../assembly/kernels/f32-vmodmax-wasmsimd-u8";
+import { f32_vmodmax__wasmsimd_u4 } from "../../assembly/kernels/f32-vmodmax-wasmsimd-u4";
 import {
   alloc, allocF32, copyF32, describeF32, fillUniform, firstBitMismatch, getf, guardsIntact,
   nextU32, releaseAll, sameF32, seed, setf, testLengths, uniform, unit,
@@ -274,8 +275,9 @@ describe("f32_vsubsub__wasmsimd_u16 vs f32_vsubsub__scalar", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// vmodmax: orders 0..4 (4 exercises the generic "on" kernel beyond order 3), with and without
-// mask, params as 16-byte-aligned [a, b, c, d] records.
+// vmodmax: orders 0..4 (the careful u4 kernel for every order; the fast dispatch: the u8 kernels
+// for orders 0..2, the careful kernel beyond), with and without mask, params as 16-byte-aligned
+// [a, b, c, d] records.
 
 function fillParams(params: usize, order: i32): void {
   for (let j = 0; j < order; j++) {
@@ -299,7 +301,7 @@ function fillMask(mask: usize, n: i32): void {
 
 function checkModmax(x: usize, n: i32, params: usize, order: i32, mask: usize, label: string, fast: bool = false): void {
   const z1 = allocF32(n), z2 = allocF32(n);
-  const m1 = fast ? f32_vmodmax_fast__wasmsimd_u8(x, z1, mask, n, params, order) : f32_vmodmax__wasmsimd_u8(x, z1, mask, n, params, order);
+  const m1 = fast ? f32_vmodmax_fast__wasmsimd_u8(x, z1, mask, n, params, order) : f32_vmodmax__wasmsimd_u4(x, z1, mask, n, params, order);
   const m2 = f32_vmodmax__scalar(x, z2, mask, n, params, order);
   const bad = firstBitMismatch(z1, z2, n);
   expect<i32>(bad).toBe(-1, label + (bad >= 0 ? " z[" + bad.toString() + "] simd " + describeF32(getf(z1, bad)) + " scalar " + describeF32(getf(z2, bad)) + " x=" + describeF32(getf(x, bad)) : ""));
@@ -315,7 +317,7 @@ function checkModmax(x: usize, n: i32, params: usize, order: i32, mask: usize, l
   }
 }
 
-describe("f32_vmodmax__wasmsimd_u8 vs f32_vmodmax__scalar", () => {
+describe("f32_vmodmax__wasmsimd_u4 vs f32_vmodmax__scalar", () => {
   it("orders 0..4, with and without mask, every length and distribution", () => {
     const lengths = testLengths();
     seed(8);
@@ -382,9 +384,9 @@ describe("f32_vmodmax__wasmsimd_u8 vs f32_vmodmax__scalar", () => {
         for (let order = 0; order <= 3; order++) {
           const params = alloc(3 * 16);
           fillParams(params, order);
-          expect<f32>(f32_vmodmax__wasmsimd_u8(x, z, 0, n, params, order)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
+          expect<f32>(f32_vmodmax__wasmsimd_u4(x, z, 0, n, params, order)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
           store<u8>(mask + <usize>at, 0);
-          const m = f32_vmodmax__wasmsimd_u8(x, z, mask, n, params, order);
+          const m = f32_vmodmax__wasmsimd_u4(x, z, mask, n, params, order);
           expect<f32>(m).not.toBeNaN("masked NaN n=" + n.toString() + " at=" + at.toString());
           expect<f32>(getf(z, at)).toBe(-Infinity);
           store<u8>(mask + <usize>at, 1);

@@ -16,20 +16,25 @@ import { f32_vfilter__wasmsimd_u16 } from "../../assembly/kernels/f32-vfilter-wa
 import { bound16, compact, raw_bound, tighten } from "../../assembly/kernels/list";
 import {
   f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar,
+  f32_rthresh_p1p__scalar,
 } from "../../assembly/kernels/f32-rthresh-scalar";
 import {
-  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16, f32_rthresh_pg__wasmsimd_u16,
+  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16,
 } from "../../assembly/kernels/f32-rthresh-wasmsimd-u16";
+import { f32_rthresh_pg__wasmsimd_u4 } from "../../assembly/kernels/f32-rthresh-wasmsimd-u4";
 import {
   f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar,
+  f32_vthreshpow_e1p__scalar,
 } from "../../assembly/kernels/f32-vthreshpow-scalar";
 import {
-  f32_vthreshpow_e1__wasmsimd_u16, f32_vthreshpow_e2__wasmsimd_u16, f32_vthreshpow_e4__wasmsimd_u16, f32_vthreshpow_eg__wasmsimd_u16,
+  f32_vthreshpow_e124__wasmsimd_u16,
 } from "../../assembly/kernels/f32-vthreshpow-wasmsimd-u16";
+import { f32_vthreshpow_eg__wasmsimd_u4 } from "../../assembly/kernels/f32-vthreshpow-wasmsimd-u4";
 import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "../../assembly/kernels/f32-vrelusub-scalar";
 import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "../../assembly/kernels/f32-vrelusub-wasmsimd-u16";
 import { f32_raddstoreexpminusmax_thr__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-scalar-rr2-p5";
 import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16";
+import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u4";
 import { f32_raddstoreexpminusmax__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-rr2-p5";
 import { lnf, lnv, log1pf, log1pv, pow1pf, pow1pv, powf_pos, powv } from "../../assembly/kernels/pow";
 import {
@@ -829,7 +834,7 @@ function runThresh(simd: bool, kind: i32, x: usize, y: usize, n: i32, m: f32, c:
     else if (kind == K_P2) f32_rthresh_p2__wasmsimd_u16(x, 0, n, m, c, t);
     else if (kind == K_P2Y) f32_rthresh_p2__wasmsimd_u16(x, y, n, m, c, t);
     else if (kind == K_P4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
-    else f32_rthresh_pg__wasmsimd_u16(x, n, m, c, t, g);
+    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, false);
   } else {
     if (kind == K_P1) f32_rthresh_p1__scalar(x, 0, n, m, c, t);
     else if (kind == K_P1Y) f32_rthresh_p1__scalar(x, y, n, m, c, t);
@@ -884,7 +889,7 @@ function checkThresh(kind: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32
   }
 }
 
-describe("f32_rthresh_{p1,p2,p4,pg}__wasmsimd_u16 vs scalar twins", () => {
+describe("f32_rthresh_{p1,p2,p4}__wasmsimd_u16 and pg__wasmsimd_u4 vs scalar twins", () => {
   it("every length, distribution and misalignment, three maps per row, t = −1 / τ↓ / τ↑ / random / an entry's X", () => {
     begin();
     seed(161);
@@ -945,10 +950,8 @@ describe("f32_rthresh_{p1,p2,p4,pg}__wasmsimd_u16 vs scalar twins", () => {
 
 function runVpow(simd: bool, E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
   if (simd) {
-    if (E == 1) return f32_vthreshpow_e1__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 2) return f32_vthreshpow_e2__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    if (E == 4) return f32_vthreshpow_e4__wasmsimd_u16(x, y, n, m, c, hi, lo);
-    return f32_vthreshpow_eg__wasmsimd_u16(x, y, n, m, c, hi, lo, e);
+    if (E == 1 || E == 2 || E == 4) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E);
+    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, false);
   }
   if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
   if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
@@ -991,7 +994,7 @@ function checkVpow(E: i32, e: f32, x: usize, n: i32, m: f32, c: f32, hi: f32, lo
   if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n) && guardsIntact(z, n))) fail(label0 + " E=" + E.toString() + " wrote outside y[0, n)");
 }
 
-describe("f32_vthreshpow_{e1,e2,e4,eg}__wasmsimd_u16 vs scalar twins", () => {
+describe("f32_vthreshpow_e124__wasmsimd_u16 and eg__wasmsimd_u4 vs scalar twins", () => {
   it("every length, distribution and misalignment; τ from the map, −1, random, an entry's X; hi/lo split", () => {
     begin();
     seed(171);
@@ -1139,6 +1142,13 @@ function checkThr(x: usize, n: i32, m: f32, thr: f32, eps: f32, label0: string):
     if (bitsf(y2, i) != reinterpret<u32>(want) && refBad < 0) refBad = i;
     s += <f64>getf(y2, i);
   }
+  // the 4-lane kernel (training mode in the driver) for both eps, eps = 0 included
+  const y4 = allocF32(n);
+  for (let i = 0; i < n; i++) setf(y4, i, NaN);
+  const s4 = f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4(x, y4, n, m, thr, eps);
+  const bad4 = firstBitMismatch(y4, y2, n);
+  if (!ok(bad4 == -1)) fail(label0 + " u4 eps=" + describeF32(eps) + " y[" + bad4.toString() + "] u4 " + describeF32(getf(y4, bad4)) + " scalar " + describeF32(getf(y2, bad4)));
+  if (!ok(relDiff(s4, s2) <= 1.2e-7 && guardsIntact(y4, n))) fail(label0 + " u4 eps=" + describeF32(eps) + " sum " + s4.toString() + " scalar " + s2.toString());
   const bad = firstBitMismatch(y1, y2, n);
   const rel = relDiff(s1, s2);
   if (rel > worstThrRel) { worstThrRel = rel; worstThrWhere = label0 + " eps=" + eps.toString(); }
@@ -1364,5 +1374,72 @@ describe("sparse kernels: summary", () => {
   it("logs the number of checks", () => {
     note("sparse.spec.ts: " + TOTAL_CHECKS.toString() + " checks");
     expect<i64>(TOTAL_CHECKS).toBeGreaterThan(100000);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The near-1 maps (α within 1/64 of 1): the u4 kernels with near1 = true against the scalar
+// twins f32_rthresh_p1p__scalar and f32_vthreshpow_e1p__scalar: the search pass's count equal,
+// R_MIN +∞ for both, sums within 1e-6 relative; the output pass bit for bit (also in place),
+// counts equal, sums within 1e-6 relative.
+
+describe("near-1 maps: f32_rthresh_pg__wasmsimd_u4 and f32_vthreshpow_eg__wasmsimd_u4 (near1) vs p1p / e1p scalar twins", () => {
+  it("every length and distribution, α − 1 = 1/64 .. 1e-4, s = 0 / random / from an entry", () => {
+    begin();
+    seed(181);
+    const cs: f32[] = [<f32>(1.0 / 64.0), 0.01, 0.001, 0.0001];
+    const lens = sparseLengths();
+    let calls = 0;
+    for (let li = 0; li < lens.length; li++) {
+      const n = lens[li];
+      for (let dist = 0; dist < SD_COUNT; dist++) {
+        const off = (li + dist) % 4;
+        const x = allocF32(n, off);
+        fillSparse(x, n, dist);
+        const m = rowMax(x, n);
+        const y1 = allocF32(n), y2 = allocF32(n), z = allocF32(n);
+        for (let ci = 0; ci < cs.length; ci++) {
+          const c = cs[ci], g: f32 = 1 / c;
+          for (let si = 0; si < 3; si++) {
+            let s: f32 = si == 0 ? 0 : uniform(0, 1);
+            if (si == 2) { const X: f32 = (getf(x, <i32>(nextU32() % <u32>n)) - m) * c; if (X >= -1) s = 1 + X; }
+            const label = ctx("near-1", n, dist, off) + " c=" + describeF32(c) + " s=" + describeF32(s);
+            // search pass
+            f32_rthresh_pg__wasmsimd_u4(x, n, m, c, s, g, true);
+            const k1 = R_COUNT, mn1 = R_MIN, a1 = R_S1, a2 = R_S2, a3 = R_S3;
+            f32_rthresh_p1p__scalar(x, n, m, c, s, g);
+            const r = Math.max(relDiff(a1, R_S1), Math.max(relDiff(a2, R_S2), relDiff(a3, R_S3)));
+            if (!ok(k1 == R_COUNT && mn1 == Infinity && R_MIN == Infinity && r <= 1e-6)) {
+              fail(label + " rthresh: count " + k1.toString() + " / " + R_COUNT.toString() + " min " + describeF32(mn1) + " / " + describeF32(R_MIN)
+                + " S1 " + a1.toString() + " / " + R_S1.toString() + " S2 " + a2.toString() + " / " + R_S2.toString() + " S3 " + a3.toString() + " / " + R_S3.toString());
+            }
+            // output pass, s split into hi + lo
+            const hi = s, lo: f32 = si == 1 ? hi * <f32>1e-8 : 0;
+            for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 777); }
+            const e = g;
+            const o1 = f32_vthreshpow_eg__wasmsimd_u4(x, y1, n, m, c, hi, lo, e, true);
+            const q1 = R_COUNT;
+            const o2 = f32_vthreshpow_e1p__scalar(x, y2, n, m, c, hi, lo, e);
+            const q2 = R_COUNT;
+            copyF32(z, x, n);
+            const o3 = f32_vthreshpow_eg__wasmsimd_u4(z, z, n, m, c, hi, lo, e, true);
+            let pos = 0;
+            for (let i = 0; i < n; i++) pos += i32(getf(y2, i) > 0);
+            const bad = firstBitMismatch(y1, y2, n), badIn = firstBitMismatch(z, y1, n);
+            if (!ok(bad == -1 && badIn == -1 && q1 == q2 && q2 == pos && relDiff(o1, o2) <= 1e-6 && reinterpret<u64>(o3) == reinterpret<u64>(o1))) {
+              const i = bad >= 0 ? bad : badIn >= 0 ? badIn : 0;
+              fail(label + " vthreshpow: mismatch at " + bad.toString() + " (in place " + badIn.toString() + ") x=" + describeF32(getf(x, i))
+                + " simd " + describeF32(getf(y1, i)) + " scalar " + describeF32(getf(y2, i)) + "; count " + q1.toString() + " / " + q2.toString()
+                + " (y > 0: " + pos.toString() + "); sum " + o1.toString() + " / " + o2.toString() + " / in place " + o3.toString());
+            }
+            if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n) && guardsIntact(z, n))) fail(label + " wrote outside y[0, n)");
+            calls += 2;
+          }
+        }
+        releaseAll();
+      }
+    }
+    note("near-1: " + calls.toString() + " passes compared");
+    end(calls);
   });
 });

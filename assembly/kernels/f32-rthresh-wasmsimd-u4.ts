@@ -1,0 +1,48 @@
+// f32-rthresh, wasm SIMD, 4 elements per iteration (the last vector partial): the search passes of the
+// non-integer powers (contract: f32-rthresh-scalar.ts, K = 0 and K = 5), where the power,
+// exp(γ·ln w) per entry, dominates (more elements per iteration measured no faster):
+//   near1 = false (pg):  w = d = X − t, over d > 0: R_S1 = Σ d^γ, R_S2 = Σ d^(γ−1),
+//                        R_S3 = Σ d^(γ−2), R_COUNT, R_MIN = min d;
+//   near1 = true (p1p):  t is s = τ + 1, w = 1 + u with u = X − s, over u > −1 (⟺ w > 0: 1 + u
+//                        is exact for u in [−2, −½]): the same sums of w^γ with ln w from u
+//                        (pow.ts log1pv), R_MIN not computed (+∞).
+// One loop serves both (ln w, then the near-1 correction, then one exp): lanes and sums equal
+// the scalar twins' (f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar). A vector with no entry in
+// the support costs a compare and a branch. Sums in f64x2 lanes, counts in i32 lanes.
+import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
+import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { lnv } from "./pow";
+import { loadPart } from "./tail";
+
+export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, near1: bool): void {
+  const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
+  const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
+  const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
+  const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
+  const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
+  const zero = f32x4.splat(0), one = f32x4.splat(1), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
+  const shift: f32 = near1 ? 1 : 0, vshift = f32x4.splat(shift);
+  let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
+  let i = 0;
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
+    const d = f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + (<usize>i << 2), n - i, ninf), vm), vc), vt);
+    const w = f32x4.add(vshift, d); // d (+0 for d = −0, out of the support either way) or 1 + u
+    const gt = f32x4.gt(w, zero);
+    if (!v128.any_true(gt)) continue;
+    cnt = i32x4.add(cnt, gt);
+    // the smallest positive d as an unsigned-integer min of (bits − 1) (see f32-rthresh-wasmsimd-u16)
+    mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
+    let l = lnv(w);
+    if (near1) l = v128.bitselect(d, f32x4.mul(l, f32x4.div(d, f32x4.sub(w, one))), f32x4.eq(w, one));
+    const q = expv_rr2_p5(f32x4.mul(vg, l), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
+    const iv = f32x4.div(one, w), r = f32x4.mul(q, iv);
+    a1 = addPromoted(a1, v128.and(q, gt));
+    a2 = addPromoted(a2, v128.and(r, gt));
+    a3 = addPromoted(a3, v128.and(f32x4.mul(r, iv), gt));
+  }
+  const count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
+  b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
+  const lo: f32 = <u32>b >= 0x7F800000 || near1 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
+  setCount(count); setMin(lo); setSums(hsum64(a1), hsum64(a2), hsum64(a3));
+}

@@ -1,0 +1,38 @@
+// f32-vthreshpow, wasm SIMD, 4 elements per iteration (the last vector partial): the output pass of the
+// non-integer powers (contract: f32-vthreshpow-scalar.ts, E = 0 and E = 5), where the power,
+// exp(e·ln w) per entry, dominates (more elements per iteration measured no faster):
+//   near1 = false (eg):  w = d = ((x − m)·c − τhi) − τlo,  y = d^e over d > 0, else 0;
+//   near1 = true (e1p):  τhi + τlo is s = τ + 1, w = 1 + u with u = d,  y = w^e over u > −1
+//                        (⟺ w > 0), ln w from u (pow.ts log1pv).
+// One loop serves both (ln w, then the near-1 correction, then one exp): lanes equal the scalar
+// twins' (f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar). Returns Σ y (f64x2 lanes),
+// R_COUNT = count(y > 0). x may equal y.
+import { addPromoted, hsum64, setCount } from "./acc";
+import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { lnv } from "./pow";
+import { loadPart, storePart } from "./tail";
+
+export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, near1: bool): f64 {
+  const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
+  const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
+  const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
+  const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
+  const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo), ve = f32x4.splat(e);
+  const zero = f32x4.splat(0), one = f32x4.splat(1), ninf = f32x4.splat(-Infinity);
+  const shift: f32 = near1 ? 1 : 0, vshift = f32x4.splat(shift);
+  let acc = zero, cnt = i32x4.splat(0);
+  let i = 0;
+  for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
+    const o = <usize>i << 2;
+    const d = f32x4.sub(f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + o, n - i, ninf), vm), vc), vhi), vlo);
+    const w = f32x4.add(vshift, d); // d (+0 for d = −0, out of the support either way) or 1 + u
+    let l = lnv(w);
+    if (near1) l = v128.bitselect(d, f32x4.mul(l, f32x4.div(d, f32x4.sub(w, one))), f32x4.eq(w, one));
+    const v = v128.and(expv_rr2_p5(f32x4.mul(ve, l), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), f32x4.gt(w, zero));
+    storePart(y + o, v, n - i);
+    acc = addPromoted(acc, v);
+    cnt = i32x4.add(cnt, f32x4.gt(v, zero));
+  }
+  setCount(-(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3)));
+  return hsum64(acc);
+}
