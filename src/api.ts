@@ -26,6 +26,9 @@ export interface InitOptions {
 
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | string | URL | InitOptions;
 
+/** init(): loads the kernels and returns an Engine (every entry exports one; README "Loading"). */
+export type Init = (source?: WasmSource) => Promise<Engine>;
+
 /** Finds the bundled wasm for this runtime: a compiled module, or the bytes. */
 export type Locate = (simd: boolean) => Promise<WebAssembly.Module | BufferSource>;
 

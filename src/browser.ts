@@ -4,6 +4,7 @@
 import { fetchBytes, makeInit } from "./load.js";
 
 export * from "./api.js";
+import type { Init } from "./api.js";
 
 async function load(url: URL): Promise<WebAssembly.Module | ArrayBuffer> {
   if (typeof WebAssembly.compileStreaming === "function") {
@@ -21,7 +22,7 @@ async function load(url: URL): Promise<WebAssembly.Module | ArrayBuffer> {
 }
 
 /** Loads the kernels and returns an Engine (see InitOptions; README "Loading"). */
-export const init = makeInit(
+export const init: Init = makeInit(
   (simd) => load(new URL(simd ? "../build/multimax.wasm" : "../build/multimax-scalar.wasm", import.meta.url)),
   load,
 );

@@ -6,12 +6,13 @@
 //
 // The bundled wasm is read from ../build/ relative to this file: file: URLs with node:fs
 // (Node.js, Bun) or Deno.readFile (Deno, with --allow-read), other URLs with fetch. The location
-// is computed only when init() runs, so importing never touches the file system. Other entries, chosen by the
-// package's `exports` conditions: browser.ts (fetch only), workerd.ts (the wasm imported as a
-// module), inline.ts (the bytes embedded; for bundlers and permission-less Deno).
+// is computed only when init() runs, so importing never touches the file system. Other entries,
+// chosen by the package's `exports` conditions: browser.ts (fetch only), workerd.ts (the wasm
+// imported as a module), inline.ts (the bytes embedded; for bundlers and permission-less Deno).
 import { fetchBytes, makeInit } from "./load.js";
 
 export * from "./api.js";
+import type { Init } from "./api.js";
 
 async function read(url: URL): Promise<ArrayBuffer> {
   if (url.protocol !== "file:") return fetchBytes(url);
@@ -26,7 +27,7 @@ async function read(url: URL): Promise<ArrayBuffer> {
 }
 
 /** Loads the kernels and returns an Engine (see InitOptions; README "Loading"). */
-export const init = makeInit(async (simd) => {
+export const init: Init = makeInit(async (simd) => {
   const url = new URL(simd ? "../build/multimax.wasm" : "../build/multimax-scalar.wasm", import.meta.url);
   try {
     return await read(url);

@@ -7,6 +7,7 @@ import scalarBase64 from "../build/multimax-scalar.wasm";
 import { makeInit } from "./load.js";
 
 export * from "./api.js";
+import type { Init } from "./api.js";
 
 function decode(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
@@ -16,4 +17,4 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Loads the kernels and returns an Engine (see InitOptions; README "Loading"). */
-export const init = makeInit(async (simd) => decode((simd ? simdBase64 : scalarBase64) as string));
+export const init: Init = makeInit(async (simd) => decode((simd ? simdBase64 : scalarBase64) as string));

@@ -9,6 +9,7 @@ import scalarModule from "../build/multimax-scalar.wasm";
 import { makeInit } from "./load.js";
 
 export * from "./api.js";
+import type { Init } from "./api.js";
 
 /** Loads the kernels and returns an Engine (see InitOptions; README "Loading"). */
-export const init = makeInit(async (simd) => (simd ? simdModule : scalarModule) as WebAssembly.Module);
+export const init: Init = makeInit(async (simd) => (simd ? simdModule : scalarModule) as WebAssembly.Module);
