@@ -1,10 +1,13 @@
-// Bun (node_modules/.bin/bun), against the packed and installed package: import "multimax-wasm"
-// under the `bun` condition (dist/index.js), in a fresh process per run. No install: bun runs the
-// driver in the project that npm installed into (--no-install: never auto-install).
+// Bun, against the packed and installed package: import "multimax-wasm" under the `bun` condition
+// (dist/index.js), in a fresh process per run. No install: bun runs the driver in the project that
+// npm installed into (--no-install: never auto-install). The binary is the one in the platform
+// package (@oven/bun-<os>-<arch>/bin/bun): .ci/run installs with --ignore-scripts, and without
+// its postinstall script the `bun` package's own bin is a stub that only prints an error.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bin, run } from "./runtimes/fixture.mjs";
+import { bin, root, run } from "./runtimes/fixture.mjs";
 import { assertReport, parseReport, prepare } from "./runtimes/prepare.mjs";
 
 let fx, env;
@@ -15,7 +18,9 @@ before(() => {
 });
 after(() => fx?.cleanup());
 
-const bun = (args) => run(bin("bun"), ["--no-install", "driver.mjs", ...args], { cwd: fx.app, env, timeout: 60_000 });
+const platformBun = join(root, "node_modules", "@oven", `bun-${process.platform}-${process.arch}`, "bin", "bun");
+const BUN = existsSync(platformBun) ? platformBun : bin("bun");
+const bun = (args) => run(BUN, ["--no-install", "driver.mjs", ...args], { cwd: fx.app, env, timeout: 60_000 });
 
 test("Bun: import \"multimax-wasm\" -> dist/index.js via the bun condition; every load passes", async () => {
   const report = parseReport(await bun([]), "bun");
