@@ -3,7 +3,7 @@
 import type { Engine } from "./engine.js";
 import { fail as failArg } from "./describe.js";
 import { parse } from "./load.js";
-import { current, fail, settle } from "./state.js";
+import { begin, current, fail, settle } from "./state.js";
 import type { Input } from "./engine.js";
 
 export { Engine } from "./engine.js";
@@ -34,13 +34,13 @@ export type Locate = (simd: boolean) => Promise<WebAssembly.Module | BufferSourc
 
 /** Synchronous init from a compiled WebAssembly.Module or the wasm bytes (bare or as { module } / { bytes }). */
 export function initSync(source: WebAssembly.Module | ArrayBuffer | ArrayBufferView | { module: WebAssembly.Module } | { bytes: ArrayBuffer | ArrayBufferView }): Engine {
+  const ticket = begin();
   try {
     const p = parse(source, "initSync");
-    const m = p.module ?? p.bytes;
-    if (m === undefined) failArg("initSync", "a WebAssembly.Module or the wasm bytes, bare or as { module } | { bytes }", source);
-    return settle(new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), {}));
+    if (p.module === undefined && p.bytes === undefined) failArg("initSync", "a WebAssembly.Module or the wasm bytes, bare or as { module } | { bytes }", source);
+    return settle(new WebAssembly.Instance(p.module ?? new WebAssembly.Module(p.bytes!), {}), ticket);
   } catch (e) {
-    return fail(e);
+    return fail(e, ticket);
   }
 }
 

@@ -8,7 +8,8 @@ export function describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
   if (typeof v !== "object" && typeof v !== "function") return String(v);
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return `a ${(v as object).constructor?.name ?? "object"}`;
+  const name = (v as object).constructor?.name ?? "object";
+  return `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}`; // an Object, an Int32Array, a Uint8Array
 }
 
 /** Throws "<name>: expected <expected>, got <got>": a TypeError, or a RangeError when `range`. */

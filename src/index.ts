@@ -28,7 +28,7 @@ async function read(url: URL): Promise<ArrayBuffer> {
 
 /** Loads the kernels and returns an Engine (see InitOptions; README "Loading"). */
 export const init: Init = makeInit(async (simd) => {
-  const url = new URL(simd ? "../build/multimax.wasm" : "../build/multimax-scalar.wasm", import.meta.url);
+  const url = simd ? new URL("../build/multimax.wasm", import.meta.url) : new URL("../build/multimax-scalar.wasm", import.meta.url);
   try {
     return await read(url);
   } catch (e) {

@@ -9,7 +9,7 @@
 // workers refuse to compile bytes at run time).
 import type { Engine } from "./engine.js";
 import { fail as failArg } from "./describe.js";
-import { fail, settle } from "./state.js";
+import { begin, fail, settle } from "./state.js";
 import type { WasmSource } from "./api.js";
 
 /** Finds the bundled wasm for this runtime: a compiled module, or the bytes. */
@@ -29,14 +29,22 @@ export function simdSupported(): boolean {
   return simdCache;
 }
 
-const isBytes = (v: unknown): v is BufferSource => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+/** The brand of a built-in object, also across realms (vm contexts, iframes, Jest). */
+const brand = (v: unknown): string => Object.prototype.toString.call(v).slice(8, -1);
+const isBytes = (v: unknown): boolean => ArrayBuffer.isView(v) || brand(v) === "ArrayBuffer" || brand(v) === "SharedArrayBuffer";
+const isModule = (v: unknown): boolean => brand(v) === "WebAssembly.Module"; // (not a type guard: Module is structurally {})
+/** Any view (a DataView too) or buffer as the Uint8Array that WebAssembly.compile takes. */
+const toBytes = (v: unknown): Uint8Array<ArrayBuffer> =>
+  ArrayBuffer.isView(v) ? new Uint8Array(v.buffer as ArrayBuffer, v.byteOffset, v.byteLength) : new Uint8Array(v as ArrayBuffer);
 
 /** A URL from a string or URL: relative strings resolve against the page (browsers and workers)
  *  or the working directory (Node.js, Deno, Bun). */
 function toUrl(v: string | URL): URL {
   const proc = (globalThis as { process?: { cwd?: () => string } }).process;
   try {
-    return new URL(v, typeof location === "object" && location ? location.href : proc?.cwd ? `file://${proc.cwd().replace(/\\/g, "/").replace(/^(?!\/)/, "/")}/` : undefined);
+    // (the working directory as a file: URL: "\\" -> "/", and %, # and ? escaped, which a path may hold)
+    return new URL(v, typeof location === "object" && location ? location.href
+      : proc?.cwd ? `file://${proc.cwd().replace(/\\/g, "/").replace(/^(?!\/)/, "/").replace(/[%#?]/g, encodeURIComponent)}/` : undefined);
   } catch {
     return failArg("init: url", "a valid URL", v);
   }
@@ -54,12 +62,12 @@ export async function fetchBytes(url: URL): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
-type Parsed = { module?: WebAssembly.Module; bytes?: BufferSource; url?: URL; simd?: boolean };
+type Parsed = { module?: WebAssembly.Module; bytes?: Uint8Array<ArrayBuffer>; url?: URL; simd?: boolean };
 
 /** The options of init(), each with what it must be. */
 const OPTIONS: [string, string, (v: unknown) => boolean][] = [
-  ["module", "a WebAssembly.Module", (v) => v instanceof WebAssembly.Module],
-  ["bytes", "an ArrayBuffer or Uint8Array", isBytes],
+  ["module", "a WebAssembly.Module", isModule],
+  ["bytes", "an ArrayBuffer or an ArrayBufferView (Uint8Array, …)", isBytes],
   ["url", "a string or URL", (v) => typeof v === "string" || v instanceof URL],
   ["simd", "true or false", (v) => typeof v === "boolean"],
 ];
@@ -67,16 +75,19 @@ const OPTIONS: [string, string, (v: unknown) => boolean][] = [
 /** The source of init()/initSync() as { module | bytes | url, simd }, checked; `who` names the
  *  caller in errors ("init: module: expected a WebAssembly.Module, got a String"). */
 export function parse(source: unknown, who: string): Parsed {
-  const s = (source instanceof WebAssembly.Module ? { module: source } : isBytes(source) ? { bytes: source }
+  const s = (isModule(source) ? { module: source } : isBytes(source) ? { bytes: source }
     : typeof source === "string" || source instanceof URL ? { url: source } : source === undefined ? {} : source) as Record<string, unknown>;
-  if (s === null || typeof s !== "object") failArg(who, "a WebAssembly.Module, bytes (ArrayBuffer | Uint8Array), a URL, or { module | bytes | url, simd }", source);
+  // options are a plain object (of any realm): anything else (a Response, a Promise, …) is not a source
+  const proto = s !== null && typeof s === "object" ? Object.getPrototypeOf(s) : 0;
+  if (proto !== null && (proto === 0 || Object.getPrototypeOf(proto) !== null))
+    failArg(who, "a WebAssembly.Module, bytes (ArrayBuffer | ArrayBufferView), a URL, or { module | bytes | url, simd }", source);
   const bad = (got: string): never => { throw new TypeError(`${who}: expected one of the options module, bytes, url and simd, got ${got}`); };
   for (const k in s) if (!OPTIONS.some((o) => o[0] === k)) bad(`option ${JSON.stringify(k)}`);
   const given = OPTIONS.slice(0, 3).filter(([k]) => s[k] !== undefined).map(([k]) => k);
   if (given.length > 1) bad(`${given.join(" and ")} (give one source)`);
   for (const [k, what, ok] of OPTIONS) if (s[k] !== undefined && !ok(s[k])) failArg(`${who}: ${k}`, what, s[k]);
   if (source !== undefined && !given.length && s.simd === undefined) bad("none");
-  return { module: s.module as WebAssembly.Module, bytes: s.bytes as BufferSource, url: s.url === undefined ? undefined : toUrl(s.url as string), simd: s.simd as boolean };
+  return { module: s.module as WebAssembly.Module, bytes: s.bytes === undefined ? undefined : toBytes(s.bytes), url: s.url === undefined ? undefined : toUrl(s.url as string), simd: s.simd as boolean };
 }
 
 /** Makes an entry's init() from its way of finding the bundled wasm (and of reading a URL). */
@@ -88,16 +99,17 @@ export function makeInit(locate: Locate, read: (url: URL) => Promise<BufferSourc
    * { simd: false } to load the bundled scalar build.
    */
   return async function init(source?: WasmSource): Promise<Engine> {
+    const ticket = begin();
     try {
       const p = parse(source, "init");
       const simd = p.simd ?? simdSupported();
       if (simd && !simdSupported() && !p.module && !p.bytes && !p.url)
         throw new RangeError("init: simd: true, but this runtime's WebAssembly has no SIMD support (use { simd: false } or leave simd out)");
       const m = p.module ?? p.bytes ?? (p.url ? await read(p.url) : await locate(simd));
-      const module = m instanceof WebAssembly.Module ? m : await WebAssembly.compile(m);
-      return settle(await WebAssembly.instantiate(module, {}));
+      const module = isModule(m) ? (m as WebAssembly.Module) : await WebAssembly.compile(m as BufferSource);
+      return settle(await WebAssembly.instantiate(module, {}), ticket);
     } catch (e) {
-      return fail(e);
+      return fail(e, ticket);
     }
   };
 }

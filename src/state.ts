@@ -4,17 +4,28 @@ import { checkExports, Engine } from "./engine.js";
 
 let lastEngine: Engine | null = null;
 let lastError: unknown = null;
+let started = 0; // init()/initSync() calls started: the latest one decides the top level
 
-export function settle(instance: WebAssembly.Instance): Engine {
+/** A ticket for one init()/initSync() call: when several overlap, the top-level functions follow
+ *  the call that started last, whatever order they finish in. */
+export function begin(): number {
+  return ++started;
+}
+
+export function settle(instance: WebAssembly.Instance, ticket: number): Engine {
   const engine = new Engine(checkExports(instance.exports));
-  lastEngine = engine;
-  lastError = null;
+  if (ticket === started) {
+    lastEngine = engine;
+    lastError = null;
+  }
   return engine;
 }
 
-export function fail(e: unknown): never {
-  lastEngine = null;
-  lastError = e;
+export function fail(e: unknown, ticket: number): never {
+  if (ticket === started) {
+    lastEngine = null;
+    lastError = e;
+  }
   throw e;
 }
 

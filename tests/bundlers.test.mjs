@@ -128,7 +128,14 @@ test('recipe 1: "multimax-wasm/inline" bundled (ESM for Node.js and for browsers
     const { check } = require("./check.js");
     lib.init().then((engine) => { ${report} });`, { platform: "node", format: "cjs", outExtension: { ".js": ".cjs" } });
   assert.ok(Object.keys(cjs.metafile.inputs).includes("node_modules/multimax-wasm/dist/inline.cjs"), "CommonJS bundle took dist/inline.cjs");
-  for (const f of ["inline-node.mjs", "inline-browser.mjs", "inline-cjs.cjs"]) {
+  // require() in a browser bundle (a TypeScript app compiled to CommonJS, then bundled for the
+  // web): the `browser` condition of ./inline wins, and nothing requires a Node.js module
+  const cjsWeb = await bundle("inline-cjs-browser.cjs", `
+    const lib = require("multimax-wasm/inline");
+    const { check } = require("./check.js");
+    lib.init().then((engine) => { ${report} });`, { platform: "browser", format: "iife", outExtension: { ".js": ".cjs" } });
+  assert.ok(Object.keys(cjsWeb.metafile.inputs).includes("node_modules/multimax-wasm/dist/inline.js"), "browser bundle of require() took dist/inline.js");
+  for (const f of ["inline-node.mjs", "inline-browser.mjs", "inline-cjs.cjs", "inline-cjs-browser.cjs"]) {
     const code = readFileSync(join(out, "bundles", f), "utf8");
     assert.ok(!code.includes("multimax.wasm"), `${f} refers to no .wasm file`);
   }
@@ -136,6 +143,7 @@ test('recipe 1: "multimax-wasm/inline" bundled (ESM for Node.js and for browsers
     assertAllPass("inline, platform node, esm", await runBundle("inline-node.mjs"));
     assertAllPass("inline, platform browser, esm", await runBundle("inline-browser.mjs"));
     assertAllPass("inline, platform node, cjs", await runBundle("inline-cjs.cjs"));
+    assertAllPass("inline, require() bundled for browsers (iife)", await runBundle("inline-cjs-browser.cjs"));
   });
 });
 

@@ -61,7 +61,7 @@ test('bad init options are TypeErrors naming the option, and the next init works
 
 test('initSync: no URLs and no bundled-build lookup (synchronous), same option errors', () => {
   for (const [src, re] of [
-    [{ url: 'x.wasm' }, /^initSync: expected a WebAssembly.Module or the wasm bytes, bare or as \{ module \} \| \{ bytes \}, got a Object/],
+    [{ url: 'x.wasm' }, /^initSync: expected a WebAssembly.Module or the wasm bytes, bare or as \{ module \} \| \{ bytes \}, got an Object/],
     [{ simd: false }, /^initSync: expected a WebAssembly.Module or the wasm bytes/],
     [{ module: WASM }, /^initSync: module: expected a WebAssembly.Module, got a Buffer/],
     [{ wasm: 1 }, /^initSync: expected one of the options module, bytes, url and simd, got option "wasm"/],
@@ -80,6 +80,60 @@ test('an unreadable default location says what to do (the re-bundling failure)',
     assert.match(msg, /cannot read .*build\/multimax\.wasm: ENOENT/);
     assert.match(msg, /multimax-wasm\/inline/);
     assert.match(msg, /README "Bundlers"/);
+  } finally {
+    execFileSync('rm', ['-rf', dir]);
+  }
+});
+
+test('overlapping init() calls: the top-level functions follow the call that started last', async () => {
+  const x3 = Float32Array.of(1, 2, 3);
+  // a (scalar, started first) finishes after b (SIMD bytes) or before: either way b wins
+  const a = init({ simd: false });
+  const b = init({ bytes: WASM });
+  const [ea, eb] = await Promise.all([a, b]);
+  assert.equal(ea.simd, false);
+  assert.equal(eb.simd, true);
+  const before = eb.memory.buffer.byteLength;
+  softmax(new Float32Array(1 << 20)); // grows the memory of the engine the top level uses
+  assert.ok(eb.memory.buffer.byteLength > before, 'the top level ran on the engine of the later call');
+  // an earlier init that fails after a later initSync succeeded does not break the top level
+  const late = init('file:///nonexistent/multimax.wasm');
+  const e2 = initSync(WASM);
+  await assert.rejects(late);
+  assert.deepEqual(Array.from(softmax(x3)), Array.from(e2.softmax(x3)), 'the top level still works (bound to initSync)');
+});
+
+test('byte sources: any ArrayBufferView (DataView, offset views), SharedArrayBuffer, other realms; non-plain objects are refused with the full message', async () => {
+  const { runInNewContext } = await import('node:vm');
+  const big = new Uint8Array(WASM.length + 16);
+  big.set(WASM, 8);
+  const sab = new SharedArrayBuffer(WASM.length);
+  new Uint8Array(sab).set(WASM);
+  const foreign = runInNewContext('(b) => { const a = new ArrayBuffer(b.length); new Uint8Array(a).set(b); return a; }')(WASM);
+  for (const [what, src] of [
+    ['DataView', new DataView(big.buffer, 8, WASM.length)],
+    ['offset Uint8Array', big.subarray(8, 8 + WASM.length)],
+    ['SharedArrayBuffer', sab],
+    ['{ bytes: other-realm ArrayBuffer }', { bytes: foreign }],
+    ['other-realm ArrayBuffer', foreign],
+  ]) {
+    assert.equal((await init(src)).simd, true, `init(${what})`);
+    assert.equal(initSync(src).simd, true, `initSync(${what})`);
+  }
+  const foreignModule = runInNewContext('(b) => new WebAssembly.Module(b)')(WASM);
+  assert.equal((await init({ module: foreignModule })).simd, true, 'a Module from another realm');
+  for (const [what, src] of [['a Response', new Response(WASM)], ['a Promise', Promise.resolve(WASM)], ['a Map', new Map()]])
+    await assert.rejects(() => init(src), (e) => e instanceof TypeError && /^init: expected a WebAssembly\.Module, bytes \(ArrayBuffer \| ArrayBufferView\), a URL, or \{ module \| bytes \| url, simd \}, got a (Response|Promise|Map)$/.test(e.message), what);
+});
+
+test('a relative url resolves against a working directory whose name holds #, % or ?', () => {
+  const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
+  try {
+    const odd = `${dir}/we#ird %41 dir?`;
+    execFileSync('mkdir', ['-p', odd]);
+    execFileSync('cp', [new URL('../build/multimax-scalar.wasm', import.meta.url).pathname, `${odd}/m.wasm`]);
+    const script = `import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}).then((m) => m.init({ url: 'm.wasm' })).then((e) => console.log('simd', e.simd), (e) => console.log(e.message));`;
+    assert.equal(execFileSync(process.execPath, ['-e', script], { cwd: odd, encoding: 'utf8' }).trim(), 'simd false');
   } finally {
     execFileSync('rm', ['-rf', dir]);
   }

@@ -30,7 +30,13 @@ export const TYPES = {
 export function serve(port, { mounts = {}, routes = {} } = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+    } catch {
+      res.writeHead(400).end(); // a malformed request path: answer it, never reject unhandled
+      return;
+    }
     requests.push(path);
     const send = (status, body, type) => {
       res.writeHead(status, {

@@ -1,0 +1,66 @@
+// TypeScript consumers of the packed and installed package: the declarations resolve and type-check
+// under moduleResolution node16 (ESM .mts and CommonJS .cts, each through its own `types`
+// condition) and bundler, for the main entry and the inline, browser, workerd and wasm subpaths,
+// with the README's recipes. A deliberate type error must be reported (the check can fail).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bin, packAndInstall, run } from "./runtimes/fixture.mjs";
+
+let fx;
+before(() => { fx = packAndInstall("multimax-types-"); });
+after(() => fx?.cleanup());
+
+const ESM = `
+import { init, softmax, type Engine, type MultimaxOptions } from "multimax-wasm";
+import { init as initInline } from "multimax-wasm/inline";
+import { init as initBrowser } from "multimax-wasm/browser";
+import { init as initWorkerd } from "multimax-wasm/workerd";
+const mm: Engine = await init({ simd: false });
+const y: Float32Array = mm.softmax(Float32Array.of(1, 2), { cols: 2 });
+const t = mm.entmax({ data: new Float32Array(4), dims: [2, 2] }, { alpha: [1.5, 2] });
+const dims: readonly number[] = t.dims;
+const o: MultimaxOptions = { params: { ranges: [-1, 1, -2, 2], ts: [1, 1, 0, 0] } };
+softmax(y); mm.multimax(y, o);
+export const engines: Promise<Engine>[] = [initInline(), initBrowser(), initWorkerd({ module: new WebAssembly.Module(new Uint8Array(8)) })];
+console.log(dims);
+`;
+const CJS = `
+import mw = require("multimax-wasm");
+import inline = require("multimax-wasm/inline");
+export const p: Promise<mw.Engine> = mw.init();
+export const q: Promise<mw.Engine> = inline.init({ simd: false });
+export const y: Float32Array = mw.softmax(Float32Array.of(1, 2));
+`;
+const BUNDLER = `
+import { init } from "multimax-wasm";
+import wasmUrl from "multimax-wasm/wasm";
+import scalarBytes from "multimax-wasm/wasm-scalar";
+export const a = init({ url: new URL(wasmUrl, import.meta.url) });
+export const b = init({ bytes: scalarBytes });
+`;
+
+async function tsc(files, options) {
+  const r = await run(bin("tsc"), ["--noEmit", "--strict", "--skipLibCheck", "false", "--target", "es2022", "--lib", "es2022,dom", ...options, ...files], { cwd: fx.app, timeout: 120_000 });
+  return { code: r.code, out: (r.stdout + r.stderr).trim() };
+}
+
+test("TypeScript: node16 ESM (.mts) and CommonJS (.cts) consumers, and moduleResolution bundler with the .wasm recipes, type-check", async () => {
+  writeFileSync(join(fx.app, "esm.mts"), ESM);
+  writeFileSync(join(fx.app, "cjs.cts"), CJS);
+  writeFileSync(join(fx.app, "bundler.ts"), BUNDLER);
+  writeFileSync(join(fx.app, "bundler-esm.ts"), ESM);
+  const node16 = await tsc(["esm.mts", "cjs.cts"], ["--module", "node16", "--moduleResolution", "node16"]);
+  assert.equal(node16.code, 0, `node16:\n${node16.out}`);
+  const bundler = await tsc(["bundler.ts", "bundler-esm.ts"], ["--module", "esnext", "--moduleResolution", "bundler"]);
+  assert.equal(bundler.code, 0, `bundler:\n${bundler.out}`);
+});
+
+test("TypeScript: a wrong call is a type error (the check above can fail)", async () => {
+  writeFileSync(join(fx.app, "wrong.mts"), `import { init } from "multimax-wasm";\nconst mm = await init();\nmm.softmax([1, 2, 3]);\nawait init(null);\n`);
+  const r = await tsc(["wrong.mts"], ["--module", "node16", "--moduleResolution", "node16"]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.out, /wrong\.mts\(3,/);
+  assert.match(r.out, /wrong\.mts\(4,/);
+});
