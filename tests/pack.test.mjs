@@ -76,6 +76,8 @@ test("exports map: every subpath and condition points at a file of the installed
     "multimax-wasm/workerd": ["dist/workerd.js", "dist/workerd.js"],
     "multimax-wasm/wasm": ["build/multimax.wasm", "build/multimax.wasm"],
     "multimax-wasm/wasm-scalar": ["build/multimax-scalar.wasm", "build/multimax-scalar.wasm"],
+    "multimax-wasm/multimax.wasm": ["build/multimax.wasm", "build/multimax.wasm"],
+    "multimax-wasm/multimax-scalar.wasm": ["build/multimax-scalar.wasm", "build/multimax-scalar.wasm"],
     "multimax-wasm/package.json": ["package.json", "package.json"],
   });
   // ...and the runtime conditions of ".", as a runtime that sets them would resolve it (they

@@ -14,8 +14,8 @@ export const bin = (name) => join(root, "node_modules", ".bin", name);
 /** npm as run by this test (npm_execpath under `npm test`), else the npm on PATH. */
 export function npm(args, cwd) {
   return process.env.npm_execpath?.endsWith(".js")
-    ? execFileSync(process.execPath, [process.env.npm_execpath, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
-    : execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    ? execFileSync(process.execPath, [process.env.npm_execpath, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 })
+    : execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
 }
 
 /**
