@@ -4,6 +4,7 @@
 // threshold and would silently get probability 0). The four accumulators — the maxima of the 16
 // residue classes mod 16 — are stored to lanes[0..16) before they are reduced: a starting bound
 // for the threshold search at the price of four stores.
+import { f32x4_hmax } from "./hmax";
 
 export function f32_rmaxlanes__wasmsimd_pmax_u16(x: usize, n: i32, lanes: usize): f32 {
   const ninf = f32x4.splat(-Infinity);
@@ -23,10 +24,8 @@ export function f32_rmaxlanes__wasmsimd_pmax_u16(x: usize, n: i32, lanes: usize)
   }
   if (v128.any_true(bad)) return NaN;
   m0 = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
-  let m = f32x4.extract_lane(m0, 0);
-  let v = f32x4.extract_lane(m0, 1); m = m < v ? v : m;
-  v = f32x4.extract_lane(m0, 2); m = m < v ? v : m;
-  v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
+  let m = f32x4_hmax(m0);
+  let v: f32;
   for (; i < n; i++) {
     v = load<f32>(x + (<usize>i << 2));
     if (v != v) return NaN;

@@ -2,6 +2,7 @@
 // the maximum, and every lane promoted to f64 before it is added (f32 partial sums would round,
 // and the ev-softmax decision x < mean must match the float64 reference). Four f64x2 accumulators.
 import { setCount, setSums } from "./acc";
+import { f32x4_hmax } from "./hmax";
 
 export function f32_rmaxsum__wasmsimd_u8(x: usize, n: i32): f32 {
   return body(x, n, true);
@@ -48,10 +49,8 @@ export function f32_rmaxsum_fast__wasmsimd_u8(x: usize, n: i32): f32 {
     s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 0, 1)));
   }
   m0 = f32x4.pmax(m0, m1);
-  let m = f32x4.extract_lane(m0, 0);
-  let v = f32x4.extract_lane(m0, 1); m = m < v ? v : m;
-  v = f32x4.extract_lane(m0, 2); m = m < v ? v : m;
-  v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
+  let m = f32x4_hmax(m0);
+  let v: f32;
   const acc = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   let k = CAREFUL ? -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3)) : i;

@@ -9,6 +9,7 @@
 // (f32-vmodmax-wasmsimd-u8) saw a −∞ or a NaN; one vector per iteration keeps it small.
 import { phiv_n } from "./phi";
 import { loadMaskPartRepeat, loadPartRepeat, storePart } from "./tail";
+import { f32x4_hmax } from "./hmax";
 
 export function f32_vmodmax__wasmsimd_u4(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
   const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
@@ -27,10 +28,7 @@ export function f32_vmodmax__wasmsimd_u4(x: usize, z: usize, mask: usize, n: i32
     storePart(z + o, zv, n - i);
     m0 = f32x4.pmax(m0, zv);
   }
-  let m = f32x4.extract_lane(m0, 0);
-  let v = f32x4.extract_lane(m0, 1); m = m < v ? v : m;
-  v = f32x4.extract_lane(m0, 2); m = m < v ? v : m;
-  v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
+  let m = f32x4_hmax(m0);
   const flag = v128.any_true(bad);
   return flag ? NaN : m;
 }

@@ -17,6 +17,7 @@
 import { phiv_o1, phiv_o2 } from "./phi";
 import { loadMaskPartRepeat, loadPartRepeat, storePart } from "./tail";
 import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
+import { f32x4_hmax } from "./hmax";
 
 // ORDER: 0, 1, 2, or 4 meaning "order 1 or 2, read `order` at run time". ORDER and MASKED are
 // constant at every call site, so binaryen folds the branches and each exported kernel keeps
@@ -89,10 +90,7 @@ import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
     m0 = f32x4.pmax(m0, z0);
   }
   m0 = f32x4.pmax(m0, m1);
-  let m = f32x4.extract_lane(m0, 0);
-  let v = f32x4.extract_lane(m0, 1); m = m < v ? v : m;
-  v = f32x4.extract_lane(m0, 2); m = m < v ? v : m;
-  v = f32x4.extract_lane(m0, 3); m = m < v ? v : m;
+  let m = f32x4_hmax(m0);
   const flag = track && v128.any_true(f32x4.eq(lo, ninf));
   return flag ? NaN : m;
 }
