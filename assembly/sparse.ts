@@ -442,15 +442,22 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   return k;
 }
 
+/** Row r's input for the threshold and ev-softmax drivers: x's row, or (with a mask) its masked
+ *  copy in y's row (masked entries −∞). */
+// @ts-ignore: decorator
+@inline function rowInput(xr: usize, yr: usize, mask: usize, r: i32, cols: i32): usize {
+  if (mask == 0) return xr;
+  maskcopy(xr, yr, mask + <usize>r * <usize>cols, cols);
+  return yr;
+}
+
 /** Threshold maps row by row. kind: 0 sparsemax, 1 1.5-entmax, 2 α-entmax, 3 α-normmax.
  *  tmp: room for 2·cols values (candidate values, then their indices). */
 export function threshold_rows(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, kind: i32, alpha: usize, alphaStride: i32, support: usize): i32 {
   let special = 0;
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
-    const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
-    let z = xr;
-    if (mask != 0) { maskcopy(xr, yr, mask + <usize>r * <usize>cols, cols); z = yr; }
+    const yr = y + <usize>r * rowBytes, z = rowInput(x + <usize>r * rowBytes, yr, mask, r, cols);
     const a: f64 = kind == 0 ? 2 : kind == 1 ? 1.5 : load<f64>(alpha + <usize>r * <usize>alphaStride);
     let k = threshold_row(z, yr, tmp, tmp + rowBytes, cols, kind == 3, a);
     if (k < 0) { k = countpos(yr, cols); special++; }
@@ -469,9 +476,7 @@ export function evsoftmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols:
   let special = 0;
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
-    const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
-    let z = xr;
-    if (mask != 0) { maskcopy(xr, yr, mask + <usize>r * <usize>cols, cols); z = yr; }
+    const yr = y + <usize>r * rowBytes, z = rowInput(x + <usize>r * rowBytes, yr, mask, r, cols);
     // unmasked rows: the fast sum (no −∞ test), redone carefully if it is not finite
     let m: f32 = ASC_FEATURE_SIMD && mask == 0 ? f32_rmaxsum_fast__wasmsimd_u8(z, cols) : NaN;
     if (!(R_S1 - R_S1 == 0 && m - m == 0)) m = ASC_FEATURE_SIMD ? f32_rmaxsum__wasmsimd_u8(z, cols) : f32_rmaxsum__scalar(z, cols);
