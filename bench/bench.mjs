@@ -32,7 +32,11 @@
 // (a normaliser that throws, or a failed sparse sanity check: both are reported precisely).
 import os from "node:os";
 import { writeFileSync } from "node:fs";
-import { mulberry32 } from "../tools/prng.mjs";
+import {
+  prng, gauss, summary, now, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure as measureRounds,
+  refSoftmax64, refLogSoftmax64, phi64, maxAbsDiff, maxRowSumErr, bitEqual,
+} from "./harness.mjs";
+import { jsSoftmax } from "./plain-js.mjs";
 
 let lib;
 try {
@@ -69,110 +73,6 @@ function parseArgs(argv) {
   if (o.rounds !== null && !(Number.isInteger(o.rounds) && o.rounds >= 3)) throw new Error("--rounds: expected an integer >= 3");
   if (o.targetMs !== null && !(o.targetMs > 0)) throw new Error("--target-ms: expected a number > 0");
   return o;
-}
-
-// ------------------------------------------------------------------ helpers
-const prng = mulberry32;
-/** Box-Muller normal sampler on top of a uniform source. */
-function gauss(rand) {
-  let spare = null;
-  return () => {
-    if (spare !== null) { const s = spare; spare = null; return s; }
-    let u = 0;
-    while (u === 0) u = rand();
-    const r = Math.sqrt(-2 * Math.log(u)), th = 2 * Math.PI * rand();
-    spare = r * Math.sin(th);
-    return r * Math.cos(th);
-  };
-}
-function quantile(sorted, q) {
-  if (sorted.length === 0) return NaN;
-  const p = (sorted.length - 1) * q, lo = Math.floor(p), hi = Math.ceil(p);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (p - lo);
-}
-function summary(values) {
-  const s = Float64Array.from(values).sort();
-  return { median: quantile(s, 0.5), p10: quantile(s, 0.1), p90: quantile(s, 0.9), min: s[0], max: s[s.length - 1], n: s.length };
-}
-const now = () => process.hrtime.bigint();
-const pad = (s, w) => String(s).padEnd(w);
-const lpad = (s, w) => String(s).padStart(w);
-const fmtNs = (v) => (v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
-const fmtX = (v) => `${v.toFixed(2)}x`;
-const fmtE = (v) => v.toExponential(1);
-const grp = (n) => n.toLocaleString("en-US");
-
-// The plain-JS baseline: three loops per row (max; exp + float64 sum with Math.exp; scale).
-function jsSoftmax(x, out, rows, cols) {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols, e = o + cols;
-    let m = -Infinity;
-    for (let i = o; i < e; i++) { const v = x[i]; if (v > m) m = v; }
-    let s = 0;
-    for (let i = o; i < e; i++) { const v = Math.exp(x[i] - m); out[i] = v; s += v; }
-    const inv = 1 / s;
-    for (let i = o; i < e; i++) out[i] *= inv;
-  }
-}
-
-// float64 references (for the accuracy checks only)
-function refSoftmax64(x, rows, cols, phi) {
-  const y = new Float64Array(x.length), z = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let m = -Infinity;
-    for (let i = 0; i < cols; i++) { z[i] = phi ? phi(x[o + i]) : x[o + i]; if (z[i] > m) m = z[i]; }
-    let s = 0;
-    for (let i = 0; i < cols; i++) { const v = Math.exp(z[i] - m); y[o + i] = v; s += v; }
-    for (let i = 0; i < cols; i++) y[o + i] /= s;
-  }
-  return y;
-}
-function refLogSoftmax64(x, rows, cols) {
-  const y = new Float64Array(x.length);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let m = -Infinity;
-    for (let i = 0; i < cols; i++) if (x[o + i] > m) m = x[o + i];
-    let s = 0;
-    for (let i = 0; i < cols; i++) s += Math.exp(x[o + i] - m);
-    const l = m + Math.log(s);
-    for (let i = 0; i < cols; i++) y[o + i] = x[o + i] - l;
-  }
-  return y;
-}
-/** φ in float64 from the packed float32 records [a, b, c, d] per order. */
-function phi64(records) {
-  const N = records.length >> 2;
-  return (x) => {
-    let z = x;
-    for (let j = 0; j < N; j++) {
-      const [a, b, c, d] = records.subarray(4 * j, 4 * j + 4);
-      z += a * Math.max(b - x, 0) ** (j + 1) + c * Math.max(x - d, 0) ** (j + 1);
-    }
-    return z;
-  };
-}
-function maxAbsDiff(a, b) {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) { const d = Math.abs(a[i] - b[i]); if (!(d <= m)) m = d; }
-  return m;
-}
-function maxRowSumErr(y, rows, cols) {
-  let m = 0;
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let i = r * cols, e = i + cols; i < e; i++) s += y[i];
-    const d = Math.abs(s - 1);
-    if (!(d <= m)) m = d;
-  }
-  return m;
-}
-function bitEqual(a, b) {
-  if (a.length !== b.length) return false;
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length), ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return false;
-  return true;
 }
 
 // ------------------------------------------------------------------ setup
@@ -228,7 +128,6 @@ const argText = process.argv.slice(2).join(" ");
 const command = argText ? `npm run bench -- ${argText}` : "npm run bench";
 const cpu = os.cpus()[0]?.model?.trim() ?? "unknown";
 
-let sink = 0; // consumed outputs (printed at the end so the work is observable)
 
 console.log("multimax-wasm benchmark");
 console.log(`  command : ${command}`);
@@ -282,45 +181,13 @@ function refreshViews(st) {
   return true;
 }
 
-function timeRun(c, reps) {
-  const t0 = now();
-  const s = c.run(reps);
-  const t1 = now();
-  sink += s;
-  return Number(t1 - t0);
-}
-
 /** Warm-up, calibration and R interleaved rounds for the candidates make(st) builds (rebuilt
  *  whenever memory growth detached st's views). Returns ns per element, per candidate and round. */
 function measure(st, make) {
-  let cands = make(st);
-  // warm-up: every candidate, until it has run WARMUP_MS and at least 5 calls
-  for (const c of cands) {
-    const t0 = performance.now();
-    let calls = 0;
-    while (calls < 5 || performance.now() - t0 < WARMUP_MS) { sink += c.run(1); calls++; }
-  }
-  if (refreshViews(st)) cands = make(st);
-  // calibration: reps per candidate so that one sample takes ~TARGET_MS
-  const reps = {};
-  for (const c of cands) {
-    let one = Infinity;
-    for (let i = 0; i < 3; i++) one = Math.min(one, timeRun(c, 1));
-    let r = Math.max(1, Math.round((TARGET_MS * 1e6) / one));
-    const t = timeRun(c, r);
-    r = Math.max(1, Math.round((r * TARGET_MS * 1e6) / t));
-    reps[c.key] = r;
-  }
-  // measurement: interleaved rounds
-  const ns = Object.fromEntries(cands.map((c) => [c.key, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    if (refreshViews(st)) cands = make(st);
-    for (const c of cands) ns[c.key].push(timeRun(c, reps[c.key]) / (reps[c.key] * st.n));
-  }
-  return { cands, reps, ns };
+  return measureRounds({ make: () => make(st), refresh: () => refreshViews(st), elements: st.n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
 }
 
-function benchShape(rows, cols) {
+async function benchShape(rows, cols) {
   const n = rows * cols;
   const g = gauss(prng(SEED + n));
   const x = new Float32Array(n);
@@ -339,7 +206,7 @@ function benchShape(rows, cols) {
   mm.multimax(x, { cols, params, out: st.outs.multimax });
   refreshViews(st);
 
-  const { cands, reps, ns } = measure(st, makeCandidates);
+  const { cands, reps, ns } = await measure(st, makeCandidates);
   const perRound = (a, b) => ns[a].map((v, i) => v / ns[b][i]);
   const ratios = {
     jsOverSoftmax: summary(perRound("js", "softmax_zc")),
@@ -432,7 +299,7 @@ function checkSparseOutput(y, rows, cols) {
   return { nonFinite, firstNonFinite, outOfRange, badRows, maxRowSumErr, worstRow, nnz };
 }
 
-function benchSparseShape(rows, cols, errors) {
+async function benchSparseShape(rows, cols, errors) {
   const n = rows * cols, shape = `${rows}x${cols}`;
   const g = gauss(prng(SEED + n)); // the softmax section's seed: s = 2 gives its input exactly
   const z = new Float64Array(n);
@@ -460,7 +327,7 @@ function benchSparseShape(rows, cols, errors) {
     }
     if (!st.funcs.some((f) => f.baseline)) { dists[d.key] = { label: d.label, sigma: d.sigma, skipped: "softmax threw" }; continue; }
 
-    const { cands, reps, ns } = measure(st, makeSparseCandidates);
+    const { cands, reps, ns } = await measure(st, makeSparseCandidates);
     const ratios = {}, verdicts = {};
     for (const f of st.funcs) {
       if (f.baseline) continue;
@@ -614,14 +481,14 @@ const started = performance.now();
     for (const [f, o] of sparseCalls) {
       try { f(x, o); } catch { /* reported with its shape and distribution by the sparse section */ }
     }
-    sink += out[0];
+    sink.value += out[0];
   }
 }
 const results = [];
 let overhead = null, cold = null, softmaxVerdicts = null;
 if (opts.softmax) {
   for (const [rows, cols] of SHAPES) {
-    const r = benchShape(rows, cols);
+    const r = await benchShape(rows, cols);
     printShape(r);
     results.push(r);
   }
@@ -646,7 +513,7 @@ if (opts.softmax) {
         const t0 = now();
         for (let i = 0; i < reps; i++) f();
         samples[k].push(Number(now() - t0) / 1e3 / reps);
-        sink += out[0];
+        sink.value += out[0];
       });
     const row = { shape: `${rows}x${cols}` };
     console.log(`  ${pad(row.shape, 10)}${cands.map(([label], k) => {
@@ -695,7 +562,7 @@ const sparseErrors = [];
 if (opts.sparse) {
   const t0 = performance.now();
   for (const [rows, cols] of SHAPES) {
-    const r = benchSparseShape(rows, cols, sparseErrors);
+    const r = await benchSparseShape(rows, cols, sparseErrors);
     printSparseShape(r);
     sparse.push(r);
   }
@@ -705,7 +572,7 @@ if (opts.sparse) {
 
 const elapsed = (performance.now() - started) / 1000;
 console.log(`${opts.sparse ? "\n" : ""}  reproduce: ${command}   (node ${process.version}, ${cpu}, SIMD ${mm.simd ? "on" : "off"}, ${elapsed.toFixed(1)} s` +
-  `${sparseSummary ? ` of which sparse ${sparseSummary.seconds.toFixed(1)} s` : ""}, checksum ${sink.toPrecision(6)})`);
+  `${sparseSummary ? ` of which sparse ${sparseSummary.seconds.toFixed(1)} s` : ""}, checksum ${sink.value.toPrecision(6)})`);
 const failed = sparseErrors.length > 0 || (sparseSummary?.failures.length ?? 0) > 0;
 if (failed) console.log(`  ERRORS: ${sparseErrors.length} calls threw, ${sparseSummary?.failures.length ?? 0} sanity checks failed (listed above); exit code 1`);
 

@@ -1,0 +1,537 @@
+// Side-by-side comparison (a report, not a test) of multimax-wasm with what a JS user would pick
+// instead, all in one Node.js process:
+//   - @tensorflow/tfjs-backend-wasm (XNNPACK kernels), tf.softmax: kernel only, and end to end
+//     (tf.tensor2d from a Float32Array, tf.softmax, dataSync(), dispose); its SIMD binary is the
+//     only one it can load here (the others are given paths that do not exist), and that is printed;
+//   - onnxruntime-web (wasm execution provider, numThreads 1) running a one-node Softmax model that
+//     bench/onnx-softmax.mjs builds: session.run from a Float32Array to the output's Float32Array;
+//   - tight plain-JS loops (bench/plain-js.mjs): softmax, MultiMax, sort-based sparsemax and entmax15;
+//   - MultiMax also against the same function composed from tfjs-wasm ops (relu, sub, mul, square,
+//     add, softmax).
+//
+//   npm run bench:compare                       (builds if needed, then runs this file; ~4 min)
+//   node bench/compare.mjs [--quick] [--sections softmax,multimax,sparse,overhead,cold]
+//                          [--rounds N] [--target-ms M] [--cold-runs K] [--json FILE] [--md FILE]
+//
+//   --quick     11 rounds instead of 21, shorter samples, 3 cold starts each instead of 7 (~1.5 min)
+//   --md FILE   also writes the tables as Markdown (BENCHMARKS.md embeds them)
+//
+// Method (bench/harness.mjs): per shape (1x32000, 4096x128, 256x1024, 64x4096, 1x1000000) one input
+// x ~ N(0, 2²) float32 from a fixed seed, shared by every candidate; each candidate is warmed up, its
+// repetitions calibrated so that a sample takes ~target-ms, then R rounds run every candidate once in
+// a fixed interleaved order. ns/element = median over rounds [p10 - p90]; ratios are computed round by
+// round (the other's time / ours in the same round) and summarised the same way. Accuracy (untimed):
+// each implementation's output against a float64 reference of the same float32 input: max |y − y64|
+// and max |row sum − 1| (row sums taken in float64). Exit code 0 whenever the run completes (missed
+// targets are reported, not failures), 1 when an implementation's output is wrong (not a
+// distribution, or far from the reference), 2 on bad arguments.
+import os from "node:os";
+import { writeFileSync, readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  normals, summary, ratioSummary, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure,
+  refSoftmax64, phi64, maxAbsDiff, maxRowSumErr, bitEqual,
+} from "./harness.mjs";
+import { jsSoftmax, jsMultimax, jsSparsemax, jsEntmax15 } from "./plain-js.mjs";
+import { softmaxModel } from "./onnx-softmax.mjs";
+import { sparsemaxRef, entmax15Ref } from "../tests/reference.mjs";
+
+const require = createRequire(import.meta.url);
+const SECTIONS = ["softmax", "multimax", "sparse", "overhead", "cold"];
+
+// ------------------------------------------------------------------ options
+function parseArgs(argv) {
+  const o = { quick: false, json: null, md: null, rounds: null, targetMs: null, coldRuns: null, sections: SECTIONS };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (a.includes("=")) return a.slice(a.indexOf("=") + 1);
+      if (i + 1 >= argv.length) throw new Error(`${a}: missing value`);
+      return argv[++i];
+    };
+    const is = (name) => a === name || a.startsWith(`${name}=`);
+    if (a === "--quick") o.quick = true;
+    else if (is("--json")) o.json = val();
+    else if (is("--md")) o.md = val();
+    else if (is("--rounds")) o.rounds = Number(val());
+    else if (is("--target-ms")) o.targetMs = Number(val());
+    else if (is("--cold-runs")) o.coldRuns = Number(val());
+    else if (is("--sections")) o.sections = val().split(",").map((s) => s.trim()).filter(Boolean);
+    else if (a === "--help" || a === "-h") {
+      console.log("usage: node bench/compare.mjs [--quick] [--sections softmax,multimax,sparse,overhead,cold] [--rounds N] [--target-ms M] [--cold-runs K] [--json FILE] [--md FILE]");
+      process.exit(0);
+    } else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
+  }
+  for (const s of o.sections) if (!SECTIONS.includes(s)) throw new Error(`--sections: unknown section ${JSON.stringify(s)} (expected some of ${SECTIONS.join(",")})`);
+  if (o.rounds !== null && !(Number.isInteger(o.rounds) && o.rounds >= 3)) throw new Error("--rounds: expected an integer >= 3");
+  if (o.targetMs !== null && !(o.targetMs > 0)) throw new Error("--target-ms: expected a number > 0");
+  if (o.coldRuns !== null && !(Number.isInteger(o.coldRuns) && o.coldRuns >= 1)) throw new Error("--cold-runs: expected an integer >= 1");
+  return o;
+}
+let opts;
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(`bench:compare: ${e.message}`);
+  process.exit(2);
+}
+const on = (s) => opts.sections.includes(s);
+const ROUNDS = opts.rounds ?? (opts.quick ? 11 : 21);
+const TARGET_MS = opts.targetMs ?? (opts.quick ? 8 : 15);
+const WARMUP_MS = opts.quick ? 60 : 120;
+const COLD_RUNS = opts.coldRuns ?? (opts.quick ? 3 : 7);
+const SHAPES = [[1, 32000], [4096, 128], [256, 1024], [64, 4096], [1, 1000000]];
+const SMALL = [[1, 16], [1, 256], [8, 64]];
+const SEED = 0x5eed2024; // bench/bench.mjs's: the same inputs
+// MultiMax parameters: bench/bench.mjs's "checkpoint" set (second order)
+const RAW = { ranges: [-0.5, 0.5, -1, 1], ts: [2, 3, 0.5, 0.5] };
+const TARGETS = {
+  kernel: { min: 1.25, text: ">= 1.25x" },
+  e2e: { min: 2, text: ">= 2x" },
+  multimax: { min: 3, text: ">= 3x" },
+  rowSum: { max: 1e-6, text: "<= 1e-6" },
+  perCall: { max: 1, text: "<= 1 us" },
+  cold: { max: 10, text: "<= 10 ms" },
+};
+const pass = (t, v) => (t.min !== undefined ? v >= t.min : v <= t.max);
+const verdict = (t, v) => (pass(t, v) ? "PASS" : "MISS");
+const verdicts = [];
+const record = (what, t, v) => { const ok = pass(t, v); verdicts.push({ what, target: t.text, value: v, ok }); return ok ? "PASS" : "MISS"; };
+const problems = []; // wrong outputs (exit code 1)
+const md = [];
+
+// ------------------------------------------------------------------ the libraries
+const pkgVersion = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
+const ours = await import("../dist/index.js").catch((e) => {
+  console.error(`bench:compare: cannot load ../dist/index.js (${e.message}); build first: node scripts/build.mjs`);
+  process.exit(1);
+});
+const mm = await ours.init();
+const params = mm.multimaxParams(RAW);
+
+const tf = await import("@tensorflow/tfjs-core");
+const tfwasm = await import("@tensorflow/tfjs-backend-wasm");
+const tfDir = require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm").replace(/[^/\\]+$/, "");
+// Only the SIMD binary exists under these paths: initialisation fails unless that one is loaded.
+tfwasm.setWasmPaths({
+  "tfjs-backend-wasm-simd.wasm": `${tfDir}tfjs-backend-wasm-simd.wasm`,
+  "tfjs-backend-wasm.wasm": `${tfDir}no-such-file/tfjs-backend-wasm.wasm`,
+  "tfjs-backend-wasm-threaded-simd.wasm": `${tfDir}no-such-file/tfjs-backend-wasm-threaded-simd.wasm`,
+});
+if (!(await tf.setBackend("wasm"))) throw new Error("tfjs: the wasm backend did not initialise");
+const tfSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+const tfThreads = tfwasm.getThreadsCount();
+if (!tfSimd) throw new Error("tfjs: WASM_HAS_SIMD_SUPPORT is false");
+
+const ort = await import("onnxruntime-web");
+ort.env.wasm.numThreads = 1;
+ort.env.logLevel = "error";
+const ortDist = require.resolve("onnxruntime-web").replace(/[^/\\]+$/, "");
+const ortWasm = readdirSync(ortDist).filter((f) => f.endsWith(".wasm"));
+const modelBytes = softmaxModel();
+const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ["wasm"] });
+
+const cpu = os.cpus()[0]?.model?.trim() ?? "unknown";
+const argText = process.argv.slice(2).join(" ");
+const command = argText ? `npm run bench:compare -- ${argText}` : "npm run bench:compare";
+const env = {
+  command, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpu, cpus: os.cpus().length,
+  ours: { version: pkgVersion("multimax-wasm"), build: mm.simd ? "SIMD (simd128)" : "scalar" },
+  tfjs: { core: tf.version_core, backendWasm: tfwasm.version_wasm, binary: "tfjs-backend-wasm-simd.wasm", simd: tfSimd, threads: tfThreads },
+  ort: { version: ort.env.versions?.web ?? pkgVersion("onnxruntime-web"), numThreads: ort.env.wasm.numThreads, ep: "wasm", wasmFiles: ortWasm, modelBytes: modelBytes.length },
+  rounds: ROUNDS, targetMs: TARGET_MS,
+};
+console.log("multimax-wasm comparison");
+console.log(`  command : ${command}`);
+console.log(`  node    : ${process.version} (${env.platform}), V8 ${env.v8}; cpu ${cpu} (${env.cpus} logical cpus)`);
+console.log(`  ours    : multimax-wasm ${env.ours.version}, wasm ${env.ours.build}`);
+console.log(`  tfjs    : @tensorflow/tfjs-core ${env.tfjs.core} + tfjs-backend-wasm ${env.tfjs.backendWasm}: loaded ${env.tfjs.binary} (the other binaries were given missing paths), WASM_HAS_SIMD_SUPPORT ${tfSimd}, threads ${tfThreads}`);
+console.log(`  ort     : onnxruntime-web ${env.ort.version}, wasm EP, numThreads 1; its wasm builds: ${ortWasm.join(", ")} (all SIMD); model: one Softmax node (axis -1, opset 13), ${modelBytes.length} bytes`);
+console.log(`  method  : x ~ N(0, 2^2) float32 (seed 0x${SEED.toString(16)}), ${ROUNDS} interleaved rounds, ~${TARGET_MS} ms per sample; ns/el = median [p10 - p90]; ratios = median [p10 - p90] of per-round ratios`);
+md.push(`Command: \`${command}\`. Node.js ${process.version} (V8 ${env.v8}), ${cpu}, ${env.cpus} logical CPUs. ` +
+  `multimax-wasm ${env.ours.version} (${env.ours.build}); @tensorflow/tfjs-core ${env.tfjs.core} with tfjs-backend-wasm ${env.tfjs.backendWasm} ` +
+  `(loaded ${env.tfjs.binary}, threads ${tfThreads}); onnxruntime-web ${env.ort.version} (wasm EP, numThreads 1). ` +
+  `${ROUNDS} interleaved rounds of ~${TARGET_MS} ms per candidate; medians with [p10 - p90].`);
+
+// ------------------------------------------------------------------ helpers
+const pickIndex = (n) => (r) => (r * 7919) % n;
+const cell = (s) => `${fmtNs(s.median)} [${fmtNs(s.p10)} - ${fmtNs(s.p90)}]`;
+const rcell = (s) => `${fmtX(s.median)} [${s.p10.toFixed(2)} - ${s.p90.toFixed(2)}]`;
+function accuracy(y, ref, rows, cols) {
+  return { maxAbs: maxAbsDiff(y, ref), rowSum: maxRowSumErr(y, rows, cols) };
+}
+/** A distribution within `tol` of the float64 reference, or a problem is recorded. */
+function check(label, acc, tol) {
+  if (!(acc.maxAbs <= tol) || !(acc.rowSum <= Math.max(tol, 1e-3))) problems.push(`${label}: max |y - y64| = ${acc.maxAbs}, max |row sum - 1| = ${acc.rowSum}`);
+}
+function printTable(title, rows) {
+  console.log(`\n== ${title} ${"=".repeat(Math.max(0, 76 - title.length))}`);
+  const w = rows[0].map((_, j) => Math.max(...rows.map((r) => String(r[j]).length)));
+  for (const r of rows) console.log(`  ${r.map((c, j) => (j === 0 ? pad(c, w[j]) : lpad(c, w[j]))).join("   ")}`);
+}
+function mdTable(title, rows) {
+  md.push(`\n#### ${title}\n`);
+  md.push(`| ${rows[0].join(" | ")} |`);
+  md.push(`|${rows[0].map((_, j) => (j === 0 ? "---" : "---:")).join("|")}|`);
+  for (const r of rows.slice(1)) md.push(`| ${r.join(" | ")} |`);
+}
+const tfScalar = (v) => tf.scalar(v, "float32");
+const tfP = { r: RAW.ranges.map(tfScalar), t: RAW.ts.map(tfScalar) };
+/** MultiMax from tfjs ops: softmax(x + t0·relu(r0 − x) + t1·relu(x − r1) + t2·relu(r2 − x)² + t3·relu(x − r3)²). */
+function tfMultimax(xt) {
+  return tf.tidy(() => {
+    const { r, t } = tfP;
+    let z = tf.add(xt, tf.mul(t[0], tf.relu(tf.sub(r[0], xt))));
+    z = tf.add(z, tf.mul(t[1], tf.relu(tf.sub(xt, r[1]))));
+    z = tf.add(z, tf.mul(t[2], tf.square(tf.relu(tf.sub(r[2], xt)))));
+    z = tf.add(z, tf.mul(t[3], tf.square(tf.relu(tf.sub(xt, r[3])))));
+    return tf.softmax(z);
+  });
+}
+const ortRun = async (x, rows, cols) => (await session.run({ x: new ort.Tensor("float32", x, [rows, cols]) })).y.data;
+
+/** The zero-copy views of one shape (re-acquired when the engine's memory grows). */
+function views(n, count) {
+  const st = { v: Array.from({ length: count }, () => mm.alloc(n)) };
+  st.refresh = () => {
+    if (st.v.every((v) => v.buffer === mm.memory.buffer)) return false;
+    st.v = st.v.map((v) => mm.refresh(v));
+    return true;
+  };
+  st.free = () => st.v.forEach((v) => mm.free(v));
+  st.refresh(); // a later alloc may have grown the memory under the earlier views
+  return st;
+}
+
+// ------------------------------------------------------------------ softmax
+const results = { env, softmax: [], multimax: [], sparse: [], overhead: [], cold: null };
+async function benchSoftmax(rows, cols) {
+  const n = rows * cols, x = normals(n, SEED + n), pick = pickIndex(n);
+  const zc = views(n, 2);
+  zc.v[0].set(x);
+  const out = new Float32Array(n), outJs = new Float32Array(n);
+  mm.softmax(x, { cols, out }); // grows the engine's scratch for this size before timing
+  zc.refresh();
+  const xt = tf.tensor2d(x, [rows, cols]);
+  const make = () => {
+    const [xv, ov] = zc.v, oz = { cols, out: ov }, oc = { cols, out };
+    return [
+      { key: "zc", label: "multimax-wasm zero-copy", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.softmax(xv, oz); s += ov[pick(r)]; } return s; } },
+      { key: "copy", label: "multimax-wasm copying", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.softmax(x, oc); s += out[pick(r)]; } return s; } },
+      { key: "tfk", label: "tfjs-wasm kernel", run: (reps) => { for (let r = 0; r < reps; r++) tf.softmax(xt).dispose(); return 0; } },
+      {
+        key: "tfe", label: "tfjs-wasm + dataSync", run: (reps) => {
+          let s = 0;
+          for (let r = 0; r < reps; r++) { const a = tf.tensor2d(x, [rows, cols]), y = tf.softmax(a), d = y.dataSync(); a.dispose(); y.dispose(); s += d[pick(r)]; }
+          return s;
+        },
+      },
+      { key: "ort", label: "onnxruntime-web", run: async (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += (await ortRun(x, rows, cols))[pick(r)]; return s; } },
+      { key: "js", label: "plain JS", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { jsSoftmax(x, outJs, rows, cols); s += outJs[pick(r)]; } return s; } },
+    ];
+  };
+  const { cands, ns } = await measure({ make, refresh: zc.refresh, elements: n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
+  zc.refresh();
+  const ref = refSoftmax64(x, rows, cols, null);
+  const tfY = tf.tidy(() => tf.softmax(xt).dataSync());
+  const acc = {
+    zc: accuracy(zc.v[1], ref, rows, cols), copy: accuracy(out, ref, rows, cols), tfk: accuracy(tfY, ref, rows, cols),
+    ort: accuracy(await ortRun(x, rows, cols), ref, rows, cols), js: accuracy(outJs, ref, rows, cols),
+  };
+  acc.tfe = acc.tfk;
+  for (const [k, a] of Object.entries(acc)) check(`softmax ${rows}x${cols} ${k}`, a, 1e-4);
+  if (!bitEqual(zc.v[1], out)) problems.push(`softmax ${rows}x${cols}: copying output differs from zero-copy`);
+  xt.dispose();
+  zc.free();
+  const r = {
+    rows, cols, n,
+    stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])),
+    ratios: {
+      tfKernel: ratioSummary(ns.tfk, ns.zc), tfE2e: ratioSummary(ns.tfe, ns.copy), ortE2e: ratioSummary(ns.ort, ns.copy),
+      jsOverZc: ratioSummary(ns.js, ns.zc), ortOverZc: ratioSummary(ns.ort, ns.zc),
+    },
+    acc, samples: ns,
+  };
+  return r;
+}
+
+// ------------------------------------------------------------------ MultiMax
+async function benchMultimax(rows, cols) {
+  const n = rows * cols, x = normals(n, SEED + n), pick = pickIndex(n);
+  const zc = views(n, 2);
+  zc.v[0].set(x);
+  const out = new Float32Array(n), outJs = new Float32Array(n);
+  mm.multimax(x, { cols, params, out });
+  zc.refresh();
+  const xt = tf.tensor2d(x, [rows, cols]);
+  const make = () => {
+    const [xv, ov] = zc.v, oz = { cols, params, out: ov }, oc = { cols, params, out };
+    return [
+      { key: "zc", label: "multimax-wasm zero-copy", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.multimax(xv, oz); s += ov[pick(r)]; } return s; } },
+      { key: "copy", label: "multimax-wasm copying", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.multimax(x, oc); s += out[pick(r)]; } return s; } },
+      { key: "tfk", label: "tfjs-wasm ops, kernels", run: (reps) => { for (let r = 0; r < reps; r++) tfMultimax(xt).dispose(); return 0; } },
+      {
+        key: "tfe", label: "tfjs-wasm ops + dataSync", run: (reps) => {
+          let s = 0;
+          for (let r = 0; r < reps; r++) { const a = tf.tensor2d(x, [rows, cols]), y = tfMultimax(a), d = y.dataSync(); a.dispose(); y.dispose(); s += d[pick(r)]; }
+          return s;
+        },
+      },
+      { key: "js", label: "plain JS", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { jsMultimax(x, outJs, rows, cols, RAW); s += outJs[pick(r)]; } return s; } },
+    ];
+  };
+  const { cands, ns } = await measure({ make, refresh: zc.refresh, elements: n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
+  zc.refresh();
+  const ref = refSoftmax64(x, rows, cols, phi64(params.records));
+  const tfY = tf.tidy(() => tfMultimax(xt).dataSync());
+  const acc = { zc: accuracy(zc.v[1], ref, rows, cols), copy: accuracy(out, ref, rows, cols), tfk: accuracy(tfY, ref, rows, cols), js: accuracy(outJs, ref, rows, cols) };
+  acc.tfe = acc.tfk;
+  for (const [k, a] of Object.entries(acc)) check(`multimax ${rows}x${cols} ${k}`, a, 1e-4);
+  xt.dispose();
+  zc.free();
+  return {
+    rows, cols, n,
+    stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])),
+    ratios: { tfKernel: ratioSummary(ns.tfk, ns.zc), tfE2e: ratioSummary(ns.tfe, ns.copy), jsOverZc: ratioSummary(ns.js, ns.zc) },
+    acc, samples: ns,
+  };
+}
+
+// ------------------------------------------------------------------ sparsemax, entmax15
+async function benchSparse(rows, cols) {
+  const n = rows * cols, x = normals(n, SEED + n), pick = pickIndex(n);
+  const zc = views(n, 3);
+  zc.v[0].set(x);
+  const outs = { sm: new Float32Array(n), e15: new Float32Array(n), jsSm: new Float32Array(n), jsE15: new Float32Array(n) };
+  const scratch = new Float64Array(cols);
+  mm.sparsemax(x, { cols, out: outs.sm });
+  mm.entmax15(x, { cols, out: outs.e15 });
+  zc.refresh();
+  const make = () => {
+    const [xv, o1, o2] = zc.v, z1 = { cols, out: o1 }, z2 = { cols, out: o2 }, c1 = { cols, out: outs.sm }, c2 = { cols, out: outs.e15 };
+    const loop = (f, o, y) => (reps) => { let s = 0; for (let r = 0; r < reps; r++) { f(o); s += y[pick(r)]; } return s; };
+    return [
+      { key: "smZc", label: "sparsemax, ours zero-copy", run: loop(() => mm.sparsemax(xv, z1), null, o1) },
+      { key: "smCopy", label: "sparsemax, ours copying", run: loop(() => mm.sparsemax(x, c1), null, outs.sm) },
+      { key: "smJs", label: "sparsemax, JS sort", run: loop(() => jsSparsemax(x, outs.jsSm, rows, cols, scratch), null, outs.jsSm) },
+      { key: "e15Zc", label: "entmax15, ours zero-copy", run: loop(() => mm.entmax15(xv, z2), null, o2) },
+      { key: "e15Copy", label: "entmax15, ours copying", run: loop(() => mm.entmax15(x, c2), null, outs.e15) },
+      { key: "e15Js", label: "entmax15, JS sort", run: loop(() => jsEntmax15(x, outs.jsE15, rows, cols, scratch), null, outs.jsE15) },
+    ];
+  };
+  const { cands, ns } = await measure({ make, refresh: zc.refresh, elements: n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
+  zc.refresh();
+  const refSm = new Float64Array(n), refE15 = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    const row = x.subarray(r * cols, (r + 1) * cols);
+    refSm.set(sparsemaxRef(row), r * cols);
+    refE15.set(entmax15Ref(row), r * cols);
+  }
+  const acc = {
+    smZc: accuracy(zc.v[1], refSm, rows, cols), smJs: accuracy(outs.jsSm, refSm, rows, cols),
+    e15Zc: accuracy(zc.v[2], refE15, rows, cols), e15Js: accuracy(outs.jsE15, refE15, rows, cols),
+  };
+  for (const [k, a] of Object.entries(acc)) check(`sparse ${rows}x${cols} ${k}`, a, 1e-4);
+  if (!bitEqual(zc.v[1], outs.sm) || !bitEqual(zc.v[2], outs.e15)) problems.push(`sparse ${rows}x${cols}: copying output differs from zero-copy`);
+  zc.free();
+  return {
+    rows, cols, n,
+    stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])),
+    ratios: { sm: ratioSummary(ns.smJs, ns.smZc), e15: ratioSummary(ns.e15Js, ns.e15Zc) },
+    acc, samples: ns,
+  };
+}
+
+// ------------------------------------------------------------------ per-call overhead
+async function benchOverhead(rows, cols) {
+  const n = rows * cols, x = normals(n, SEED + n), out = new Float32Array(n), outJs = new Float32Array(n);
+  const zc = views(n, 2);
+  zc.v[0].set(x);
+  const xt = tf.tensor2d(x, [rows, cols]);
+  const make = () => {
+    const [xv, ov] = zc.v, oz = { cols, out: ov }, oc = { cols, out }, o = { cols };
+    return [
+      { key: "copy", label: "ours, copying into out", run: (reps) => { for (let r = 0; r < reps; r++) mm.softmax(x, oc); return out[0]; } },
+      { key: "alloc", label: "ours, new result array", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += mm.softmax(x, o)[0]; return s; } },
+      { key: "zc", label: "ours, zero-copy", run: (reps) => { for (let r = 0; r < reps; r++) mm.softmax(xv, oz); return ov[0]; } },
+      { key: "tfk", label: "tfjs-wasm kernel", run: (reps) => { for (let r = 0; r < reps; r++) tf.softmax(xt).dispose(); return 0; } },
+      {
+        key: "tfe", label: "tfjs-wasm + dataSync", run: (reps) => {
+          let s = 0;
+          for (let r = 0; r < reps; r++) { const a = tf.tensor2d(x, [rows, cols]), y = tf.softmax(a), d = y.dataSync(); a.dispose(); y.dispose(); s += d[0]; }
+          return s;
+        },
+      },
+      { key: "ort", label: "onnxruntime-web", run: async (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += (await ortRun(x, rows, cols))[0]; return s; } },
+      { key: "js", label: "plain JS", run: (reps) => { for (let r = 0; r < reps; r++) jsSoftmax(x, outJs, rows, cols); return outJs[0]; } },
+    ];
+  };
+  // elements = 1000: the harness's "ns per element" is then µs per call
+  const { cands, ns } = await measure({ make, refresh: zc.refresh, elements: 1000, rounds: ROUNDS, targetMs: TARGET_MS / 3, warmupMs: WARMUP_MS });
+  xt.dispose();
+  zc.free();
+  return { rows, cols, stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])), ratios: { tfe: ratioSummary(ns.tfe, ns.copy), ort: ratioSummary(ns.ort, ns.copy), js: ratioSummary(ns.js, ns.copy) }, samples: ns };
+}
+
+// ------------------------------------------------------------------ cold start
+/** Import to first result, each in a fresh `node` process (the runs interleave the libraries). */
+function benchCold() {
+  const dir = mkdtempSync(join(tmpdir(), "mmx-cold-"));
+  const modelPath = join(dir, "softmax.onnx");
+  writeFileSync(modelPath, modelBytes);
+  const ourUrl = new URL("../dist/index.js", import.meta.url).href;
+  const report = "console.log(JSON.stringify({ ms: performance.now() - t0, y: Array.from(y) }));";
+  const scripts = {
+    ours: `const t0 = performance.now(); const { init } = await import(${JSON.stringify(ourUrl)}); const mm = await init(); const y = mm.softmax(Float32Array.of(1, 2, 3)); ${report}`,
+    tfjs: `const t0 = performance.now(); const tf = await import("@tensorflow/tfjs-core"); await import("@tensorflow/tfjs-backend-wasm"); await tf.setBackend("wasm");` +
+      ` const y = tf.softmax(tf.tensor1d([1, 2, 3])).dataSync(); ${report}`,
+    ort: `const t0 = performance.now(); const ort = await import("onnxruntime-web"); const { readFile } = await import("node:fs/promises"); ort.env.wasm.numThreads = 1;` +
+      ` const s = await ort.InferenceSession.create(await readFile(${JSON.stringify(modelPath)}), { executionProviders: ["wasm"] });` +
+      ` const y = (await s.run({ x: new ort.Tensor("float32", Float32Array.of(1, 2, 3), [1, 3]) })).y.data; ${report}`,
+  };
+  const ms = { ours: [], tfjs: [], ort: [] }, wall = { ours: [], tfjs: [], ort: [] };
+  const cwd = new URL("..", import.meta.url).pathname;
+  try {
+    for (let i = 0; i < COLD_RUNS; i++) {
+      for (const [k, src] of Object.entries(scripts)) {
+        const t0 = performance.now();
+        const p = spawnSync(process.execPath, ["--input-type=module", "-e", src], { cwd, encoding: "utf8", timeout: 60000 });
+        const t1 = performance.now();
+        if (p.status !== 0) throw new Error(`cold start (${k}) failed: ${p.stderr || p.error}`);
+        const res = JSON.parse(p.stdout.trim().split("\n").pop());
+        const expect = [0.09003057, 0.24472847, 0.66524096];
+        if (!res.y.every((v, j) => Math.abs(v - expect[j]) < 1e-6)) problems.push(`cold start ${k}: softmax([1, 2, 3]) = ${res.y}`);
+        ms[k].push(res.ms);
+        wall[k].push(t1 - t0);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { runs: COLD_RUNS, ms: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, summary(v)])), wall: Object.fromEntries(Object.entries(wall).map(([k, v]) => [k, summary(v)])), samples: ms };
+}
+
+// ------------------------------------------------------------------ run and report
+const started = performance.now();
+{
+  // pre-warm: V8 tiers up wasm and JS on background threads; give it time before the first shape
+  const rows = 64, cols = 1024, n = rows * cols, x = normals(n, SEED - 1), out = new Float32Array(n);
+  const xt = tf.tensor2d(x, [rows, cols]);
+  const t0 = performance.now();
+  while (performance.now() - t0 < (opts.quick ? 150 : 300)) {
+    mm.softmax(x, { cols, out }); mm.multimax(x, { cols, params, out }); mm.sparsemax(x, { cols, out }); mm.entmax15(x, { cols, out });
+    tf.softmax(xt).dispose(); tfMultimax(xt).dispose();
+    sink.value += (await ortRun(x, rows, cols))[0] + out[0];
+  }
+  xt.dispose();
+}
+const shapeName = (r) => `${r.rows}x${r.cols}`;
+
+if (on("softmax")) {
+  for (const [rows, cols] of SHAPES) {
+    const r = await benchSoftmax(rows, cols);
+    results.softmax.push(r);
+    const s = r.stats;
+    printTable(`softmax ${rows} x ${cols} (${grp(r.n)} elements): ns/element, median [p10 - p90]; accuracy vs float64`, [
+      ["candidate", "ns/el", "max |y - y64|", "max |sum - 1|"],
+      ...Object.keys(s).map((k) => [s[k].label, cell(s[k]), fmtE(r.acc[k].maxAbs), fmtE(r.acc[k].rowSum)]),
+    ]);
+    console.log(`  tfjs-wasm kernel / ours zero-copy ${rcell(r.ratios.tfKernel)} (${TARGETS.kernel.text}: ${verdict(TARGETS.kernel, r.ratios.tfKernel.median)}); ` +
+      `end to end / ours copying: tfjs-wasm ${rcell(r.ratios.tfE2e)}, onnxruntime-web ${rcell(r.ratios.ortE2e)} (${TARGETS.e2e.text})`);
+  }
+  const R = results.softmax;
+  const rows = [
+    ["softmax, ns/element", ...R.map(shapeName)],
+    ...["zc", "copy", "tfk", "tfe", "ort", "js"].map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
+    ["tfjs-wasm kernel / ours zero-copy (>= 1.25x)", ...R.map((r) => `${rcell(r.ratios.tfKernel)} ${record(`softmax kernel vs tfjs-wasm ${shapeName(r)}`, TARGETS.kernel, r.ratios.tfKernel.median)}`)],
+    ["tfjs-wasm + dataSync / ours copying (>= 2x)", ...R.map((r) => `${rcell(r.ratios.tfE2e)} ${record(`softmax end to end vs tfjs-wasm ${shapeName(r)}`, TARGETS.e2e, r.ratios.tfE2e.median)}`)],
+    ["onnxruntime-web / ours copying (>= 2x)", ...R.map((r) => `${rcell(r.ratios.ortE2e)} ${record(`softmax end to end vs onnxruntime-web ${shapeName(r)}`, TARGETS.e2e, r.ratios.ortE2e.median)}`)],
+    ["plain JS / ours zero-copy", ...R.map((r) => rcell(r.ratios.jsOverZc))],
+  ];
+  printTable("softmax summary", rows);
+  mdTable("softmax: ns per element, median [p10 - p90], and ratios (theirs / ours, per round)", rows);
+  const accRows = [
+    ["softmax accuracy: max abs error vs float64 / max abs(row sum - 1)", ...R.map(shapeName)],
+    ...["zc", "tfk", "ort", "js"].map((k) => [k === "zc" ? "multimax-wasm (both paths, bitwise equal)" : R[0].stats[k].label.replace(" kernel", ""),
+      ...R.map((r) => `${fmtE(r.acc[k].maxAbs)} / ${fmtE(r.acc[k].rowSum)}${k === "zc" ? ` ${record(`softmax row sums ${shapeName(r)}`, TARGETS.rowSum, Math.max(r.acc.zc.rowSum, r.acc.copy.rowSum))}` : ""}`)]),
+  ];
+  printTable("softmax accuracy", accRows);
+  mdTable("softmax accuracy: max abs error against float64 / max abs(row sum - 1)", accRows);
+}
+
+if (on("multimax")) {
+  for (const [rows, cols] of SHAPES) results.multimax.push(await benchMultimax(rows, cols));
+  const R = results.multimax;
+  const rows = [
+    ["MultiMax, ns/element", ...R.map(shapeName)],
+    ...["zc", "copy", "tfk", "tfe", "js"].map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
+    ["tfjs-wasm ops / ours zero-copy (>= 3x)", ...R.map((r) => `${rcell(r.ratios.tfKernel)} ${record(`MultiMax vs tfjs-wasm ops ${shapeName(r)}`, TARGETS.multimax, r.ratios.tfKernel.median)}`)],
+    ["tfjs-wasm ops + dataSync / ours copying", ...R.map((r) => rcell(r.ratios.tfE2e))],
+    ["plain JS / ours zero-copy", ...R.map((r) => rcell(r.ratios.jsOverZc))],
+    ["max abs error vs float64: ours / tfjs / JS", ...R.map((r) => `${fmtE(r.acc.zc.maxAbs)} / ${fmtE(r.acc.tfk.maxAbs)} / ${fmtE(r.acc.js.maxAbs)}`)],
+    ["max abs(row sum - 1): ours / tfjs / JS", ...R.map((r) => `${fmtE(r.acc.zc.rowSum)} ${record(`MultiMax row sums ${shapeName(r)}`, TARGETS.rowSum, Math.max(r.acc.zc.rowSum, r.acc.copy.rowSum))} / ${fmtE(r.acc.tfk.rowSum)} / ${fmtE(r.acc.js.rowSum)}`)],
+  ];
+  printTable("MultiMax (second order, checkpoint parameters)", rows);
+  mdTable("MultiMax (second order): ns per element and ratios", rows);
+}
+
+if (on("sparse")) {
+  for (const [rows, cols] of SHAPES) results.sparse.push(await benchSparse(rows, cols));
+  const R = results.sparse;
+  const rows = [
+    ["sparsemax / entmax15, ns/element", ...R.map(shapeName)],
+    ...["smZc", "smCopy", "smJs", "e15Zc", "e15Copy", "e15Js"].map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
+    ["sparsemax: JS sort / ours zero-copy", ...R.map((r) => rcell(r.ratios.sm))],
+    ["entmax15: JS sort / ours zero-copy", ...R.map((r) => rcell(r.ratios.e15))],
+    ["max abs error vs float64, sparsemax: ours / JS", ...R.map((r) => `${fmtE(r.acc.smZc.maxAbs)} / ${fmtE(r.acc.smJs.maxAbs)}`)],
+    ["max abs error vs float64, entmax15: ours / JS", ...R.map((r) => `${fmtE(r.acc.e15Zc.maxAbs)} / ${fmtE(r.acc.e15Js.maxAbs)}`)],
+    ["max abs(row sum - 1): ours sparsemax / entmax15", ...R.map((r) => `${fmtE(r.acc.smZc.rowSum)} / ${fmtE(r.acc.e15Zc.rowSum)}`)],
+  ];
+  printTable("sparsemax and entmax15 against plain-JS sort-based versions", rows);
+  mdTable("sparsemax and entmax15 against plain-JS sort-based versions", rows);
+}
+
+if (on("overhead")) {
+  for (const [rows, cols] of SMALL) results.overhead.push(await benchOverhead(rows, cols));
+  const R = results.overhead;
+  const rows = [
+    ["softmax per call, µs", ...R.map(shapeName)],
+    ...Object.keys(R[0].stats).map((k) => [R[0].stats[k].label, ...R.map((r) => `${r.stats[k].median.toFixed(3)} [${r.stats[k].p10.toFixed(3)} - ${r.stats[k].p90.toFixed(3)}]${k === "copy" && r.rows === 1 && r.cols === 16 ? ` ${record("per-call overhead at 1x16", TARGETS.perCall, r.stats.copy.median)}` : ""}`)]),
+    ["tfjs-wasm + dataSync / ours copying", ...R.map((r) => rcell(r.ratios.tfe))],
+    ["onnxruntime-web / ours copying", ...R.map((r) => rcell(r.ratios.ort))],
+    ["plain JS / ours copying", ...R.map((r) => rcell(r.ratios.js))],
+  ];
+  printTable("per-call overhead on tiny inputs (softmax; target at 1x16: ours <= 1 us)", rows);
+  mdTable("per-call time on tiny inputs (softmax), µs per call, median [p10 - p90]", rows);
+}
+
+if (on("cold")) {
+  const c = benchCold();
+  results.cold = c;
+  const label = { ours: "multimax-wasm", tfjs: "tfjs-wasm", ort: "onnxruntime-web" };
+  const rows = [
+    [`cold start, ms (${c.runs} fresh processes each)`, "import to first result", "whole process (spawn to exit)"],
+    ...Object.keys(label).map((k) => [label[k], `${c.ms[k].median.toFixed(1)} [${c.ms[k].p10.toFixed(1)} - ${c.ms[k].p90.toFixed(1)}]${k === "ours" ? ` ${record("cold start", TARGETS.cold, c.ms.ours.median)}` : ""}`,
+      `${c.wall[k].median.toFixed(0)} [${c.wall[k].p10.toFixed(0)} - ${c.wall[k].p90.toFixed(0)}]`]),
+  ];
+  printTable("cold start (target: ours <= 10 ms)", rows);
+  mdTable("cold start in fresh Node.js processes, ms, median [p10 - p90]", rows);
+}
+
+const elapsed = (performance.now() - started) / 1000;
+const passed = verdicts.filter((v) => v.ok).length;
+console.log(`\n== targets ${"=".repeat(70)}`);
+for (const v of verdicts) if (!v.ok) console.log(`  MISS  ${v.what}: ${v.value < 1e-3 ? fmtE(v.value) : v.value.toFixed(3)} (target ${v.target})`);
+console.log(`  ${passed}/${verdicts.length} targets PASS${passed < verdicts.length ? `, ${verdicts.length - passed} MISS (listed above)` : ""}`);
+if (problems.length) for (const p of problems) console.log(`  WRONG OUTPUT: ${p}`);
+console.log(`  reproduce: ${command}   (node ${process.version}, ${cpu}, ${elapsed.toFixed(0)} s, checksum ${sink.value.toPrecision(6)})`);
+md.push(`\nTargets: ${passed}/${verdicts.length} PASS${passed < verdicts.length ? ` (missed: ${verdicts.filter((v) => !v.ok).map((v) => v.what).join("; ")})` : ""}. Run time ${elapsed.toFixed(0)} s.`);
+if (opts.md) { writeFileSync(opts.md, md.join("\n") + "\n"); console.log(`  wrote ${opts.md}`); }
+if (opts.json) {
+  writeFileSync(opts.json, JSON.stringify({ ...results, verdicts, problems, elapsedSeconds: elapsed }, null, 1) + "\n");
+  console.log(`  wrote ${opts.json}`);
+}
+if (problems.length) process.exitCode = 1;
