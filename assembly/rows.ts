@@ -11,10 +11,10 @@
 import { lnsum } from "./kernels/math64";
 import { f32_rmax__scalar } from "./kernels/f32-rmax-scalar";
 import { f32_rmax__wasmsimd_pmax_u16 } from "./kernels/f32-rmax-wasmsimd-pmax-u16";
-import { f32_raddstoreexpminusmax__scalar_rr2_p5 } from "./kernels/f32-raddstoreexpminusmax-scalar-rr2-p5";
-import { f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-wasmsimd-rr2-p5-u16";
-import { f32_raddexpminusmax__scalar_rr2_p5 } from "./kernels/f32-raddexpminusmax-scalar-rr2-p5";
-import { f32_raddexpminusmax__wasmsimd_rr2_p5_u16 } from "./kernels/f32-raddexpminusmax-wasmsimd-rr2-p5-u16";
+import { f32_raddstoreexpminusmax__scalar_b2_p5 } from "./kernels/f32-raddstoreexpminusmax-scalar-b2-p5";
+import { f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-wasmsimd-b2-p5-u16";
+import { f32_raddexpminusmax__scalar_b2_p5 } from "./kernels/f32-raddexpminusmax-scalar-b2-p5";
+import { f32_raddexpminusmax__wasmsimd_b2_p5_u16 } from "./kernels/f32-raddexpminusmax-wasmsimd-b2-p5-u16";
 import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
 import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
 import { f32_vsubsub__scalar } from "./kernels/f32-vsubsub-scalar";
@@ -38,11 +38,11 @@ import { fill, special_multimax_row, special_row_from_z } from "./special";
 }
 // @ts-ignore: decorator
 @inline function expstore(x: usize, y: usize, n: i32, m: f32, k: f32): f64 {
-  return ASC_FEATURE_SIMD ? f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16(x, y, n, m, k) : f32_raddstoreexpminusmax__scalar_rr2_p5(x, y, n, m, k);
+  return ASC_FEATURE_SIMD ? f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x, y, n, m, k) : f32_raddstoreexpminusmax__scalar_b2_p5(x, y, n, m, k);
 }
 // @ts-ignore: decorator
 @inline function expsum(x: usize, n: i32, m: f32): f64 {
-  return ASC_FEATURE_SIMD ? f32_raddexpminusmax__wasmsimd_rr2_p5_u16(x, n, m) : f32_raddexpminusmax__scalar_rr2_p5(x, n, m);
+  return ASC_FEATURE_SIMD ? f32_raddexpminusmax__wasmsimd_b2_p5_u16(x, n, m) : f32_raddexpminusmax__scalar_b2_p5(x, n, m);
 }
 // @ts-ignore: decorator
 @inline function scale(x: usize, y: usize, n: i32, s: f32): void {

@@ -65,8 +65,8 @@ import { f32_rcountpos__scalar } from "./kernels/f32-rcountpos-scalar";
 import { f32_rcountpos__wasmsimd_u8 } from "./kernels/f32-rcountpos-wasmsimd-u8";
 import { f32_rmaxsum__scalar } from "./kernels/f32-rmaxsum-scalar";
 import { f32_rmaxsum__wasmsimd_u8, f32_rmaxsum_fast__wasmsimd_u8 } from "./kernels/f32-rmaxsum-wasmsimd-u8";
-import { f32_raddstoreexpminusmax_thr__scalar_rr2_p5 } from "./kernels/f32-raddstoreexpminusmax-thr-scalar-rr2-p5";
-import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16";
+import { f32_raddstoreexpminusmax_thr__scalar_b2_p5 } from "./kernels/f32-raddstoreexpminusmax-thr-scalar-b2-p5";
+import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16";
 import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
 import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
 import { maskcopy, softmax_row } from "./rows";
@@ -487,8 +487,8 @@ export function evsoftmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols:
     } else {
       const thr = f32up(s / <f64>R_COUNT);
       const sum = ASC_FEATURE_SIMD
-        ? f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(z, yr, cols, m, thr, eps)
-        : f32_raddstoreexpminusmax_thr__scalar_rr2_p5(z, yr, cols, m, thr, eps);
+        ? f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(z, yr, cols, m, thr, eps)
+        : f32_raddstoreexpminusmax_thr__scalar_b2_p5(z, yr, cols, m, thr, eps);
       scale(yr, yr, cols, <f32>(1 / sum));
     }
     if (support != 0) store<i32>(support + (<usize>r << 2), countpos(yr, cols));

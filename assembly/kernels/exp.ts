@@ -1,91 +1,95 @@
-// f32 exp, "rr2-p5": range reduction by ln2 split into two constants, a degree-5 polynomial,
-// and 2^n built directly in the exponent bits. Used by every exp-based kernel, as a scalar function
-// (`expf_rr2_p5`) and as a vector function on f32x4 (`expv_rr2_p5`) that computes bit-identical
+// f32 exp, "b2-p5": base-2 range reduction with a clamp, a degree-5 polynomial for 2^r, and 2^n
+// built directly in the exponent bits. Used by every exp-based kernel, as a scalar function
+// (`expf_b2_p5`) and as a vector function on f32x4 (`expv_b2_p5`) that computes bit-identical
 // lanes (the same f32 operations in the same order; wasm has no implicit fused multiply-add).
 //
-//   n = round(d·log2(e))              (a "magic bias" add: 1.5·2^23 + 127 rounds and biases at once)
-//   s = 2^n                           (the biased integer shifted into the exponent field)
-//   r = d − n·ln2_hi − n·ln2_lo       (ln2_hi has 9 significant bits, so n·ln2_hi is exact)
-//   p = c1 + r·(c2 + r·(c3 + r·(c4 + r·c5)))
-//   exp(d) ≈ s + (s·r)·p
-//   d < −87.3365479 (just below ln 2^−126) returns +0 (denormal results are flushed), d = −∞
-//   returns +0, d = NaN returns NaN.
+//   d2 = max(d·log2(e), −127)         (f32x4.pmax: a NaN d·log2e stays NaN)
+//   t  = d2 + magic                   (magic = 1.5·2^23 + 127 rounds d2 to n and biases it at once)
+//   s  = 2^n                          (t shifted left by 23: the biased n lands in the exponent field;
+//                                      for n = −127 the biased exponent is 0 and s = +0 exactly)
+//   n  = t − magic
+//   r  = d2 − n                       (exact, |r| ≤ 1/2)
+//   p  = c1 + r·(c2 + r·(c3 + r·(c4 + r·c5)))
+//   exp(d) ≈ s + (s·r)·p              (2^r ≈ 1 + r·p)
 //
-// Domain: d ≤ 0 (every caller passes x − max). Coefficients: minimax for the relative error of
-// 1 + r·p(r) on [−ln2/2, ln2/2], fitted by tools/fit-exp.mjs (Lawson's algorithm); the fit alone
-// errs by 9.5e-8 with the float32-rounded coefficients.
-// Measured error over every float32 in [−87.3, 0] (tests/assembly/exp.spec.ts sweeps it, and
-// tools/exp-ulp.mjs checks it exhaustively): see the README ("exp accuracy").
+// Domain: d ≤ 0 (every caller passes x − max, or e·ln u ≤ 0). Special values: d = −0 and +0 give 1
+// exactly; d = −∞ gives +0; d = NaN gives NaN; every d with fl(d·log2e) ≤ −126.5 (d ≲ −87.68) gives
+// +0 exactly (n rounds to −127, so s = +0). Results between that and 2^−126 (d in about
+// [−87.68, −87.34]) are computed from s = 2^−126 and may be subnormal (not flushed to 0).
+//
+// Coefficients: minimax for the relative error of 1 + r·p(r) against 2^r on [−1/2, 1/2], fitted by
+// tools/fit-exp.mjs (Lawson's algorithm, then the best float32 set among the nearest ±2 ulps); the
+// fit alone errs by 1.02e-7 with these float32 coefficients.
+// Accuracy: d2 = fl(d·log2e) is rounded once, which adds a relative error of up to about
+// |d|·2^−24 to exp(d) (the same order as the rounding of d = x − max before every call), so the
+// ulp error grows with |d| while the relative error stays small. Measured over every float32 in
+// [−87.3, 0] (tools/exp-ulp.mjs, exhaustively; tests/assembly/exp.spec.ts sweeps it): see the
+// README ("exp accuracy").
 
 // @ts-ignore: decorator
 @inline export const EXP_LOG2E: f32 = reinterpret<f32>(0x3FB8AA3B);   // 1.44269502
 // @ts-ignore: decorator
 @inline export const EXP_MAGIC: f32 = reinterpret<f32>(0x4B40007F);   // 12583039 = 1.5·2^23 + 127
 // @ts-ignore: decorator
-@inline export const EXP_NLN2HI: f32 = reinterpret<f32>(0xBF318000);  // −0.693359375
+@inline export const EXP_CLAMP: f32 = reinterpret<f32>(0xC2FE0000);   // −127: n = −127 gives s = +0
 // @ts-ignore: decorator
-@inline export const EXP_NLN2LO: f32 = reinterpret<f32>(0x395E8083);  // 2.12194440e-4 (ln2_hi − ln2)
+@inline export const EXP_C5: f32 = reinterpret<f32>(0x3AADDD08);      // 1.32647250e-3
 // @ts-ignore: decorator
-@inline export const EXP_C5: f32 = reinterpret<f32>(0x3C07D41A);      // 8.29031505e-3
+@inline export const EXP_C4: f32 = reinterpret<f32>(0x3C1E7546);      // 9.67151485e-3
 // @ts-ignore: decorator
-@inline export const EXP_C4: f32 = reinterpret<f32>(0x3D2B9D2A);      // 4.18979302e-2
+@inline export const EXP_C3: f32 = reinterpret<f32>(0x3D635BA7);      // 5.55073284e-2
 // @ts-ignore: decorator
-@inline export const EXP_C3: f32 = reinterpret<f32>(0x3E2AAD35);      // 1.66676357e-1
+@inline export const EXP_C2: f32 = reinterpret<f32>(0x3E75FCDF);      // 2.40222439e-1
 // @ts-ignore: decorator
-@inline export const EXP_C2: f32 = reinterpret<f32>(0x3EFFFEE3);      // 4.99991506e-1
-// @ts-ignore: decorator
-@inline export const EXP_C1: f32 = reinterpret<f32>(0x3F7FFFFB);      // 9.99999702e-1
-// @ts-ignore: decorator
-@inline export const EXP_CUTOFF: f32 = reinterpret<f32>(0xC2AEAC50);  // −87.3365479, just below ln(2^−126)
+@inline export const EXP_C1: f32 = reinterpret<f32>(0x3F317215);      // 6.93147004e-1
 
-/** The same constants as four-lane vectors, 16-byte aligned, in the order of EXP_V_* below.
- *  Hot loops load them once from memory: V8 rematerialises v128 constants inside loop bodies. */
+/** The same constants as four-lane vectors, 16-byte aligned, in the order of the `expv_b2_p5`
+ *  arguments: log2e (offset 0), magic (16), clamp (32), c5 (48), c4 (64), c3 (80), c2 (96),
+ *  c1 (112). Hot loops load them once from memory: V8 rematerialises v128 constants inside loop
+ *  bodies. */
 export const EXP_TABLE: usize = memory.data<u32>([
   0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B,
   0x4B40007F, 0x4B40007F, 0x4B40007F, 0x4B40007F,
-  0xBF318000, 0xBF318000, 0xBF318000, 0xBF318000,
-  0x395E8083, 0x395E8083, 0x395E8083, 0x395E8083,
-  0x3C07D41A, 0x3C07D41A, 0x3C07D41A, 0x3C07D41A,
-  0x3D2B9D2A, 0x3D2B9D2A, 0x3D2B9D2A, 0x3D2B9D2A,
-  0x3E2AAD35, 0x3E2AAD35, 0x3E2AAD35, 0x3E2AAD35,
-  0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3, 0x3EFFFEE3,
-  0x3F7FFFFB, 0x3F7FFFFB, 0x3F7FFFFB, 0x3F7FFFFB,
-  0xC2AEAC50, 0xC2AEAC50, 0xC2AEAC50, 0xC2AEAC50,
+  0xC2FE0000, 0xC2FE0000, 0xC2FE0000, 0xC2FE0000,
+  0x3AADDD08, 0x3AADDD08, 0x3AADDD08, 0x3AADDD08,
+  0x3C1E7546, 0x3C1E7546, 0x3C1E7546, 0x3C1E7546,
+  0x3D635BA7, 0x3D635BA7, 0x3D635BA7, 0x3D635BA7,
+  0x3E75FCDF, 0x3E75FCDF, 0x3E75FCDF, 0x3E75FCDF,
+  0x3F317215, 0x3F317215, 0x3F317215, 0x3F317215,
 ], 16);
 
-/** Scalar exp(d), bit-identical to one lane of `expv_rr2_p5`. */
+/** Scalar exp(d), bit-identical to one lane of `expv_b2_p5`. */
 // @ts-ignore: decorator
-@inline export function expf_rr2_p5(d: f32): f32 {
-  let t = d * EXP_LOG2E + EXP_MAGIC;
+@inline export function expf_b2_p5(d: f32): f32 {
+  let d2 = d * EXP_LOG2E;
+  d2 = d2 < EXP_CLAMP ? EXP_CLAMP : d2; // f32x4.pmax(d2, clamp): NaN stays NaN, −∞ becomes −127
+  const t = d2 + EXP_MAGIC;
   const s = reinterpret<f32>(reinterpret<i32>(t) << 23);
   const n = t - EXP_MAGIC;
-  let r = n * EXP_NLN2HI + d;
-  r = n * EXP_NLN2LO + r;
+  const r = d2 - n;
   let p = EXP_C5 * r + EXP_C4;
   p = p * r + EXP_C3;
   p = p * r + EXP_C2;
   p = p * r + EXP_C1;
   const sr = s * r;
-  const e = sr * p + s;
-  return d < EXP_CUTOFF ? 0 : e;
+  return sr * p + s;
 }
 
 /** Vector exp on four lanes; the constants come from EXP_TABLE (loaded once by the caller). */
 // @ts-ignore: decorator
-@inline export function expv_rr2_p5(
-  d: v128, log2e: v128, magic: v128, nln2hi: v128, nln2lo: v128,
-  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, cutoff: v128,
+@inline export function expv_b2_p5(
+  d: v128, log2e: v128, magic: v128, clamp: v128,
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128,
 ): v128 {
-  const t = f32x4.add(f32x4.mul(d, log2e), magic);
+  const d2 = f32x4.pmax(f32x4.mul(d, log2e), clamp);
+  const t = f32x4.add(d2, magic);
   const s = i32x4.shl(t, 23);
   const n = f32x4.sub(t, magic);
-  let r = f32x4.add(f32x4.mul(n, nln2hi), d);
-  r = f32x4.add(f32x4.mul(n, nln2lo), r);
+  const r = f32x4.sub(d2, n);
   let p = f32x4.add(f32x4.mul(c5, r), c4);
   p = f32x4.add(f32x4.mul(p, r), c3);
   p = f32x4.add(f32x4.mul(p, r), c2);
   p = f32x4.add(f32x4.mul(p, r), c1);
   const sr = f32x4.mul(s, r);
-  const e = f32x4.add(f32x4.mul(sr, p), s);
-  return v128.andnot(e, f32x4.lt(d, cutoff));
+  return f32x4.add(f32x4.mul(sr, p), s);
 }

@@ -10,15 +10,15 @@
 // the scalar twins' (f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar). A vector with no entry in
 // the support costs a compare and a branch. Sums in f64x2 lanes, counts in i32 lanes.
 import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
-import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { lnv } from "./pow";
 import { loadPart } from "./tail";
 
 export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, near1: bool): void {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
-  const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
-  const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
-  const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
+  const clamp = v128.load(EXP_TABLE, 32);
+  const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
+  const c2 = v128.load(EXP_TABLE, 96), c1 = v128.load(EXP_TABLE, 112);
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
   const zero = f32x4.splat(0), one = f32x4.splat(1), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
   const shift: f32 = near1 ? 1 : 0, vshift = f32x4.splat(shift);
@@ -34,7 +34,7 @@ export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t:
     mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
     let l = lnv(w);
     if (near1) l = v128.bitselect(d, f32x4.mul(l, f32x4.div(d, f32x4.sub(w, one))), f32x4.eq(w, one));
-    const q = expv_rr2_p5(f32x4.mul(vg, l), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
+    const q = expv_b2_p5(f32x4.mul(vg, l), log2e, magic, clamp, c5, c4, c3, c2, c1);
     const iv = f32x4.div(one, w), r = f32x4.mul(q, iv);
     a1 = addPromoted(a1, v128.and(q, gt));
     a2 = addPromoted(a2, v128.and(r, gt));

@@ -8,15 +8,15 @@
 // twins' (f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar). Returns Σ y (f64x2 lanes),
 // R_COUNT = count(y > 0). x may equal y.
 import { addPromoted, hsum64, setCount } from "./acc";
-import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { lnv } from "./pow";
 import { loadPart, storePart } from "./tail";
 
 export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, near1: bool): f64 {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
-  const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
-  const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
-  const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
+  const clamp = v128.load(EXP_TABLE, 32);
+  const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
+  const c2 = v128.load(EXP_TABLE, 96), c1 = v128.load(EXP_TABLE, 112);
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo), ve = f32x4.splat(e);
   const zero = f32x4.splat(0), one = f32x4.splat(1), ninf = f32x4.splat(-Infinity);
   const shift: f32 = near1 ? 1 : 0, vshift = f32x4.splat(shift);
@@ -28,7 +28,7 @@ export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f3
     const w = f32x4.add(vshift, d); // d (+0 for d = −0, out of the support either way) or 1 + u
     let l = lnv(w);
     if (near1) l = v128.bitselect(d, f32x4.mul(l, f32x4.div(d, f32x4.sub(w, one))), f32x4.eq(w, one));
-    const v = v128.and(expv_rr2_p5(f32x4.mul(ve, l), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff), f32x4.gt(w, zero));
+    const v = v128.and(expv_b2_p5(f32x4.mul(ve, l), log2e, magic, clamp, c5, c4, c3, c2, c1), f32x4.gt(w, zero));
     storePart(y + o, v, n - i);
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));

@@ -3,10 +3,10 @@
 // bound implied by the SIMD summation order, nothing written outside [0, n).
 import { f32_rmax__scalar } from "../../assembly/kernels/f32-rmax-scalar";
 import { f32_rmax__wasmsimd_pmax_u16 } from "../../assembly/kernels/f32-rmax-wasmsimd-pmax-u16";
-import { f32_raddstoreexpminusmax__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-rr2-p5";
-import { f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-wasmsimd-rr2-p5-u16";
-import { f32_raddexpminusmax__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddexpminusmax-scalar-rr2-p5";
-import { f32_raddexpminusmax__wasmsimd_rr2_p5_u16 } from "../../assembly/kernels/f32-raddexpminusmax-wasmsimd-rr2-p5-u16";
+import { f32_raddstoreexpminusmax__scalar_b2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-b2-p5";
+import { f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-wasmsimd-b2-p5-u16";
+import { f32_raddexpminusmax__scalar_b2_p5 } from "../../assembly/kernels/f32-raddexpminusmax-scalar-b2-p5";
+import { f32_raddexpminusmax__wasmsimd_b2_p5_u16 } from "../../assembly/kernels/f32-raddexpminusmax-wasmsimd-b2-p5-u16";
 import { f32_vscale__scalar } from "../../assembly/kernels/f32-vscale-scalar";
 import { f32_vscale__wasmsimd_u16 } from "../../assembly/kernels/f32-vscale-wasmsimd-u16";
 import { f32_vsubsub__scalar } from "../../assembly/kernels/f32-vsubsub-scalar";
@@ -124,7 +124,7 @@ describe("f32_rmax__wasmsimd_pmax_u16 vs f32_rmax__scalar", () => {
   });
 });
 
-describe("f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16 vs scalar twin", () => {
+describe("f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 vs scalar twin", () => {
   it("stored values bit-identical, sums within the summation-order bound, for k = 1, 0.5, 2.5", () => {
     const lengths = testLengths();
     const ks: f32[] = [1, 0.5, 2.5];
@@ -138,8 +138,8 @@ describe("f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16 vs scalar twin", () => {
           const m = f32_rmax__scalar(x, n);
           for (let ki = 0; ki < ks.length; ki++) {
             const k = ks[ki];
-            const s1 = f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16(x, y1, n, m, k);
-            const s2 = f32_raddstoreexpminusmax__scalar_rr2_p5(x, y2, n, m, k);
+            const s1 = f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x, y1, n, m, k);
+            const s2 = f32_raddstoreexpminusmax__scalar_b2_p5(x, y2, n, m, k);
             const label = where("raddstore k=" + k.toString(), n, dist, off);
             const bad = firstBitMismatch(y1, y2, n);
             expect<i32>(bad).toBe(-1, label + (bad >= 0 ? " at " + bad.toString() + ": simd " + describeF32(getf(y1, bad)) + " scalar " + describeF32(getf(y2, bad)) : ""));
@@ -163,8 +163,8 @@ describe("f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16 vs scalar twin", () => {
       fillUniform(x, n, -20, 5);
       copyF32(x2, x, n);
       const m = f32_rmax__scalar(x, n);
-      const s1 = f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16(x2, x2, n, m, 1);
-      const s2 = f32_raddstoreexpminusmax__scalar_rr2_p5(x, y, n, m, 1);
+      const s1 = f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x2, x2, n, m, 1);
+      const s2 = f32_raddstoreexpminusmax__scalar_b2_p5(x, y, n, m, 1);
       expect<i32>(firstBitMismatch(x2, y, n)).toBe(-1, "in place n=" + n.toString());
       expect<f64>(noteSum(s1, s2, "in place n=" + n.toString())).toBeLessThanOrEqual(SUM_REL_BOUND);
     }
@@ -178,15 +178,15 @@ describe("f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16 vs scalar twin", () => {
         fillUniform(x, n, -5, 5);
         setf(x, at, NaN);
         const m = f32_rmax__scalar(x, n);
-        expect<f64>(f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16(x, y, n, m, 1)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
-        expect<f64>(f32_raddexpminusmax__wasmsimd_rr2_p5_u16(x, n, m)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
+        expect<f64>(f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x, y, n, m, 1)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
+        expect<f64>(f32_raddexpminusmax__wasmsimd_b2_p5_u16(x, n, m)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
       }
       releaseAll();
     }
   });
 });
 
-describe("f32_raddexpminusmax__wasmsimd_rr2_p5_u16 vs scalar twin", () => {
+describe("f32_raddexpminusmax__wasmsimd_b2_p5_u16 vs scalar twin", () => {
   it("sums within the summation-order bound; equal to the storing kernel's sum (k = 1) bit for bit", () => {
     const lengths = testLengths();
     seed(5);
@@ -200,9 +200,9 @@ describe("f32_raddexpminusmax__wasmsimd_rr2_p5_u16 vs scalar twin", () => {
           const before = allocF32(n);
           copyF32(before, x, n);
           const m = f32_rmax__scalar(x, n);
-          const s1 = f32_raddexpminusmax__wasmsimd_rr2_p5_u16(x, n, m);
-          const s2 = f32_raddexpminusmax__scalar_rr2_p5(x, n, m);
-          const s3 = f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16(x, y, n, m, 1);
+          const s1 = f32_raddexpminusmax__wasmsimd_b2_p5_u16(x, n, m);
+          const s2 = f32_raddexpminusmax__scalar_b2_p5(x, n, m);
+          const s3 = f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x, y, n, m, 1);
           const label = where("raddexp", n, dist, off);
           expect<f64>(noteSum(s1, s2, label)).toBeLessThanOrEqual(SUM_REL_BOUND, label + " simd " + s1.toString() + " scalar " + s2.toString());
           expect<u64>(reinterpret<u64>(s1)).toBe(reinterpret<u64>(s3), label + " vs raddstore");

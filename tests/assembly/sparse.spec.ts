@@ -32,10 +32,10 @@ import {
 import { f32_vthreshpow_eg__wasmsimd_u4 } from "../../assembly/kernels/f32-vthreshpow-wasmsimd-u4";
 import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "../../assembly/kernels/f32-vrelusub-scalar";
 import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "../../assembly/kernels/f32-vrelusub-wasmsimd-u16";
-import { f32_raddstoreexpminusmax_thr__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-scalar-rr2-p5";
-import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16";
-import { f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u4";
-import { f32_raddstoreexpminusmax__scalar_rr2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-rr2-p5";
+import { f32_raddstoreexpminusmax_thr__scalar_b2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-scalar-b2-p5";
+import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16";
+import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u4 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u4";
+import { f32_raddstoreexpminusmax__scalar_b2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-b2-p5";
 import { lnf, lnv, log1pf, log1pv, pow1pf, pow1pv, powf_pos, powv } from "../../assembly/kernels/pow";
 import {
   alloc, allocF32, bitsf, copyF32, describeF32, firstBitMismatch, getf, guardsIntact, nextU32,
@@ -1123,7 +1123,7 @@ describe("f32_vrelusub_{e1,e2}__wasmsimd_u16 vs scalar twins", () => {
 // f32-raddstoreexpminusmax-thr: ev-softmax's exp pass. Twins bit for bit, sums within the bound
 // of the plain exp pass (kernels.spec.ts: 2 float32 roundings per term, 1.2e-7); in eval mode
 // (eps = 0) entries below thr are exactly +0, entries ≥ thr equal the plain exp pass
-// (f32_raddstoreexpminusmax__scalar_rr2_p5, k = 1) bit for bit, and with eps = 1e-6 entries below
+// (f32_raddstoreexpminusmax__scalar_b2_p5, k = 1) bit for bit, and with eps = 1e-6 entries below
 // thr equal exp·eps.
 
 let worstThrRel: f64 = 0;
@@ -1132,9 +1132,9 @@ let worstThrWhere = "";
 function checkThr(x: usize, n: i32, m: f32, thr: f32, eps: f32, label0: string): void {
   const y1 = allocF32(n), y2 = allocF32(n), yp = allocF32(n);
   for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 4321); }
-  const s1 = f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16(x, y1, n, m, thr, eps);
-  const s2 = f32_raddstoreexpminusmax_thr__scalar_rr2_p5(x, y2, n, m, thr, eps);
-  f32_raddstoreexpminusmax__scalar_rr2_p5(x, yp, n, m, 1);
+  const s1 = f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(x, y1, n, m, thr, eps);
+  const s2 = f32_raddstoreexpminusmax_thr__scalar_b2_p5(x, y2, n, m, thr, eps);
+  f32_raddstoreexpminusmax__scalar_b2_p5(x, yp, n, m, 1);
   let refBad = -1, s = 0.0;
   for (let i = 0; i < n; i++) {
     const v = getf(x, i);
@@ -1145,7 +1145,7 @@ function checkThr(x: usize, n: i32, m: f32, thr: f32, eps: f32, label0: string):
   // the 4-lane kernel (training mode in the driver) for both eps, eps = 0 included
   const y4 = allocF32(n);
   for (let i = 0; i < n; i++) setf(y4, i, NaN);
-  const s4 = f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4(x, y4, n, m, thr, eps);
+  const s4 = f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u4(x, y4, n, m, thr, eps);
   const bad4 = firstBitMismatch(y4, y2, n);
   if (!ok(bad4 == -1)) fail(label0 + " u4 eps=" + describeF32(eps) + " y[" + bad4.toString() + "] u4 " + describeF32(getf(y4, bad4)) + " scalar " + describeF32(getf(y2, bad4)));
   if (!ok(relDiff(s4, s2) <= 1.2e-7 && guardsIntact(y4, n))) fail(label0 + " u4 eps=" + describeF32(eps) + " sum " + s4.toString() + " scalar " + s2.toString());
@@ -1159,7 +1159,7 @@ function checkThr(x: usize, n: i32, m: f32, thr: f32, eps: f32, label0: string):
   if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n))) fail(label + " wrote outside y[0, n)");
 }
 
-describe("f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 vs scalar twin", () => {
+describe("f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16 vs scalar twin", () => {
   it("eps = 0 and 1e-6; thr = the driver's mean, the max, an entry, random, ±∞", () => {
     begin();
     seed(191);
@@ -1194,7 +1194,7 @@ describe("f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u16 vs scalar twin", () 
 
 // ---------------------------------------------------------------------------------------------
 // pow.ts: lnf and powf_pos against Math.log / Math.pow in f64 (header: lnf a few ulp; d^e within
-// about (|e·ln d| + 3)·1.2e-7 relative; subnormal d give a finite, tiny result, never NaN), and
+// about (1.5·|e·ln d| + 3)·1.2e-7 relative; subnormal d give a finite, tiny result, never NaN), and
 // the vector functions lane for lane equal to the scalar ones.
 
 /** Sweep of d in (0, 1]: random mantissas in every binade 2^-126..1, binade edges, 1 − k·2^-24,
@@ -1255,7 +1255,7 @@ describe("pow.ts: lnf, powf_pos, lnv, powv", () => {
     end(1000);
   });
 
-  it("powf_pos: relative error ≤ (|e·ln d| + 3)·1.2e-7 while d^e is a normal float; subnormal d: finite, ≥ 0, tiny", () => {
+  it("powf_pos: relative error ≤ (1.5·|e·ln d| + 3)·1.2e-7 while d^e is a normal float; subnormal d: finite, ≥ 0, tiny", () => {
     begin();
     seed(202);
     const ds = powSweep();
@@ -1274,14 +1274,14 @@ describe("pow.ts: lnf, powf_pos, lnv, powv", () => {
         }
         const el = <f64>e * Math.log(<f64>d);
         const ref = Math.pow(<f64>d, <f64>e);
-        if (el < -87) { // the result is near or below the float32 normal range (flushed to 0 below 2^-126)
+        if (el < -87) { // the result is near or below the float32 normal range (+0 below about 2^-126.5, possibly subnormal between)
           if (!ok(isFinite(got) && got >= 0 && <f64>got <= 4.7e-38)) fail(label + " (exact " + ref.toString() + ")");
           continue;
         }
         const rel = Math.abs(<f64>got - ref) / ref;
-        const bound = (Math.abs(el) + 3) * 1.2e-7;
+        const bound = (1.5 * Math.abs(el) + 3) * 1.2e-7; // 1.5: the exp's own |y|·7e-8 (kernels/exp.ts)
         if (rel / bound > worstRatio) { worstRatio = rel / bound; worstD = d; worstE = e; }
-        if (!ok(rel <= bound)) fail(label + ", exact " + ref.toString() + ": relative error " + rel.toString() + " > (|e ln d| + 3)·1.2e-7 = " + bound.toString());
+        if (!ok(rel <= bound)) fail(label + ", exact " + ref.toString() + ": relative error " + rel.toString() + " > (1.5·|e ln d| + 3)·1.2e-7 = " + bound.toString());
       }
     }
     note("powf_pos: worst error / bound = " + worstRatio.toString() + " at d = " + describeF32(worstD) + ", e = " + describeF32(worstE));

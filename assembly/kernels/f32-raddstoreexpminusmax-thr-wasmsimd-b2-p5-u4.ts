@@ -1,25 +1,25 @@
-// f32-raddstoreexpminusmax-thr, wasm SIMD rr2-p5, 4 elements per iteration, the last vector
-// partial (tail.ts) (contract: f32-raddstoreexpminusmax-thr-scalar-rr2-p5.ts), any eps: the weight
+// f32-raddstoreexpminusmax-thr, wasm SIMD b2-p5, 4 elements per iteration, the last vector
+// partial (tail.ts) (contract: f32-raddstoreexpminusmax-thr-scalar-b2-p5.ts), any eps: the weight
 // is one select and one multiply per vector (for eps = 0 the product is the +0 of the mask: exp is
 // never negative). Used for ev-softmax's training mode (eps = 1e-6), a rare path kept small (one
 // loop body): about 1.4x the time of the 16-wide kernel's loop, which runs the inference mode
-// (eps = 0, f32-raddstoreexpminusmax-thr-wasmsimd-rr2-p5-u16). Lanes equal the scalar twin's; the
+// (eps = 0, f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16). Lanes equal the scalar twin's; the
 // vectors' lanes are promoted to f64 and summed in one f64x2 accumulator.
-import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { loadPart, storePart } from "./tail";
 import { addPromoted, hsum64 } from "./acc";
 
-export function f32_raddstoreexpminusmax_thr__wasmsimd_rr2_p5_u4(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32): f64 {
+export function f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u4(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32): f64 {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
-  const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
-  const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
-  const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
+  const clamp = v128.load(EXP_TABLE, 32);
+  const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
+  const c2 = v128.load(EXP_TABLE, 96), c1 = v128.load(EXP_TABLE, 112);
   const vmax = f32x4.splat(max), vthr = f32x4.splat(thr), veps = f32x4.splat(eps), one = f32x4.splat(1), ninf = f32x4.splat(-Infinity);
   let acc = f64x2.splat(0);
   for (let i = 0; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, whose exp is 0)
     const off = <usize>i << 2;
     const xv = loadPart(x + off, n - i, ninf);
-    const e = expv_rr2_p5(f32x4.sub(xv, vmax), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
+    const e = expv_b2_p5(f32x4.sub(xv, vmax), log2e, magic, clamp, c5, c4, c3, c2, c1);
     const w = f32x4.mul(e, v128.bitselect(veps, one, f32x4.lt(xv, vthr)));
     storePart(y + off, w, n - i);
     acc = addPromoted(acc, w);

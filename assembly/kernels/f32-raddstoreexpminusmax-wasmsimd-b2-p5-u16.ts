@@ -1,41 +1,41 @@
-// f32-raddstoreexpminusmax, wasm SIMD, rr2-p5 exp, 16 elements per iteration:
+// f32-raddstoreexpminusmax, wasm SIMD, b2-p5 exp, 16 elements per iteration:
 //   y[i] = exp((x[i] − max)·k),  returns Σ y[i].
 // The sum is accurate to about 1.2e-7 relative: each group of 16 values is added pairwise in f32
 // (two roundings per value at most), and the group sums are accumulated in two f64x2 lanes. A single f32
 // accumulator drifts by 2e-5 at 32000 columns; this keeps |Σ − 1| of the normalised row near 1e-7
 // at 1,000,000 columns. The lanes equal the scalar twin's bit for bit; only the summation order differs.
 // k = 1 (softmax at T = 1, MultiMax) has its own loop without the multiply: 6% faster softmax.
-import { EXP_TABLE, expv_rr2_p5 } from "./exp";
+import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { loadPart, storePart } from "./tail";
 
-export function f32_raddstoreexpminusmax__wasmsimd_rr2_p5_u16(x: usize, y: usize, n: i32, max: f32, k: f32): f64 {
-  return k == 1 ? f32_raddstoreexpminusmax_k1__wasmsimd_rr2_p5_u16(x, y, n, max) : f32_raddstoreexpminusmax_k__wasmsimd_rr2_p5_u16(x, y, n, max, k);
+export function f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, k: f32): f64 {
+  return k == 1 ? f32_raddstoreexpminusmax_k1__wasmsimd_b2_p5_u16(x, y, n, max) : f32_raddstoreexpminusmax_k__wasmsimd_b2_p5_u16(x, y, n, max, k);
 }
 /** k = 1: y[i] = exp(x[i] − max). ystep = 0: every group of 16 is stored to y[0..16) instead
- *  (64 bytes of scratch: the sum alone, f32-raddexpminusmax-wasmsimd-rr2-p5-u16). */
-export function f32_raddstoreexpminusmax_k1__wasmsimd_rr2_p5_u16(x: usize, y: usize, n: i32, max: f32, ystep: usize = 64): f64 {
+ *  (64 bytes of scratch: the sum alone, f32-raddexpminusmax-wasmsimd-b2-p5-u16). */
+export function f32_raddstoreexpminusmax_k1__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, ystep: usize = 64): f64 {
   return body(x, y, n, max, 1, true, ystep);
 }
 /** any k: y[i] = exp((x[i] − max)·k). */
-export function f32_raddstoreexpminusmax_k__wasmsimd_rr2_p5_u16(x: usize, y: usize, n: i32, max: f32, k: f32): f64 {
+export function f32_raddstoreexpminusmax_k__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, k: f32): f64 {
   return body(x, y, n, max, k, false, 64);
 }
 
 // @ts-ignore: decorator
 @inline function body(x: usize, y: usize, n: i32, max: f32, k: f32, ONE: bool, ystep: usize): f64 {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
-  const nln2hi = v128.load(EXP_TABLE, 32), nln2lo = v128.load(EXP_TABLE, 48);
-  const c5 = v128.load(EXP_TABLE, 64), c4 = v128.load(EXP_TABLE, 80), c3 = v128.load(EXP_TABLE, 96);
-  const c2 = v128.load(EXP_TABLE, 112), c1 = v128.load(EXP_TABLE, 128), cutoff = v128.load(EXP_TABLE, 144);
+  const clamp = v128.load(EXP_TABLE, 32);
+  const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
+  const c2 = v128.load(EXP_TABLE, 96), c1 = v128.load(EXP_TABLE, 112);
   const vmax = f32x4.splat(max), vk = f32x4.splat(k), ninf = f32x4.splat(-Infinity);
   let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
   let i = 0, py = y; // (py advances by ystep: 64 bytes per group, or 0 into a scratch group)
   for (; i + 16 <= n; i += 16, py += ystep) {
     const px = x + (<usize>i << 2);
-    const e0 = expv_rr2_p5((ONE ? f32x4.sub(v128.load(px), vmax) : f32x4.mul(f32x4.sub(v128.load(px), vmax), vk)), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
-    const e1 = expv_rr2_p5((ONE ? f32x4.sub(v128.load(px, 16), vmax) : f32x4.mul(f32x4.sub(v128.load(px, 16), vmax), vk)), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
-    const e2 = expv_rr2_p5((ONE ? f32x4.sub(v128.load(px, 32), vmax) : f32x4.mul(f32x4.sub(v128.load(px, 32), vmax), vk)), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
-    const e3 = expv_rr2_p5((ONE ? f32x4.sub(v128.load(px, 48), vmax) : f32x4.mul(f32x4.sub(v128.load(px, 48), vmax), vk)), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
+    const e0 = expv_b2_p5((ONE ? f32x4.sub(v128.load(px), vmax) : f32x4.mul(f32x4.sub(v128.load(px), vmax), vk)), log2e, magic, clamp, c5, c4, c3, c2, c1);
+    const e1 = expv_b2_p5((ONE ? f32x4.sub(v128.load(px, 16), vmax) : f32x4.mul(f32x4.sub(v128.load(px, 16), vmax), vk)), log2e, magic, clamp, c5, c4, c3, c2, c1);
+    const e2 = expv_b2_p5((ONE ? f32x4.sub(v128.load(px, 32), vmax) : f32x4.mul(f32x4.sub(v128.load(px, 32), vmax), vk)), log2e, magic, clamp, c5, c4, c3, c2, c1);
+    const e3 = expv_b2_p5((ONE ? f32x4.sub(v128.load(px, 48), vmax) : f32x4.mul(f32x4.sub(v128.load(px, 48), vmax), vk)), log2e, magic, clamp, c5, c4, c3, c2, c1);
     v128.store(py, e0);
     v128.store(py, e1, 16);
     v128.store(py, e2, 32);
@@ -46,7 +46,7 @@ export function f32_raddstoreexpminusmax_k__wasmsimd_rr2_p5_u16(x: usize, y: usi
   }
   for (; i < n; i += 4, py += ystep >> 2) { // (the last vector may be partial: missing lanes −∞, whose exp is 0)
     const xv = loadPart(x + (<usize>i << 2), n - i, ninf);
-    const e = expv_rr2_p5((ONE ? f32x4.sub(xv, vmax) : f32x4.mul(f32x4.sub(xv, vmax), vk)), log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, cutoff);
+    const e = expv_b2_p5((ONE ? f32x4.sub(xv, vmax) : f32x4.mul(f32x4.sub(xv, vmax), vk)), log2e, magic, clamp, c5, c4, c3, c2, c1);
     storePart(py, e, n - i);
     acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(e));
     acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1)));

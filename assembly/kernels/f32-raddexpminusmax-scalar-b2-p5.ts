@@ -1,0 +1,9 @@
+// f32-raddexpminusmax, scalar reference: returns Σ exp(x[i] − max) in f64 (nothing stored; the
+// log-sum-exp pass of the log variants).
+import { expf_b2_p5 } from "./exp";
+
+export function f32_raddexpminusmax__scalar_b2_p5(x: usize, n: i32, max: f32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) sum += <f64>expf_b2_p5(load<f32>(x + (<usize>i << 2)) - max);
+  return sum;
+}

@@ -1,9 +1,0 @@
-// f32-raddexpminusmax, scalar reference: returns Σ exp(x[i] − max) in f64 (nothing stored; the
-// log-sum-exp pass of the log variants).
-import { expf_rr2_p5 } from "./exp";
-
-export function f32_raddexpminusmax__scalar_rr2_p5(x: usize, n: i32, max: f32): f64 {
-  let sum: f64 = 0;
-  for (let i = 0; i < n; i++) sum += <f64>expf_rr2_p5(load<f32>(x + (<usize>i << 2)) - max);
-  return sum;
-}
