@@ -111,6 +111,10 @@ const ours = await import("../dist/index.js").catch((e) => {
 });
 const mm = await ours.init();
 const params = mm.multimaxParams(RAW);
+// Where init() picked the relaxed-SIMD (fused multiply-add) build, the plain SIMD build runs beside
+// it (zero-copy rows marked "SIMD build"), so that one run shows both.
+const mmPlain = mm.relaxed === true ? await ours.init({ relaxed: false }) : null;
+const buildName = (e) => (e.relaxed === true ? "relaxed SIMD (FMA)" : e.simd ? "SIMD (simd128)" : "scalar");
 
 const tf = await import("@tensorflow/tfjs-core");
 const tfwasm = await import("@tensorflow/tfjs-backend-wasm");
@@ -139,7 +143,7 @@ const argText = process.argv.slice(2).join(" ");
 const command = argText ? `npm run bench:compare -- ${argText}` : "npm run bench:compare";
 const env = {
   command, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpu, cpus: os.cpus().length,
-  ours: { version: pkgVersion("multimax-wasm"), build: mm.simd ? "SIMD (simd128)" : "scalar" },
+  ours: { version: pkgVersion("multimax-wasm"), build: buildName(mm), alsoPlainSimd: mmPlain !== null },
   tfjs: { core: tf.version_core, backendWasm: tfwasm.version_wasm, binary: "tfjs-backend-wasm-simd.wasm", simd: tfSimd, threads: tfThreads },
   ort: { version: ort.env.versions?.web ?? pkgVersion("onnxruntime-web"), numThreads: ort.env.wasm.numThreads, ep: "wasm", wasmFiles: ortWasm, modelBytes: modelBytes.length },
   rounds: ROUNDS, targetMs: TARGET_MS,
@@ -147,7 +151,7 @@ const env = {
 console.log("multimax-wasm comparison");
 console.log(`  command : ${command}`);
 console.log(`  node    : ${process.version} (${env.platform}), V8 ${env.v8}; cpu ${cpu} (${env.cpus} logical cpus)`);
-console.log(`  ours    : multimax-wasm ${env.ours.version}, wasm ${env.ours.build}`);
+console.log(`  ours    : multimax-wasm ${env.ours.version}, wasm ${env.ours.build}${mmPlain ? ", and beside it the plain SIMD build (rows marked \"SIMD build\")" : ""}`);
 console.log(`  tfjs    : @tensorflow/tfjs-core ${env.tfjs.core} + tfjs-backend-wasm ${env.tfjs.backendWasm}: loaded ${env.tfjs.binary} (the other binaries were given missing paths), WASM_HAS_SIMD_SUPPORT ${tfSimd}, threads ${tfThreads}`);
 console.log(`  ort     : onnxruntime-web ${env.ort.version}, wasm EP, numThreads 1; its wasm builds: ${ortWasm.join(", ")} (all SIMD); model: one Softmax node (axis -1, opset 13), ${modelBytes.length} bytes`);
 console.log(`  method  : x ~ N(0, 2^2) float32 (seed 0x${SEED.toString(16)}), ${ROUNDS} interleaved rounds, ~${TARGET_MS} ms per sample; ns/el = median [p10 - p90]; ratios = median [p10 - p90] of per-round ratios`);
@@ -194,14 +198,14 @@ function tfMultimax(xt) {
 const ortRun = async (x, rows, cols) => (await session.run({ x: new ort.Tensor("float32", x, [rows, cols]) })).y.data;
 
 /** The zero-copy views of one shape (re-acquired when the engine's memory grows). */
-function views(n, count) {
-  const st = { v: Array.from({ length: count }, () => mm.alloc(n)) };
+function views(n, count, e = mm) {
+  const st = { v: Array.from({ length: count }, () => e.alloc(n)) };
   st.refresh = () => {
-    if (st.v.every((v) => v.buffer === mm.memory.buffer)) return false;
-    st.v = st.v.map((v) => mm.refresh(v));
+    if (st.v.every((v) => v.buffer === e.memory.buffer)) return false;
+    st.v = st.v.map((v) => e.refresh(v));
     return true;
   };
-  st.free = () => st.v.forEach((v) => mm.free(v));
+  st.free = () => st.v.forEach((v) => e.free(v));
   st.refresh(); // a later alloc may have grown the memory under the earlier views
   return st;
 }
@@ -216,10 +220,14 @@ async function benchSoftmax(rows, cols) {
   mm.softmax(x, { cols, out }); // grows the engine's scratch for this size before timing
   zc.refresh();
   const xt = tf.tensor2d(x, [rows, cols]);
+  const zp = mmPlain && views(n, 2, mmPlain);
+  if (zp) zp.v[0].set(x);
+  const refresh = () => zc.refresh() | (zp ? zp.refresh() : false);
   const make = () => {
     const [xv, ov] = zc.v, oz = { cols, out: ov }, oc = { cols, out };
     return [
       { key: "zc", label: "multimax-wasm zero-copy", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.softmax(xv, oz); s += ov[pick(r)]; } return s; } },
+      ...(zp ? [{ key: "zcPlain", label: "multimax-wasm zero-copy, SIMD build", run: (reps) => { const [pv, po] = zp.v, o = { cols, out: po }; let s = 0; for (let r = 0; r < reps; r++) { mmPlain.softmax(pv, o); s += po[pick(r)]; } return s; } }] : []),
       { key: "copy", label: "multimax-wasm copying", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.softmax(x, oc); s += out[pick(r)]; } return s; } },
       { key: "tfk", label: "tfjs-wasm kernel", run: (reps) => { for (let r = 0; r < reps; r++) tf.softmax(xt).dispose(); return 0; } },
       {
@@ -233,8 +241,8 @@ async function benchSoftmax(rows, cols) {
       { key: "js", label: "plain JS", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { jsSoftmax(x, outJs, rows, cols); s += outJs[pick(r)]; } return s; } },
     ];
   };
-  const { cands, ns } = await measure({ make, refresh: zc.refresh, elements: n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
-  zc.refresh();
+  const { cands, ns } = await measure({ make, refresh, elements: n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
+  refresh();
   const ref = refSoftmax64(x, rows, cols, null);
   const tfY = tf.tidy(() => tf.softmax(xt).dataSync());
   const acc = {
@@ -242,16 +250,19 @@ async function benchSoftmax(rows, cols) {
     ort: accuracy(await ortRun(x, rows, cols), ref, rows, cols), js: accuracy(outJs, ref, rows, cols),
   };
   acc.tfe = acc.tfk;
+  if (zp) acc.zcPlain = accuracy(zp.v[1], ref, rows, cols);
   for (const [k, a] of Object.entries(acc)) check(`softmax ${rows}x${cols} ${k}`, a, 1e-4);
   if (!bitEqual(zc.v[1], out)) problems.push(`softmax ${rows}x${cols}: copying output differs from zero-copy`);
   xt.dispose();
   zc.free();
+  if (zp) zp.free();
   const r = {
     rows, cols, n,
     stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])),
     ratios: {
       tfKernel: ratioSummary(ns.tfk, ns.zc), tfE2e: ratioSummary(ns.tfe, ns.copy), ortE2e: ratioSummary(ns.ort, ns.copy),
       jsOverZc: ratioSummary(ns.js, ns.zc), ortOverZc: ratioSummary(ns.ort, ns.zc),
+      ...(zp ? { tfKernelPlain: ratioSummary(ns.tfk, ns.zcPlain) } : {}),
     },
     acc, samples: ns,
   };
@@ -267,10 +278,14 @@ async function benchMultimax(rows, cols) {
   mm.multimax(x, { cols, params, out });
   zc.refresh();
   const xt = tf.tensor2d(x, [rows, cols]);
+  const zp = mmPlain && views(n, 2, mmPlain);
+  if (zp) zp.v[0].set(x);
+  const refresh = () => zc.refresh() | (zp ? zp.refresh() : false);
   const make = () => {
     const [xv, ov] = zc.v, oz = { cols, params, out: ov }, oc = { cols, params, out };
     return [
       { key: "zc", label: "multimax-wasm zero-copy", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.multimax(xv, oz); s += ov[pick(r)]; } return s; } },
+      ...(zp ? [{ key: "zcPlain", label: "multimax-wasm zero-copy, SIMD build", run: (reps) => { const [pv, po] = zp.v, o = { cols, params, out: po }; let s = 0; for (let r = 0; r < reps; r++) { mmPlain.multimax(pv, o); s += po[pick(r)]; } return s; } }] : []),
       { key: "copy", label: "multimax-wasm copying", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.multimax(x, oc); s += out[pick(r)]; } return s; } },
       { key: "tfk", label: "tfjs-wasm ops, kernels", run: (reps) => { for (let r = 0; r < reps; r++) tfMultimax(xt).dispose(); return 0; } },
       {
@@ -283,19 +298,21 @@ async function benchMultimax(rows, cols) {
       { key: "js", label: "plain JS", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { jsMultimax(x, outJs, rows, cols, RAW); s += outJs[pick(r)]; } return s; } },
     ];
   };
-  const { cands, ns } = await measure({ make, refresh: zc.refresh, elements: n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
-  zc.refresh();
+  const { cands, ns } = await measure({ make, refresh, elements: n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
+  refresh();
   const ref = refSoftmax64(x, rows, cols, phi64(params.records));
   const tfY = tf.tidy(() => tfMultimax(xt).dataSync());
   const acc = { zc: accuracy(zc.v[1], ref, rows, cols), copy: accuracy(out, ref, rows, cols), tfk: accuracy(tfY, ref, rows, cols), js: accuracy(outJs, ref, rows, cols) };
   acc.tfe = acc.tfk;
+  if (zp) acc.zcPlain = accuracy(zp.v[1], ref, rows, cols);
   for (const [k, a] of Object.entries(acc)) check(`multimax ${rows}x${cols} ${k}`, a, 1e-4);
   xt.dispose();
   zc.free();
+  if (zp) zp.free();
   return {
     rows, cols, n,
     stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])),
-    ratios: { tfKernel: ratioSummary(ns.tfk, ns.zc), tfE2e: ratioSummary(ns.tfe, ns.copy), jsOverZc: ratioSummary(ns.js, ns.zc) },
+    ratios: { tfKernel: ratioSummary(ns.tfk, ns.zc), tfE2e: ratioSummary(ns.tfe, ns.copy), jsOverZc: ratioSummary(ns.js, ns.zc), ...(zp ? { tfKernelPlain: ratioSummary(ns.tfk, ns.zcPlain) } : {}) },
     acc, samples: ns,
   };
 }
@@ -450,10 +467,11 @@ if (on("softmax")) {
   const R = results.softmax;
   const rows = [
     ["softmax, ns/element", ...R.map(shapeName)],
-    ...["zc", "copy", "tfk", "tfe", "ort", "js"].map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
+    ...["zc", "zcPlain", "copy", "tfk", "tfe", "ort", "js"].filter((k) => R[0].stats[k]).map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
     ["tfjs-wasm kernel / ours zero-copy (>= 1.25x)", ...R.map((r) => `${rcell(r.ratios.tfKernel)} ${record(`softmax kernel vs tfjs-wasm ${shapeName(r)}`, TARGETS.kernel, r.ratios.tfKernel.median)}`)],
     ["tfjs-wasm + dataSync / ours copying (>= 2x)", ...R.map((r) => `${rcell(r.ratios.tfE2e)} ${record(`softmax end to end vs tfjs-wasm ${shapeName(r)}`, TARGETS.e2e, r.ratios.tfE2e.median)}`)],
     ["onnxruntime-web / ours copying (>= 2x)", ...R.map((r) => `${rcell(r.ratios.ortE2e)} ${record(`softmax end to end vs onnxruntime-web ${shapeName(r)}`, TARGETS.e2e, r.ratios.ortE2e.median)}`)],
+    ...(mmPlain ? [["tfjs-wasm kernel / ours zero-copy, SIMD build", ...R.map((r) => rcell(r.ratios.tfKernelPlain))]] : []),
     ["plain JS / ours zero-copy", ...R.map((r) => rcell(r.ratios.jsOverZc))],
   ];
   printTable("softmax summary", rows);
@@ -472,8 +490,9 @@ if (on("multimax")) {
   const R = results.multimax;
   const rows = [
     ["MultiMax, ns/element", ...R.map(shapeName)],
-    ...["zc", "copy", "tfk", "tfe", "js"].map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
+    ...["zc", "zcPlain", "copy", "tfk", "tfe", "js"].filter((k) => R[0].stats[k]).map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
     ["tfjs-wasm ops / ours zero-copy (>= 3x)", ...R.map((r) => `${rcell(r.ratios.tfKernel)} ${record(`MultiMax vs tfjs-wasm ops ${shapeName(r)}`, TARGETS.multimax, r.ratios.tfKernel.median)}`)],
+    ...(mmPlain ? [["tfjs-wasm ops / ours zero-copy, SIMD build", ...R.map((r) => rcell(r.ratios.tfKernelPlain))]] : []),
     ["tfjs-wasm ops + dataSync / ours copying", ...R.map((r) => rcell(r.ratios.tfE2e))],
     ["plain JS / ours zero-copy", ...R.map((r) => rcell(r.ratios.jsOverZc))],
     ["max abs error vs float64: ours / tfjs / JS", ...R.map((r) => `${fmtE(r.acc.zc.maxAbs)} / ${fmtE(r.acc.tfk.maxAbs)} / ${fmtE(r.acc.js.maxAbs)}`)],

@@ -31,7 +31,7 @@ test("bench:compare runs end to end and every implementation computes the right 
     const shapes = ["1x32000", "4096x128", "256x1024", "64x4096", "1x1000000"];
     for (const section of ["softmax", "multimax", "sparse"]) assert.deepEqual(r[section].map((s) => `${s.rows}x${s.cols}`), shapes, section);
     for (const s of r.softmax) {
-      assert.deepEqual(Object.keys(s.acc).sort(), ["copy", "js", "ort", "tfe", "tfk", "zc"]);
+      for (const k of ["copy", "js", "ort", "tfe", "tfk", "zc"]) assert.ok(s.acc[k], `softmax ${s.rows}x${s.cols}: accuracy of ${k}`);
       assert.ok(s.acc.zc.rowSum <= 1e-6 && s.acc.copy.rowSum <= 1e-6, `softmax ${s.rows}x${s.cols}: row sums ${s.acc.zc.rowSum}`);
       for (const k of ["zc", "copy", "tfk", "tfe", "ort", "js"]) assert.ok(s.stats[k].median > 0, `${k} timed`);
     }
