@@ -81,18 +81,40 @@ export function softmax_row(z: usize, y: usize, n: i32, m: f32): void {
   finish(z, y, y, n, m, 1, false);
 }
 
-/** softmax (log = false, temperature applied as k = 1/T) or log-softmax (log = true, k = 1). */
+/** The logits' max of row r: x's row, or with a mask its masked copy written to y's row. */
+// @ts-ignore: decorator
+@inline function rowmax(x: usize, y: usize, mask: usize, r: i32, cols: i32): f32 {
+  const o = <usize>r * (<usize>cols << 2);
+  return mask != 0 ? modmax_fast(x + o, y + o, mask + <usize>r * <usize>cols, cols, 0, 0) : rmax(x + o, cols);
+}
+
+/** softmax (log = false, temperature applied as k = 1/T) or log-softmax (log = true, k = 1).
+ *  Software-pipelined by one row: the max pass of row r + 1 runs between row r's sum and its
+ *  normalisation pass, so that the sum's reduction and division (a dependency chain of some 40
+ *  cycles) overlap independent work; on short rows (128 columns) this hides most of the per-row
+ *  latency. Rows are independent, so the order of the passes changes nothing in the results. */
 export function softmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols: i32, k: f32, log: bool): i32 {
   let special = 0;
   const rowBytes = <usize>cols << 2;
+  let next = rows > 0 ? rowmax(x, y, mask, 0, cols) : 0;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes, yr = y + <usize>r * rowBytes;
     // logits: x itself, or with a mask its masked copy in y
     const z = mask != 0 ? yr : xr;
-    const m = mask != 0 ? modmax_fast(xr, yr, mask + <usize>r * <usize>cols, cols, 0, 0) : rmax(xr, cols);
-    if (m - m != 0) { special_row_from_z(z, yr, cols, m, log); special++; continue; }
+    const m = next;
+    const more = r + 1 < rows;
+    if (m - m != 0) {
+      special_row_from_z(z, yr, cols, m, log);
+      special++;
+      if (more) next = rowmax(x, y, mask, r + 1, cols);
+      continue;
+    }
     // exp from z straight into y (a NaN row needs no inputs: it is all NaN), then normalise y
-    if (!finish(z, yr, yr, cols, m, k, log)) { fill(yr, cols, NaN); special++; }
+    const sum = log ? expsum(z, cols, m) : expstore(z, yr, cols, m, k);
+    if (more) next = rowmax(x, y, mask, r + 1, cols);
+    if (!(sum >= 1)) { fill(yr, cols, NaN); special++; continue; } // the max contributes exp(0) = 1: only a NaN gets here
+    if (log) subsub(z, yr, cols, m, <f32>lnsum(sum));
+    else scale(yr, yr, cols, <f32>(1.0 / sum));
   }
   return special;
 }
