@@ -14,21 +14,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { relaxedNode } from './runtimes/fixture.mjs';
 
-const FLAG = '--experimental-wasm-relaxed-simd';
-const PROBE = 'AGFzbQEAAAABCAFgA3t7ewF7AwIBAAoNAQsAIAAgASAC/YUCCw=='; // = RELAXED_PROBE in src/load.ts
-const probeScript = `console.log(WebAssembly.validate(Buffer.from(${JSON.stringify(PROBE)}, 'base64')))`;
 const dist = (f) => new URL(`../dist/${f}`, import.meta.url).href;
-
-/** The node flags that give relaxed SIMD ([] or [FLAG]), or the reason there are none. */
-function relaxedFlags() {
-  if (WebAssembly.validate(Buffer.from(PROBE, 'base64'))) return { flags: [] };
-  const r = spawnSync(process.execPath, [FLAG, '-e', probeScript], { encoding: 'utf8' });
-  if (r.status === 0 && r.stdout.trim() === 'true') return { flags: [FLAG] };
-  return { reason: `node ${process.version} has no relaxed SIMD, and with ${FLAG} ` +
-    (r.status === 0 ? `it still rejects relaxed_madd (validate: ${r.stdout.trim()})` : `it fails: ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`) };
-}
-const { flags, reason } = relaxedFlags();
+const { flags, reason } = relaxedNode(); // [] or ['--experimental-wasm-relaxed-simd'], or why neither
 if (reason && process.env.CI === 'true') test('relaxed SIMD is available to the relaxed-build tests (CI)', () => assert.fail(reason));
 const skip = reason ? `skipped: ${reason}` : false;
 
