@@ -8,3 +8,10 @@
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
   return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(f32x4.mul(a, b), c);
 }
+
+/** c + a·b: `madd` with the addend first, as in `f32x4.add(c, f32x4.mul(a, b))` (the same value;
+ *  the plain SIMD build keeps that operand order, so its code is unchanged). */
+// @ts-ignore: decorator
+@inline export function addmul(c: v128, a: v128, b: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(c, f32x4.mul(a, b));
+}
