@@ -8,9 +8,10 @@ export function heap_base(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
 
-/** 1 when this build uses wasm SIMD, 0 for the scalar build. */
+/** 1 when this build uses wasm SIMD, 2 for the relaxed-SIMD build (SIMD with f32x4.relaxed_madd),
+ *  0 for the scalar build. */
 export function simd(): i32 {
-  return ASC_FEATURE_SIMD ? 1 : 0;
+  return ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;
 }
 
 /** y = softmax(x / T) row by row (k = 1/T); mask 0 = none. Returns the number of exceptional rows. */

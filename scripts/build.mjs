@@ -1,5 +1,6 @@
 // Builds everything the package ships:
-//   build/multimax.wasm (SIMD) and build/multimax-scalar.wasm   (asc, asconfig.json)
+//   build/multimax.wasm (SIMD), build/multimax-relaxed.wasm (SIMD + relaxed-SIMD fused
+//   multiply-add) and build/multimax-scalar.wasm                   (asc, asconfig.json)
 //   dist/{index,browser,workerd,inline}.js (ESM), dist/{index,inline}.cjs (CommonJS)   (esbuild)
 //   dist/*.d.ts                                                    (tsc --emitDeclarationOnly)
 // Usage: node scripts/build.mjs [--if-needed]   (--if-needed: skip when outputs are newer than sources)
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import * as esbuild from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
-const outputs = ["build/multimax.wasm", "build/multimax-scalar.wasm", "dist/index.js", "dist/index.cjs", "dist/browser.js", "dist/workerd.js", "dist/inline.js", "dist/inline.cjs", "dist/index.d.ts"].map((p) => join(root, p));
+const outputs = ["build/multimax.wasm", "build/multimax-relaxed.wasm", "build/multimax-scalar.wasm", "dist/index.js", "dist/index.cjs", "dist/browser.js", "dist/workerd.js", "dist/inline.js", "dist/inline.cjs", "dist/index.d.ts"].map((p) => join(root, p));
 const newest = (dir) => readdirSync(join(root, dir), { recursive: true }).map((f) => statSync(join(root, dir, String(f))).mtimeMs).reduce((a, b) => Math.max(a, b), 0);
 
 if (process.argv.includes("--if-needed") && outputs.every(existsSync)) {
@@ -21,7 +22,7 @@ if (process.argv.includes("--if-needed") && outputs.every(existsSync)) {
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 
-for (const target of ["release", "scalar"]) run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
+for (const target of ["release", "relaxed", "scalar"]) run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
 
 // One bundle per entry (each carries its own copy of the API: a user loads exactly one).
 const entry = (name) => join(root, `src/${name}.ts`);
@@ -41,7 +42,7 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: [entry("browser")], format: "esm", platform: "browser", outfile: join(root, "dist/browser.js") }),
   // workerd: the .wasm files stay imports ("../build/*.wasm", the same path from dist/ as from src/)
   esbuild.build({ ...common, entryPoints: [entry("workerd")], format: "esm", platform: "neutral", external: ["*.wasm"], outfile: join(root, "dist/workerd.js") }),
-  // inline: both builds embedded as base64 text; init() decodes the one it loads
+  // inline: the three builds embedded as base64 text; init() decodes the one it loads
   esbuild.build({ ...common, entryPoints: [entry("inline")], format: "esm", platform: "neutral", loader: { ".wasm": "base64" }, outfile: join(root, "dist/inline.js") }),
   esbuild.build({ ...common, ...cjs, entryPoints: [entry("inline")], loader: { ".wasm": "base64" }, outfile: join(root, "dist/inline.cjs") }),
 ]);

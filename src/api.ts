@@ -11,7 +11,7 @@ export { MultimaxParams } from "./params.js";
 export type { BaseOptions, EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, Mask, MultimaxOptions, NormmaxOptions, Result, SoftmaxOptions, SparseOptions, TensorLike } from "./engine.js";
 export type { CheckpointParams, PaperOrder, PaperParams, RawParams } from "./params.js";
 
-/** Options of init(): at most one of module, bytes and url; `simd` picks the bundled build. */
+/** Options of init(): at most one of module, bytes and url; `simd` and `relaxed` pick the bundled build. */
 export interface InitOptions {
   /** A compiled module (the only form edge workers such as workerd accept). */
   module?: WebAssembly.Module;
@@ -22,6 +22,12 @@ export interface InitOptions {
   /** Which bundled build init() loads when no module, bytes or url is given: true = SIMD,
    *  false = scalar; default: SIMD where WebAssembly.validate accepts SIMD, else scalar. */
   simd?: boolean;
+  /** Whether init() may load the bundled relaxed-SIMD build (f32x4.relaxed_madd: fused multiply-add
+   *  where the CPU has FMA, 10–20% faster) when no module, bytes or url is given: true = require it
+   *  (RangeError where relaxed SIMD is missing), false = never (the plain SIMD build, whose results
+   *  are bitwise the same on every machine); default: where WebAssembly.validate accepts relaxed
+   *  SIMD. `relaxed: true` with `simd: false` is a TypeError. */
+  relaxed?: boolean;
 }
 
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | string | URL | InitOptions;
@@ -29,8 +35,9 @@ export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | st
 /** init(): loads the kernels and returns an Engine (every entry exports one; README "Loading"). */
 export type Init = (source?: WasmSource) => Promise<Engine>;
 
-/** Finds the bundled wasm for this runtime: a compiled module, or the bytes. */
-export type Locate = (simd: boolean) => Promise<WebAssembly.Module | BufferSource>;
+/** Finds the bundled wasm for this runtime: a compiled module, or the bytes (`relaxed`: the
+ *  relaxed-SIMD build, only with `simd`). */
+export type Locate = (simd: boolean, relaxed: boolean) => Promise<WebAssembly.Module | BufferSource>;
 
 /** Synchronous init from a compiled WebAssembly.Module or the wasm bytes (bare or as { module } / { bytes }). */
 export function initSync(source: WebAssembly.Module | ArrayBuffer | ArrayBufferView | { module: WebAssembly.Module } | { bytes: ArrayBuffer | ArrayBufferView }): Engine {
@@ -45,7 +52,7 @@ export function initSync(source: WebAssembly.Module | ArrayBuffer | ArrayBufferV
 }
 
 /** The engine method `name`, called on the engine of the last successful init()/initSync(). */
-function bound<K extends Exclude<keyof Engine, "memory" | "simd" | "lastSpecialRows">>(name: K): Engine[K] {
+function bound<K extends Exclude<keyof Engine, "memory" | "simd" | "relaxed" | "lastSpecialRows">>(name: K): Engine[K] {
   return ((x: Input, options?: object) => (current(name)[name] as (x: Input, o?: object) => unknown)(x, options)) as Engine[K];
 }
 

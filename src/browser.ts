@@ -23,6 +23,7 @@ async function load(url: URL): Promise<WebAssembly.Module | ArrayBuffer> {
 
 /** Loads the kernels and returns an Engine (see InitOptions; README "Loading"). */
 export const init: Init = makeInit(
-  (simd) => load(simd ? new URL("../build/multimax.wasm", import.meta.url) : new URL("../build/multimax-scalar.wasm", import.meta.url)),
+  (simd, relaxed) => load(relaxed ? new URL("../build/multimax-relaxed.wasm", import.meta.url)
+    : simd ? new URL("../build/multimax.wasm", import.meta.url) : new URL("../build/multimax-scalar.wasm", import.meta.url)),
   load,
 );

@@ -9,7 +9,7 @@ import { MultimaxParams, PARAM_FORMS, prepareParams, type RawParams } from "./pa
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heap_base(): number;
-  simd(): number;
+  simd(): number; // 0 scalar, 1 SIMD, 2 relaxed SIMD
   softmax(x: number, y: number, mask: number, rows: number, cols: number, k: number): number;
   log_softmax(x: number, y: number, mask: number, rows: number, cols: number): number;
   multimax(x: number, y: number, tmp: number, mask: number, rows: number, cols: number, params: number, order: number): number;
@@ -177,8 +177,11 @@ export function checkExports(e: WebAssembly.Exports): KernelExports {
 export class Engine {
   /** The instance's linear memory (zero-copy views live in it). */
   readonly memory: WebAssembly.Memory;
-  /** True when the loaded build uses wasm SIMD. */
+  /** True when the loaded build uses wasm SIMD (the plain SIMD build or the relaxed-SIMD build). */
   readonly simd: boolean;
+  /** True when the loaded build is the relaxed-SIMD build (build/multimax-relaxed.wasm: fused
+   *  multiply-add where the CPU has it, so its last bits may differ between machines). */
+  readonly relaxed: boolean;
   /** Number of rows that took the exceptional path (±∞, NaN, all masked, overflow) in the last call. */
   lastSpecialRows = 0;
 
@@ -197,7 +200,9 @@ export class Engine {
   constructor(exports: KernelExports) {
     this._k = exports;
     this.memory = exports.memory;
-    this.simd = exports.simd() === 1;
+    const kind = exports.simd(); // 0 scalar, 1 SIMD, 2 relaxed SIMD
+    this.simd = kind > 0;
+    this.relaxed = kind === 2;
     this._heapBase = exports.heap_base();
     this._heap = new Heap(this.memory, this._heapBase);
     this._f32 = new Float32Array(this.memory.buffer);

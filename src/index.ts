@@ -1,7 +1,8 @@
 // multimax-wasm for Node.js (ESM and CommonJS), Deno, Bun, and the `default` condition.
 //
-//   const mm = await init();                      // finds build/multimax.wasm next to the package
-//   await init({ module }) / init({ bytes }) / init({ url }) / init({ simd: false })
+//   const mm = await init();                      // finds build/multimax-relaxed.wasm (relaxed SIMD),
+//                                                 // build/multimax.wasm (SIMD) or the scalar build
+//   await init({ module }) / init({ bytes }) / init({ url }) / init({ simd: false }) / init({ relaxed: false })
 //   const mm = initSync(moduleOrBytes);
 //
 // The bundled wasm is read from ../build/ relative to this file: file: URLs with node:fs
@@ -27,8 +28,10 @@ async function read(url: URL): Promise<ArrayBuffer> {
 }
 
 /** Loads the kernels and returns an Engine (see InitOptions; README "Loading"). */
-export const init: Init = makeInit(async (simd) => {
-  const url = simd ? new URL("../build/multimax.wasm", import.meta.url) : new URL("../build/multimax-scalar.wasm", import.meta.url);
+export const init: Init = makeInit(async (simd, relaxed) => {
+  // (each URL written out whole, so that bundlers that follow new URL(…, import.meta.url) see it)
+  const url = relaxed ? new URL("../build/multimax-relaxed.wasm", import.meta.url)
+    : simd ? new URL("../build/multimax.wasm", import.meta.url) : new URL("../build/multimax-scalar.wasm", import.meta.url);
   try {
     return await read(url);
   } catch (e) {

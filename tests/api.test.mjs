@@ -313,7 +313,12 @@ describe('1. exports', () => {
 // 2. init forms and the wasm module
 
 describe('2. init forms and the wasm module', () => {
-  test('the module has zero imports and exports memory + the kernel functions (SIMD and scalar builds)', () => {
+  test('the module has zero imports and exports memory + the kernel functions (SIMD, relaxed-SIMD and scalar builds)', () => {
+    // (the relaxed build is only validated where this Node.js has relaxed SIMD; its exports are read from its .wat)
+    const relaxedWat = readFileSync(new URL('../build/multimax-relaxed.wat', import.meta.url), 'utf8');
+    assert.ok(!/\(import /.test(relaxedWat), 'multimax-relaxed.wasm imports');
+    for (const f of ['memory', 'heap_base', 'simd', 'softmax', 'log_softmax', 'multimax', 'log_multimax', 'sparsemax', 'entmax15', 'entmax', 'normmax', 'ev_softmax'])
+      assert.ok(relaxedWat.includes(`(export "${f}"`), `multimax-relaxed.wasm: ${f}`);
     for (const [name, m] of [['multimax.wasm', wasmModule], ['multimax-scalar.wasm', scalarModule]]) {
       assert.equal(WebAssembly.Module.imports(m).length, 0, `${name} imports`);
       const ex = Object.fromEntries(WebAssembly.Module.exports(m).map((e) => [e.name, e.kind]));
@@ -343,6 +348,14 @@ describe('2. init forms and the wasm module', () => {
       assert.ok(b.includes('v128.load') && /f32x4\.(gt|lt|pmax|sub)/.test(b), `${fn} is vectorised`);
     }
     assert.ok(!/v128|f32x4|i32x4|f64x2/.test(scalarWat), 'the scalar build has no SIMD instruction');
+    // the plain SIMD build has no relaxed instruction (it must run, bit-reproducibly, wherever SIMD
+    // does); the relaxed build's exp loops use f32x4.relaxed_madd (its exp polynomial)
+    assert.ok(!/relaxed/.test(wat), 'the SIMD build has no relaxed-SIMD instruction');
+    const relaxedWat = readFileSync(new URL('../build/multimax-relaxed.wat', import.meta.url), 'utf8');
+    for (const fn of [`${EXP}_k1__wasmsimd_b2_p5_u16`, `${EXP}_k__wasmsimd_b2_p5_u16`]) {
+      const b = body(relaxedWat, fn);
+      assert.ok(/f32x4\.relaxed_(madd|fma)/.test(b), `relaxed build: ${fn} uses f32x4.relaxed_madd (binaryen prints it as relaxed_fma)`);
+    }
   });
 
   test('SIMD build reports simd === true, the scalar build simd === false, and they agree numerically', async () => {

@@ -3,6 +3,9 @@
 // multimax (every parameter set) and log_multimax, with and without masks.
 //
 // Run: npm run build && node --test tests/conformance.test.mjs
+// The plain SIMD build by default; MULTIMAX_BUILD=relaxed tests the relaxed-SIMD build instead
+// (init({ relaxed: true }): needs a runtime with relaxed SIMD, e.g. node
+// --experimental-wasm-relaxed-simd on Node 20; tests/relaxed.test.mjs runs it so).
 //
 // Only the forward `output` field is checked here. Conventions (README + library):
 //  - golden mask true = excluded; library mask 1 = keep (converted by toLibMask);
@@ -15,7 +18,10 @@ import assert from 'node:assert/strict';
 import { init } from '../dist/index.js';
 import { loadGolden, decodeArray, toLibMask, kindOf } from './golden.mjs';
 
-const mm = await init();
+const RELAXED = process.env.MULTIMAX_BUILD === 'relaxed';
+const mm = await init({ relaxed: RELAXED }); // (throws where relaxed SIMD is missing: no silent fallback)
+assert.equal(mm.relaxed, RELAXED);
+assert.equal(mm.simd, true);
 
 // ---- tolerances (README "Tolerances a float32 implementation should meet") -------------------
 const probBound = (ref) => 1e-6 + 1e-5 * Math.abs(ref);
@@ -209,6 +215,6 @@ after(() => {
   const parts = SUITES.map((s) => `${s.name} ${checked[s.name] ?? 0} cases`);
   const total = Object.values(checked).reduce((a, b) => a + b, 0);
   const zeros = Object.entries(zeroChecked).map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(`conformance: ${parts.join(', ')}, total ${total} cases, ${totalMisses} misses` +
+  console.log(`conformance (${RELAXED ? 'relaxed-SIMD' : 'SIMD'} build): ${parts.join(', ')}, total ${total} cases, ${totalMisses} misses` +
     ` (zero-parameter bitwise checks: ${zeros || 'none'})`);
 });

@@ -1,7 +1,8 @@
 // init() options added for the runtimes (issue 4): { simd }, the automatic scalar fallback when
 // WebAssembly.validate rejects SIMD, one argument parser shared by init and initSync (unknown
 // options and conflicting sources are TypeErrors naming the option), and the error a re-bundled
-// default entry gives when the wasm is not beside it.
+// default entry gives when the wasm is not beside it. The { relaxed } option (the relaxed-SIMD
+// build) and its fallbacks; tests/relaxed.test.mjs runs the relaxed build itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -43,13 +44,56 @@ test('without SIMD support (WebAssembly.validate says no) init() picks the scala
   assert.match(out.forced, /^RangeError: init: simd: true, but this runtime's WebAssembly has no SIMD support \(use \{ simd: false \} or leave simd out\)/);
 });
 
+test('without relaxed SIMD (WebAssembly.validate rejects relaxed_madd) init() picks the plain SIMD build; { relaxed: true } is a RangeError; without SIMD too', () => {
+  // Fresh processes whose WebAssembly.validate rejects f32x4.relaxed_madd (0xfd 0x85 0x02), or
+  // every SIMD instruction (0xfd), before the library is imported: Node.js 20 without
+  // --experimental-wasm-relaxed-simd rejects relaxed SIMD by itself, newer runtimes do not.
+  const run = (reject) => {
+    const script = `
+      const validate = WebAssembly.validate;
+      const reject = ${JSON.stringify(reject)};
+      WebAssembly.validate = (b) => { const u = new Uint8Array(b.buffer ?? b); return !u.some((v, i) => reject.every((r, j) => u[i + j] === r)) && validate(b); };
+      const { init } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+      const build = (e) => e.relaxed ? 'relaxed' : e.simd ? 'simd' : 'scalar';
+      const tryInit = async (o) => { try { return build(await init(o)); } catch (e) { return e.name + ': ' + e.message; } };
+      console.log(JSON.stringify({ default: await tryInit(), plain: await tryInit({ relaxed: false }), relaxed: await tryInit({ relaxed: true }),
+        simd: await tryInit({ simd: true }), scalar: await tryInit({ simd: false }), bytes: await tryInit({ bytes: (await import('node:fs')).readFileSync(${JSON.stringify(new URL('../build/multimax.wasm', import.meta.url).pathname)}), relaxed: true }) }));`;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  };
+  const noRelaxed = run([0xfd, 0x85, 0x02]);
+  const relaxedErr = /^RangeError: init: relaxed: true, but this runtime's WebAssembly has no relaxed SIMD support \(use \{ relaxed: false \} or leave relaxed out\)$/;
+  assert.equal(noRelaxed.default, 'simd', 'init() falls back to the plain SIMD build');
+  assert.equal(noRelaxed.plain, 'simd');
+  assert.match(noRelaxed.relaxed, relaxedErr);
+  assert.equal(noRelaxed.simd, 'simd', '{ simd: true } alone does not require relaxed SIMD');
+  assert.equal(noRelaxed.scalar, 'scalar');
+  assert.equal(noRelaxed.bytes, 'simd', '{ relaxed } only picks a bundled build: with an explicit source, the source decides');
+  const noSimd = run([0xfd]);
+  assert.deepEqual({ ...noSimd, relaxed: undefined, simd: undefined }, { default: 'scalar', plain: 'scalar', scalar: 'scalar', bytes: 'simd', relaxed: undefined, simd: undefined });
+  assert.match(noSimd.relaxed, relaxedErr);
+  assert.match(noSimd.simd, /^RangeError: init: simd: true, but this runtime's WebAssembly has no SIMD support/);
+});
+
+test('{ relaxed: true, simd: false } is a TypeError naming both; engine.relaxed is false on the plain and scalar builds', async () => {
+  for (const src of [{ relaxed: true, simd: false }, { simd: false, relaxed: true }])
+    await assert.rejects(() => init(src), (e) => e instanceof TypeError && e.message === 'init: relaxed: true contradicts simd: false (the relaxed build is a SIMD build)');
+  assert.throws(() => initSync({ bytes: WASM, relaxed: true, simd: false }), (e) => e instanceof TypeError && /^initSync: relaxed: true contradicts simd: false/.test(e.message));
+  const plain = await init({ relaxed: false });
+  assert.deepEqual([plain.simd, plain.relaxed], [true, false]);
+  const scalar = await init({ relaxed: false, simd: false });
+  assert.deepEqual([scalar.simd, scalar.relaxed], [false, false]);
+  assert.equal(initSync(WASM).relaxed, false);
+  assert.equal(initSync(SCALAR).relaxed, false);
+});
+
 test('bad init options are TypeErrors naming the option, and the next init works', async () => {
   const cases = [
+    [{ relaxed: 'yes' }, /^init: relaxed: expected true or false, got "yes"/],
     [{ simd: 'no' }, /^init: simd: expected true or false, got "no"/],
     [{ simd: 1 }, /^init: simd: expected true or false, got 1/],
-    [{ module: new WebAssembly.Module(SCALAR), bytes: WASM }, /^init: expected one of the options module, bytes, url and simd, got module and bytes \(give one source\)/],
-    [{ bytes: WASM, url: 'x.wasm' }, /^init: expected one of the options module, bytes, url and simd, got bytes and url \(give one source\)/],
-    [{ wasm: WASM }, /^init: expected one of the options module, bytes, url and simd, got option "wasm"/],
+    [{ module: new WebAssembly.Module(SCALAR), bytes: WASM }, /^init: expected one of the options module, bytes, url, simd and relaxed, got module and bytes \(give one source\)/],
+    [{ bytes: WASM, url: 'x.wasm' }, /^init: expected one of the options module, bytes, url, simd and relaxed, got bytes and url \(give one source\)/],
+    [{ wasm: WASM }, /^init: expected one of the options module, bytes, url, simd and relaxed, got option "wasm"/],
     [{ url: 'http://[bad' }, /^init: url: expected a valid URL, got "http:\/\/\[bad"/],
   ];
   for (const [src, re] of cases) {
@@ -64,7 +108,7 @@ test('initSync: no URLs and no bundled-build lookup (synchronous), same option e
     [{ url: 'x.wasm' }, /^initSync: expected a WebAssembly.Module or the wasm bytes, bare or as \{ module \} \| \{ bytes \}, got an Object/],
     [{ simd: false }, /^initSync: expected a WebAssembly.Module or the wasm bytes/],
     [{ module: WASM }, /^initSync: module: expected a WebAssembly.Module, got a Buffer/],
-    [{ wasm: 1 }, /^initSync: expected one of the options module, bytes, url and simd, got option "wasm"/],
+    [{ wasm: 1 }, /^initSync: expected one of the options module, bytes, url, simd and relaxed, got option "wasm"/],
   ]) assert.throws(() => initSync(src), (e) => e instanceof TypeError && re.test(e.message), JSON.stringify(Object.keys(src)));
   assert.equal(initSync({ module: new WebAssembly.Module(WASM) }).simd, true);
 });
@@ -123,7 +167,7 @@ test('byte sources: any ArrayBufferView (DataView, offset views), SharedArrayBuf
   const foreignModule = runInNewContext('(b) => new WebAssembly.Module(b)')(WASM);
   assert.equal((await init({ module: foreignModule })).simd, true, 'a Module from another realm');
   for (const [what, src] of [['a Response', new Response(WASM)], ['a Promise', Promise.resolve(WASM)], ['a Map', new Map()]])
-    await assert.rejects(() => init(src), (e) => e instanceof TypeError && /^init: expected a WebAssembly\.Module, bytes \(ArrayBuffer \| ArrayBufferView\), a URL, or \{ module \| bytes \| url, simd \}, got a (Response|Promise|Map)$/.test(e.message), what);
+    await assert.rejects(() => init(src), (e) => e instanceof TypeError && /^init: expected a WebAssembly\.Module, bytes \(ArrayBuffer \| ArrayBufferView\), a URL, or \{ module \| bytes \| url, simd, relaxed \}, got a (Response|Promise|Map)$/.test(e.message), what);
 });
 
 test('a relative url resolves against a working directory whose name holds #, % or ?', () => {

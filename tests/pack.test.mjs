@@ -27,7 +27,7 @@ const node = async (args, opts) => {
 
 test("tarball: exactly the files it should ship", () => {
   assert.deepEqual(fx.files, [
-    "LICENSE", "README.md", "build/multimax-scalar.wasm", "build/multimax.wasm",
+    "LICENSE", "README.md", "build/multimax-relaxed.wasm", "build/multimax-scalar.wasm", "build/multimax.wasm",
     "dist/api.d.ts",
     "dist/browser.d.ts", "dist/browser.js",
     // CommonJS declarations ("type": "commonjs" scope) for TypeScript's node16 `require`
@@ -75,8 +75,10 @@ test("exports map: every subpath and condition points at a file of the installed
     "multimax-wasm/browser": ["dist/browser.js", "dist/browser.js"],
     "multimax-wasm/workerd": ["dist/workerd.js", "dist/workerd.js"],
     "multimax-wasm/wasm": ["build/multimax.wasm", "build/multimax.wasm"],
+    "multimax-wasm/wasm-relaxed": ["build/multimax-relaxed.wasm", "build/multimax-relaxed.wasm"],
     "multimax-wasm/wasm-scalar": ["build/multimax-scalar.wasm", "build/multimax-scalar.wasm"],
     "multimax-wasm/multimax.wasm": ["build/multimax.wasm", "build/multimax.wasm"],
+    "multimax-wasm/multimax-relaxed.wasm": ["build/multimax-relaxed.wasm", "build/multimax-relaxed.wasm"],
     "multimax-wasm/multimax-scalar.wasm": ["build/multimax-scalar.wasm", "build/multimax-scalar.wasm"],
     "multimax-wasm/package.json": ["package.json", "package.json"],
   });

@@ -7,14 +7,15 @@
 //      installed package.json, and confirmed by esbuild's own resolver with platform "browser");
 //   2. cold start on a fresh page load, from before `await import("multimax-wasm")` to the first
 //      softmax result (printed; sanity cap only);
-//   3. main thread: init(), init({ module }) with a module from WebAssembly.compileStreaming,
+//   3. main thread: init() (the relaxed-SIMD build: Chromium's V8 has relaxed SIMD), init({ module })
+//      with a module from WebAssembly.compileStreaming, init({ relaxed: false }) (the SIMD build),
 //      init({ simd: false }), init({ url }) (application/wasm and application/octet-stream) and
 //      init({ bytes }), each running the golden selection (tests/runtimes/check.js);
 //   4. a dedicated module Web Worker: cold start, init(), a module compiled in the worker, a
-//      module compiled by the page and posted to it, init({ simd: false });
+//      module compiled by the page and posted to it, init({ relaxed: false }), init({ simd: false });
 //   5. the automatic scalar fallback: Chromium launched with V8's --no-enable-sse4-1, under which
-//      V8 reports no wasm SIMD (WebAssembly.validate rejects SIMD), so plain init() must load the
-//      scalar build and still pass.
+//      V8 reports no wasm SIMD (WebAssembly.validate rejects SIMD, relaxed SIMD too), so plain
+//      init() must load the scalar build and still pass.
 //
 // One Chromium for 1-4 and one for 5, both headless with a fresh temporary profile; browser,
 // server and temporary folders are stopped and removed in `finally`, also on failure.
@@ -80,15 +81,18 @@ async function openPage(context, t, label) {
   return page;
 }
 
-function assertReport(r, simd, where) {
+/** build: "relaxed" (relaxed SIMD), "simd" or "scalar", the build the engine must run. */
+function assertReport(r, build, where) {
   const detail = `${where}: ${r.fail} of ${r.total} failed:\n  ${r.failures.join("\n  ")}`;
   assert.ok(r.total >= 144, `${where}: only ${r.total} checks ran`); // 72 cases, engine + top level
   assert.equal(r.pass, r.total, detail);
-  assert.equal(r.simd, simd, `${where}: engine.simd`);
+  assert.equal(r.simd, build !== "scalar", `${where}: engine.simd`);
+  assert.equal(r.relaxed, build === "relaxed", `${where}: engine.relaxed`);
 }
 
-function assertCold(cold, simd, where) {
-  assert.equal(cold.simd, simd, `${where}: engine.simd`);
+function assertCold(cold, build, where) {
+  assert.equal(cold.simd, build !== "scalar", `${where}: engine.simd`);
+  assert.equal(cold.relaxed, build === "relaxed", `${where}: engine.relaxed`);
   const want = [0.09003057, 0.24472847, 0.66524096]; // softmax([1, 2, 3])
   cold.y.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `${where}: softmax[${i}] = ${v}`));
   assert.ok(cold.ms > 0 && cold.ms < COLD_CAP_MS, `${where}: cold start ${cold.ms} ms (cap ${COLD_CAP_MS} ms)`);
@@ -114,8 +118,9 @@ test("Chromium: the installed package's browser entry, in a page and in a Web Wo
       assert.equal(browserEntry, "./dist/browser.js", "a browser bundler's conditions (browser, import, default) resolve to the browser entry");
       const wasmFile = resolveExport(pkgJson.exports["./wasm"], ["browser", "import"]);
       const scalarFile = resolveExport(pkgJson.exports["./wasm-scalar"], ["browser", "import"]);
-      assert.deepEqual([wasmFile, scalarFile], ["./build/multimax.wasm", "./build/multimax-scalar.wasm"]);
-      for (const f of [browserEntry, wasmFile, scalarFile]) assert.ok(existsSync(join(installed.pkg, f)), `${f} is installed`);
+      const relaxedFile = resolveExport(pkgJson.exports["./wasm-relaxed"], ["browser", "import"]);
+      assert.deepEqual([wasmFile, scalarFile, relaxedFile], ["./build/multimax.wasm", "./build/multimax-scalar.wasm", "./build/multimax-relaxed.wasm"]);
+      for (const f of [browserEntry, wasmFile, scalarFile, relaxedFile]) assert.ok(existsSync(join(installed.pkg, f)), `${f} is installed`);
       const esbuild = await import("esbuild");
       const built = await esbuild.build({
         stdin: { contents: 'import { init } from "multimax-wasm"; export { init };', resolveDir: installed.app },
@@ -157,16 +162,17 @@ test("Chromium: the installed package's browser entry, in a page and in a Web Wo
         await p.goto(server.url("/simd.html"));
         const cold = await p.evaluate(() => window.cold);
         console.log(`cold start chromium: ${cold.ms.toFixed(1)} ms (import + init() + first softmax, page)`);
-        assertCold(cold, true, "page cold start");
-        assert.ok(fetched(mark, wasmFile) && !fetched(mark, scalarFile), "init() fetched the SIMD build only");
+        assert.equal(await p.evaluate(() => window.relaxedValidates()), true, "Chromium validates the relaxed-SIMD probe");
+        assertCold(cold, "relaxed", "page cold start");
+        assert.ok(fetched(mark, relaxedFile) && !fetched(mark, wasmFile) && !fetched(mark, scalarFile), "init() fetched the relaxed-SIMD build only");
       });
 
       // 3. every init path on the main thread
-      for (const [path, simd] of [["default", true], ["module", true], ["simd-false", false], ["url", true], ["url-octet-stream", true], ["bytes", true]]) {
+      for (const [path, build] of [["default", "relaxed"], ["module", "simd"], ["relaxed-false", "simd"], ["simd-false", "scalar"], ["url", "simd"], ["url-octet-stream", "simd"], ["bytes", "simd"]]) {
         await t.test(`main thread: init path "${path}" passes the golden selection`, async (st) => {
           const r = await p.evaluate((name) => window.runPath(name), path);
-          st.diagnostic(`page ${path}: ${r.pass}/${r.total} pass, simd ${r.simd}, ${r.ms} ms`);
-          assertReport(r, simd, `page ${path}`);
+          st.diagnostic(`page ${path}: ${r.pass}/${r.total} pass, ${r.build}, ${r.ms} ms`);
+          assertReport(r, build, `page ${path}`);
         });
       }
 
@@ -174,11 +180,11 @@ test("Chromium: the installed package's browser entry, in a page and in a Web Wo
       await t.test("dedicated module Web Worker: cold start and init paths", async (st) => {
         const w = await p.evaluate(() => window.runWorker());
         console.log(`cold start chromium worker: ${w.cold.ms.toFixed(1)} ms (import + init() + first softmax, in a fresh worker)`);
-        assertCold(w.cold, true, "worker cold start");
-        const want = { default: true, "module (compiled in the worker)": true, "module (compiled by the page, posted)": true, "simd-false": false };
+        assertCold(w.cold, "relaxed", "worker cold start");
+        const want = { default: "relaxed", "module (compiled in the worker)": "simd", "module (compiled by the page, posted)": "simd", "relaxed-false": "simd", "simd-false": "scalar" };
         assert.deepEqual(w.reports.map((r) => r.path), Object.keys(want));
         for (const r of w.reports) {
-          st.diagnostic(`worker ${r.path}: ${r.pass}/${r.total} pass, simd ${r.simd}, ${r.ms} ms`);
+          st.diagnostic(`worker ${r.path}: ${r.pass}/${r.total} pass, ${r.build}, ${r.ms} ms`);
           assertReport(r, want[r.path], `worker ${r.path}`);
         }
       });
@@ -202,21 +208,21 @@ test("Chromium: the installed package's browser entry, in a page and in a Web Wo
           }
           const cold = await q.evaluate(() => window.cold);
           console.log(`cold start chromium without SIMD: ${cold.ms.toFixed(1)} ms (scalar build, page)`);
-          assertCold(cold, false, "no-SIMD cold start");
-          assert.ok(fetched(mark, scalarFile) && !fetched(mark, wasmFile), "plain init() fetched the scalar build only");
+          assertCold(cold, "scalar", "no-SIMD cold start");
+          assert.ok(fetched(mark, scalarFile) && !fetched(mark, wasmFile) && !fetched(mark, relaxedFile), "plain init() fetched the scalar build only");
           for (const path of ["default", "module", "url"]) { // module and url: the scalar build's URL
             const r = await q.evaluate((name) => window.runPath(name), path);
             st.diagnostic(`no-SIMD page ${path}: ${r.pass}/${r.total} pass, simd ${r.simd}`);
-            assertReport(r, false, `no-SIMD page ${path}`);
+            assertReport(r, "scalar", `no-SIMD page ${path}`);
           }
           const forced = await q.evaluate(() => window.initSimdTrue());
           assert.equal(forced.name, "RangeError", `init({ simd: true }) without SIMD: ${JSON.stringify(forced)}`);
           assert.match(forced.message, /no SIMD support/);
           const w = await q.evaluate(() => window.runWorker());
-          assertCold(w.cold, false, "no-SIMD worker cold start");
+          assertCold(w.cold, "scalar", "no-SIMD worker cold start");
           for (const r of w.reports) {
             st.diagnostic(`no-SIMD worker ${r.path}: ${r.pass}/${r.total} pass, simd ${r.simd}`);
-            assertReport(r, false, `no-SIMD worker ${r.path}`);
+            assertReport(r, "scalar", `no-SIMD worker ${r.path}`);
           }
         } finally {
           await ctx?.close();

@@ -2,6 +2,7 @@
 // package.json: Deno resolves the bare "multimax-wasm" from its node_modules (manual mode: it
 // installs nothing) under the `deno` condition. Offline: its own DENO_DIR, no remote imports, no
 // lockfile, no update check, no prompts, and the registry and proxies pointed at a closed port.
+// Deno 2's V8 has relaxed SIMD: init() loads the relaxed-SIMD build, { relaxed: false } the SIMD build.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -27,17 +28,17 @@ test("Deno --allow-read=<project>: import \"multimax-wasm\" -> dist/index.js via
   assert.equal(report.runtime, "deno");
   assert.equal(report.condition, "deno", "Deno honours the deno condition (listed before node)");
   assert.match(report.entry, /\/app\/node_modules\/multimax-wasm\/dist\/index\.js$/);
-  assertReport(report, { loads: { default: true, module: true, scalar: false }, name: `deno ${report.version}` });
+  assertReport(report, { loads: { default: "relaxed", module: "simd", plain: "simd", scalar: "scalar" }, name: `deno ${report.version}` });
 });
 
-test("Deno with no permissions at all: multimax-wasm/inline passes (init() and init({ simd: false }))", async () => {
+test("Deno with no permissions at all: multimax-wasm/inline passes (init(), init({ relaxed: false }), init({ simd: false }))", async () => {
   const report = parseReport(await deno([], ["multimax-wasm/inline", "--no-module"]), "deno inline");
   assert.match(report.entry, /\/node_modules\/multimax-wasm\/dist\/inline\.js$/);
-  assertReport(report, { loads: { default: true, scalar: false }, name: `deno ${report.version} inline, no permissions` });
+  assertReport(report, { loads: { default: "relaxed", plain: "simd", scalar: "scalar" }, name: `deno ${report.version} inline, no permissions` });
 });
 
 test("Deno with no permissions: the default entry's init() is refused read access (why /inline exists)", async () => {
   const { code, stderr } = await deno([], []);
   assert.notEqual(code, 0);
-  assert.match(stderr, /init: cannot read file:\/\/.*\/build\/multimax\.wasm: .*read access/i);
+  assert.match(stderr, /init: cannot read file:\/\/.*\/build\/multimax-relaxed\.wasm: .*read access/i); // (Deno has relaxed SIMD)
 });

@@ -2,7 +2,8 @@
 // writes a config.capnp into the project: one worker (tests/runtimes/worker.mjs) whose modules
 // are the package's workerd entry (found through its exports map under wrangler's conditions, and
 // named so that the entry's imports "../build/*.wasm" resolve to the shipped builds, imported as
-// compiled wasm modules), check.mjs and the selection. A socket on 127.0.0.1 at a free port; the
+// compiled wasm modules), check.mjs and the selection. workerd's V8 has relaxed SIMD: init() loads
+// the relaxed-SIMD build, { relaxed: false } the plain SIMD build. A socket on 127.0.0.1 at a free port; the
 // server is stopped in `finally`, the project removed `after`.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -40,6 +41,7 @@ function config(port, entry) {
     mod("multimax-wasm", "esModule", str(`export * from "${PKG}/${entry}";\n`)),
     mod(`${PKG}/${entry}`, "esModule", `embed ${str(`${PKG}/${entry}`)}`),
     mod(`${PKG}/build/multimax.wasm`, "wasm", `embed "${PKG}/build/multimax.wasm"`),
+    mod(`${PKG}/build/multimax-relaxed.wasm`, "wasm", `embed "${PKG}/build/multimax-relaxed.wasm"`),
     mod(`${PKG}/build/multimax-scalar.wasm`, "wasm", `embed "${PKG}/build/multimax-scalar.wasm"`),
     mod("multimax-wasm/wasm", "wasm", `embed "${PKG}/build/multimax.wasm"`),
     mod("multimax-wasm/wasm-bytes", "data", `embed "${PKG}/build/multimax.wasm"`),
@@ -80,7 +82,7 @@ async function getJson(url, server) {
   return JSON.parse(text);
 }
 
-test("workerd: the workerd entry passes the selection (init(), init({ module }), init({ simd: false })) and compiling bytes is refused", async () => {
+test("workerd: the workerd entry passes the selection (init() -> relaxed SIMD, init({ module }), init({ relaxed: false }), init({ simd: false })) and compiling bytes is refused", async () => {
   const pkgJson = JSON.parse(readFileSync(join(fx.pkg, "package.json"), "utf8"));
   const entry = resolveExports(pkgJson.exports, ".", ["workerd", "worker", "browser", "import", "default"]);
   assert.equal(entry, "./dist/workerd.js", "the workerd condition selects dist/workerd.js");
@@ -96,12 +98,14 @@ test("workerd: the workerd entry passes the selection (init(), init({ module }),
     const tReady = performance.now();
     const cold = await getJson(`${base}/cold`, server);
     const tCold = performance.now();
-    assert.deepEqual(cold, { coldOk: true, simd: true }, "first softmax after import + init()");
+    assert.deepEqual(cold, { coldOk: true, simd: true, build: "relaxed" }, "first softmax after import + init(): the relaxed-SIMD build");
 
     const report = await getJson(`${base}/run`, server);
-    assertLoad(report.loads.default, true, "workerd default");
-    assertLoad(report.loads.module, true, "workerd module");
-    assertLoad(report.loads.scalar, false, "workerd scalar");
+    assert.equal(report.relaxedValidates, true, "workerd validates the relaxed-SIMD probe");
+    assertLoad(report.loads.default, "relaxed", "workerd default");
+    assertLoad(report.loads.module, "simd", "workerd module");
+    assertLoad(report.loads.plain, "simd", "workerd { relaxed: false }");
+    assertLoad(report.loads.scalar, "scalar", "workerd scalar");
     assert.ok(report.byteLength > 0);
     assert.equal(report.bytes.refused, true, "init({ bytes }) must be refused in workerd");
     assert.match(report.bytes.error, /code generation disallowed/i);
@@ -110,7 +114,7 @@ test("workerd: the workerd entry passes the selection (init(), init({ module }),
 
     const coldMs = tCold - tReady;
     assert.ok(coldMs < 2000, `cold start ${coldMs} ms (sanity cap 2000 ms)`);
-    const counts = Object.entries(report.loads).map(([k, r]) => `${k} ${r.pass}/${r.total}${r.simd ? " simd" : " scalar"}`).join(", ");
+    const counts = Object.entries(report.loads).map(([k, r]) => `${k} ${r.pass}/${r.total} ${r.build}`).join(", ");
     console.log(`cold start workerd: ${coldMs.toFixed(1)} ms (first request: import + init() + softmax, timed by the client; ` +
       `${(tCold - t0).toFixed(0)} ms from spawning workerd); ${counts}`);
     console.log(`workerd init({ bytes }): ${report.bytes.error}`);

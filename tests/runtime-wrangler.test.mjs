@@ -14,7 +14,7 @@ let fx;
 before(() => { fx = prepare("multimax-rt-wrangler-"); });
 after(() => fx?.cleanup());
 
-test("wrangler bundles the workerd entry and both .wasm builds as modules; the bundle passes the selection in workerd", async () => {
+test("wrangler bundles the workerd entry and the three .wasm builds as modules; the bundle passes the selection in workerd (init() -> relaxed SIMD)", async () => {
   copyFileSync(join(root, "tests", "runtimes", "wrangler-worker.mjs"), join(fx.app, "worker.mjs"));
   writeFileSync(join(fx.app, "wrangler.toml"), 'name = "multimax-wasm-test"\nmain = "worker.mjs"\ncompatibility_date = "2025-01-01"\n');
   const env = { CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_LOG_PATH: join(fx.dir, "wrangler-logs"), XDG_CONFIG_HOME: join(fx.dir, "config"),
@@ -26,12 +26,13 @@ test("wrangler bundles the workerd entry and both .wasm builds as modules; the b
   const files = readdirSync(out);
   const simdWasm = files.find((f) => /-multimax\.wasm$/.test(f));
   const scalarWasm = files.find((f) => /-multimax-scalar\.wasm$/.test(f));
-  assert.ok(simdWasm && scalarWasm && files.includes("worker.js"), `wrangler's output: ${files.join(", ")}`);
+  const relaxedWasm = files.find((f) => /-multimax-relaxed\.wasm$/.test(f));
+  assert.ok(simdWasm && scalarWasm && relaxedWasm && files.includes("worker.js"), `wrangler's output: ${files.join(", ")}`);
   assert.deepEqual(readFileSync(join(out, simdWasm)), readFileSync(join(fx.pkg, "build", "multimax.wasm")), "the SIMD build, unchanged");
   const sources = JSON.parse(readFileSync(join(out, "worker.js.map"), "utf8")).sources;
   assert.ok(sources.some((s) => s.endsWith("multimax-wasm/dist/workerd.js")), `the workerd entry was bundled: ${sources.join(", ")}`);
   const bundle = readFileSync(join(out, "worker.js"), "utf8");
-  for (const w of [simdWasm, scalarWasm]) assert.ok(bundle.includes(`"./${w}"`), `worker.js imports ./${w}`);
+  for (const w of [simdWasm, scalarWasm, relaxedWasm]) assert.ok(bundle.includes(`"./${w}"`), `worker.js imports ./${w}`);
 
   const port = await freePort();
   writeFileSync(join(out, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
@@ -44,6 +45,7 @@ const w :Workerd.Worker = (
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "./${simdWasm}", wasm = embed "${simdWasm}"),
     (name = "./${scalarWasm}", wasm = embed "${scalarWasm}"),
+    (name = "./${relaxedWasm}", wasm = embed "${relaxedWasm}"),
   ],
   compatibilityDate = "2025-01-01",
 );
@@ -62,11 +64,12 @@ const w :Workerd.Worker = (
     const text = await res.text();
     assert.equal(res.status, 200, `${text.slice(0, 2000)}\n${server.output().slice(-3000)}`);
     const { loads } = JSON.parse(text);
-    assertLoad(loads.default, true, "wrangler bundle default");
-    assertLoad(loads.module, true, "wrangler bundle module");
-    assertLoad(loads.scalar, false, "wrangler bundle scalar");
+    assertLoad(loads.default, "relaxed", "wrangler bundle default");
+    assertLoad(loads.module, "simd", "wrangler bundle module");
+    assertLoad(loads.plain, "simd", "wrangler bundle { relaxed: false }");
+    assertLoad(loads.scalar, "scalar", "wrangler bundle scalar");
     console.log(`wrangler ${r.stdout.match(/wrangler (\d+\.\d+\.\d+)/)?.[1] ?? "?"} bundle in workerd: ` +
-      Object.entries(loads).map(([k, l]) => `${k} ${l.pass}/${l.total}`).join(", "));
+      Object.entries(loads).map(([k, l]) => `${k} ${l.pass}/${l.total} ${l.build}`).join(", "));
   } finally {
     await server.stop();
   }

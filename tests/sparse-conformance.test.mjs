@@ -37,8 +37,12 @@ import { mulberry32 } from '../tools/prng.mjs';
 import { softmaxRef, sparsemaxRef, entmax15Ref, entmaxRef, normmaxRef, evSoftmaxRef } from './reference.mjs';
 
 // The golden section runs on both builds (SIMD and scalar: the same conformance); the other
-// sections on the SIMD build. `mm` is the engine under test.
-const simdEngine = await init();
+// sections on the SIMD build. `mm` is the engine under test. MULTIMAX_BUILD=relaxed makes the
+// "SIMD" engine the relaxed-SIMD build (init({ relaxed: true }), which throws where relaxed SIMD is
+// missing; tests/relaxed.test.mjs runs this file so under node --experimental-wasm-relaxed-simd).
+const RELAXED = process.env.MULTIMAX_BUILD === 'relaxed';
+const simdEngine = await init({ relaxed: RELAXED });
+assert.equal(simdEngine.relaxed, RELAXED);
 const scalarEngine = await init({ url: new URL('../build/multimax-scalar.wasm', import.meta.url) });
 let mm = simdEngine;
 
@@ -216,7 +220,7 @@ function checkGoldenCase(suite, c, misses, stats) {
 
 const goldenSummaries = [];
 
-for (const [build, engine] of [['SIMD', simdEngine], ['scalar', scalarEngine]]) for (const suite of GOLDEN_SUITES) {
+for (const [build, engine] of [[RELAXED ? 'relaxed SIMD' : 'SIMD', simdEngine], ['scalar', scalarEngine]]) for (const suite of GOLDEN_SUITES) {
   describe(`golden ${suite.file}.json via mm.${suite.api} (${build} build)`, () => {
     const golden = loadGolden(suite.file); // parsed once per file
     const fileStats = newStats();
@@ -233,7 +237,7 @@ for (const [build, engine] of [['SIMD', simdEngine], ['scalar', scalarEngine]]) 
         const stats = newStats();
         mm = engine;
         try {
-          assert.equal(mm.simd, build === 'SIMD');
+          assert.equal(mm.simd, build !== 'scalar');
           for (const c of cases) checkGoldenCase(suite, c, misses, stats);
         } finally {
           mm = simdEngine;

@@ -18,6 +18,8 @@ import { init as initInline } from "multimax-wasm/inline";
 import { init as initBrowser } from "multimax-wasm/browser";
 import { init as initWorkerd } from "multimax-wasm/workerd";
 const mm: Engine = await init({ simd: false });
+const plain: Engine = await init({ relaxed: false });
+const isRelaxed: boolean = plain.relaxed && mm.simd;
 const y: Float32Array = mm.softmax(Float32Array.of(1, 2), { cols: 2 });
 const t = mm.entmax({ data: new Float32Array(4), dims: [2, 2] }, { alpha: [1.5, 2] });
 const dims: readonly number[] = t.dims;
@@ -37,8 +39,12 @@ const BUNDLER = `
 import { init } from "multimax-wasm";
 import wasmUrl from "multimax-wasm/wasm";
 import scalarBytes from "multimax-wasm/wasm-scalar";
+import relaxedUrl from "multimax-wasm/wasm-relaxed";
+import relaxedModule from "multimax-wasm/multimax-relaxed.wasm";
 export const a = init({ url: new URL(wasmUrl, import.meta.url) });
 export const b = init({ bytes: scalarBytes });
+export const c = init({ url: new URL(relaxedUrl, import.meta.url), relaxed: true });
+export const d = init({ module: relaxedModule });
 `;
 
 async function tsc(files, options) {

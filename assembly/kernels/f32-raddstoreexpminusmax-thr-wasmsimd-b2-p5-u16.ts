@@ -4,6 +4,8 @@
 // (training, rare) go to the smaller 4-lane kernel f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u4.
 // Lanes equal the scalar twin's; sums as in f32-raddstoreexpminusmax (pairwise per group of 16
 // in f32, then f64x2).
+// FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
+// are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { loadPart, storePart } from "./tail";
 import { addPromoted, hsum64 } from "./acc";

@@ -5,6 +5,8 @@
 // loop body): about 1.4x the time of the 16-wide kernel's loop, which runs the inference mode
 // (eps = 0, f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16). Lanes equal the scalar twin's; the
 // vectors' lanes are promoted to f64 and summed in one f64x2 accumulator.
+// FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
+// are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { loadPart, storePart } from "./tail";
 import { addPromoted, hsum64 } from "./acc";

@@ -5,6 +5,8 @@
 // accumulator drifts by 2e-5 at 32000 columns; this keeps |Σ − 1| of the normalised row near 1e-7
 // at 1,000,000 columns. The lanes equal the scalar twin's bit for bit; only the summation order differs.
 // k = 1 (softmax at T = 1, MultiMax) has its own loop without the multiply: 6% faster softmax.
+// FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
+// are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { loadPart, storePart } from "./tail";
 

@@ -9,6 +9,8 @@
 // One loop serves both (ln w, then the near-1 correction, then one exp): lanes and sums equal
 // the scalar twins' (f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar). A vector with no entry in
 // the support costs a compare and a branch. Sums in f64x2 lanes, counts in i32 lanes.
+// FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
+// are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
 import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { lnv } from "./pow";

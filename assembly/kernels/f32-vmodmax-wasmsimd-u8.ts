@@ -14,6 +14,8 @@
 // parameters splatted once before the loop: o0_masked (masked copy, for masked softmax), o1, o2
 // (the official checkpoints, no mask); masked orders 1 and 2 share one function (o12_masked, the
 // order tested per vector). Orders ≥ 3 run the careful kernel.
+// FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) φ's multiply-adds
+// (z + a·relu(…)ⁿ) are f32x4.relaxed_madd (phi.ts, madd.ts: fused where the CPU has FMA).
 import { phiv_o1, phiv_o2 } from "./phi";
 import { loadMaskPartRepeat, loadPartRepeat, storePart } from "./tail";
 import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";

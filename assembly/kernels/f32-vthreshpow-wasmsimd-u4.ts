@@ -7,6 +7,8 @@
 // One loop serves both (ln w, then the near-1 correction, then one exp): lanes equal the scalar
 // twins' (f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar). Returns Σ y (f64x2 lanes),
 // R_COUNT = count(y > 0). x may equal y.
+// FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
+// are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { addPromoted, hsum64, setCount } from "./acc";
 import { EXP_TABLE, expv_b2_p5 } from "./exp";
 import { lnv } from "./pow";

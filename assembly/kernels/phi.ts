@@ -8,6 +8,10 @@
 // d_1 = ranges[1], a_2 = ts[2], b_2 = ranges[2], c_2 = ts[3], d_2 = ranges[3]; paper form:
 // a_n = 1 − t_b,n, b_n = b_n, c_n = t_d,n − 1, d_n = d_n. Powers are repeated products
 // ((l·l)·l…), relu is pmax(v, 0) (NaN stays NaN).
+// FMA variant: the vector steps add each term with `addmul` (madd.ts): z + a·t as plain mul + add
+// in the SIMD build (bit-identical to phi_scalar_raw), f32x4.relaxed_madd in the relaxed-SIMD
+// build (fused where the CPU has FMA: one rounding instead of two per term when a·t is inexact;
+// MultiMax measured about 10% faster on top of the fused exp).
 
 /** φ(x) in f32 for any order ≥ 0, exactly as the vector kernels compute each lane (the kernels,
  *  not φ, map −∞ inputs to −∞); the reference for the vector kernels. */
@@ -26,6 +30,8 @@
   return z;
 }
 
+import { addmul } from "./madd";
+
 /** relu with pmax semantics: v < 0 ? 0 : v. */
 // @ts-ignore: decorator
 @inline export function reluv(v: v128, zero: v128): v128 {
@@ -35,8 +41,8 @@
 /** One order-1 step on four lanes: z + a·relu(b − x) + c·relu(x − d). */
 // @ts-ignore: decorator
 @inline export function phiv_o1(z: v128, x: v128, a: v128, b: v128, c: v128, d: v128, zero: v128): v128 {
-  z = f32x4.add(z, f32x4.mul(a, reluv(f32x4.sub(b, x), zero)));
-  return f32x4.add(z, f32x4.mul(c, reluv(f32x4.sub(x, d), zero)));
+  z = addmul(z, a, reluv(f32x4.sub(b, x), zero));
+  return addmul(z, c, reluv(f32x4.sub(x, d), zero));
 }
 
 /** One order-2 step on four lanes: z + a·relu(b − x)² + c·relu(x − d)². */
@@ -44,8 +50,8 @@
 @inline export function phiv_o2(z: v128, x: v128, a: v128, b: v128, c: v128, d: v128, zero: v128): v128 {
   const l = reluv(f32x4.sub(b, x), zero);
   const u = reluv(f32x4.sub(x, d), zero);
-  z = f32x4.add(z, f32x4.mul(a, f32x4.mul(l, l)));
-  return f32x4.add(z, f32x4.mul(c, f32x4.mul(u, u)));
+  z = addmul(z, a, f32x4.mul(l, l));
+  return addmul(z, c, f32x4.mul(u, u));
 }
 
 /** φ on four lanes for any order, parameters read from memory (the general, slower kernel). */
@@ -58,8 +64,8 @@
     const u = reluv(f32x4.sub(x, f32x4.splat(load<f32>(p, 12))), zero);
     let lp = l, up = u;
     for (let k = 0; k < j; k++) { lp = f32x4.mul(lp, l); up = f32x4.mul(up, u); }
-    z = f32x4.add(z, f32x4.mul(f32x4.splat(load<f32>(p)), lp));
-    z = f32x4.add(z, f32x4.mul(f32x4.splat(load<f32>(p, 8)), up));
+    z = addmul(z, f32x4.splat(load<f32>(p)), lp);
+    z = addmul(z, f32x4.splat(load<f32>(p, 8)), up);
   }
   return z;
 }

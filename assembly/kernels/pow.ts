@@ -10,6 +10,8 @@
 // Callers only use lanes with d > 0 (others are masked away); subnormal d give a finite, tiny
 // result, never NaN. Relative error of d^e: about (1.5·|e·ln d| + 3)·1.2e-7 (the b2-p5 exp
 // adds up to about |y|·7e-8 relative for an argument y, tools/exp-ulp.mjs).
+// FMA variant: in the relaxed-SIMD build the vector exp's multiply-adds are f32x4.relaxed_madd
+// (exp.ts); the ln polynomial stays plain mul + add (not measured faster).
 import { EXP_TABLE, expf_b2_p5, expv_b2_p5 } from "./exp";
 
 // @ts-ignore: decorator

@@ -1,6 +1,7 @@
 // Runs the golden selection (select.mjs) against an imported multimax-wasm in ANY runtime: no
 // imports, plain ES2022, so Node.js, Deno, Bun, Chromium pages and workers, and workerd can all
-// load it. Returns { total, pass, fail, failures, simd, ms } for the runtime test to assert on.
+// load it. Returns { total, pass, fail, failures, simd, relaxed, build, ms } for the runtime test to
+// assert on (build: "relaxed", "simd" or "scalar", the build the engine runs).
 //
 //   import { check } from "./check.js";
 //   const engine = await lib.init(...);
@@ -58,7 +59,12 @@ export function check(lib, engine, cases) {
     }
   }
   const total = cases.length * callers.length;
-  return { total, pass, fail: total - pass, failures: failures.slice(0, 20), simd: engine.simd, ms: Date.now() - t0 };
+  return { total, pass, fail: total - pass, failures: failures.slice(0, 20), simd: engine.simd, relaxed: engine.relaxed, build: buildOf(engine), ms: Date.now() - t0 };
+}
+
+/** Which build an engine runs: "relaxed" (relaxed SIMD), "simd" or "scalar". */
+export function buildOf(engine) {
+  return engine.relaxed ? 'relaxed' : engine.simd ? 'simd' : 'scalar';
 }
 
 /**
@@ -73,7 +79,7 @@ export async function checkLoads(lib, cases, loads) {
     try {
       engine = await load();
     } catch (e) {
-      out[name] = { total: 0, pass: 0, fail: 1, failures: [`init threw ${e && e.name}: ${e && e.message}`], simd: null, ms: 0 };
+      out[name] = { total: 0, pass: 0, fail: 1, failures: [`init threw ${e && e.name}: ${e && e.message}`], simd: null, relaxed: null, build: null, ms: 0 };
       continue;
     }
     out[name] = check(lib, engine, cases);

@@ -20,6 +20,7 @@ const lib = require("multimax-wasm");
     loads: await checkLoads(lib, cases, [
       ["default", async () => first],
       ["module", async () => lib.init({ module: await wasmModule() })],
+      ["plain", () => lib.init({ relaxed: false })],
       ["scalar", () => lib.init({ simd: false })],
     ]),
   };

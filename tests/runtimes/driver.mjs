@@ -30,7 +30,7 @@ async function wasmModule() {
 
 const loads = [["default", async () => first]];
 if (!args.includes("--no-module")) loads.push(["module", async () => lib.init({ module: await wasmModule() })]);
-loads.push(["scalar", () => lib.init({ simd: false })]);
+loads.push(["plain", () => lib.init({ relaxed: false })], ["scalar", () => lib.init({ simd: false })]);
 
 const report = {
   runtime, version, spec,

@@ -1,7 +1,7 @@
 // Shared by the runtime tests (Node.js side): the packed package installed into a fresh project
 // with no access to this repository's sources, free ports, and child processes that are always
 // stopped, also when a test fails.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +10,24 @@ import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 export const bin = (name) => join(root, "node_modules", ".bin", name);
+
+/** The relaxed-SIMD probe of src/load.ts (one f32x4.relaxed_madd). */
+export const RELAXED_PROBE = "AGFzbQEAAAABCAFgA3t7ewF7AwIBAAoNAQsAIAAgASAC/YUCCw==";
+const RELAXED_FLAG = "--experimental-wasm-relaxed-simd";
+let relaxedNodeCache;
+/**
+ * How this Node.js gets relaxed SIMD: { native: true, flags: [] } where it validates relaxed_madd
+ * by itself (Node.js 22+), { native: false, flags: ["--experimental-wasm-relaxed-simd"] } where
+ * that V8 flag turns it on (Node.js 20), else { native: false, reason } saying why neither works.
+ */
+export function relaxedNode() {
+  if (relaxedNodeCache) return relaxedNodeCache;
+  if (WebAssembly.validate(Buffer.from(RELAXED_PROBE, "base64"))) return (relaxedNodeCache = { native: true, flags: [] });
+  const r = spawnSync(process.execPath, [RELAXED_FLAG, "-e", `console.log(WebAssembly.validate(Buffer.from(${JSON.stringify(RELAXED_PROBE)}, "base64")))`], { encoding: "utf8" });
+  if (r.status === 0 && r.stdout.trim() === "true") return (relaxedNodeCache = { native: false, flags: [RELAXED_FLAG] });
+  return (relaxedNodeCache = { native: false, reason: `node ${process.version} has no relaxed SIMD, and with ${RELAXED_FLAG} ` +
+    (r.status === 0 ? `it still rejects relaxed_madd (validate: ${r.stdout.trim()})` : `it fails: ${(r.stderr || r.error?.message || "").trim().split("\n")[0]}`) });
+}
 
 /** npm as run by this test (npm_execpath under `npm test`), else the npm on PATH. */
 export function npm(args, cwd) {

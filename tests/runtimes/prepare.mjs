@@ -52,23 +52,25 @@ export function parseReport({ code, stdout, stderr }, what) {
 
 /**
  * Asserts one load's report: every case passed (engine methods and top-level functions), none
- * failed, and the engine is the SIMD build or not as expected.
+ * failed, and the engine runs the expected build: "relaxed" (relaxed SIMD), "simd" or "scalar".
  */
-export function assertLoad(r, simd, what) {
+export function assertLoad(r, build, what) {
+  const simd = build !== "scalar";
   assert.ok(r, `${what}: no report`);
   assert.deepEqual(r.failures, [], `${what}: failures`);
   assert.ok(r.total > 0, `${what}: total ${r.total}`);
   assert.equal(r.pass, r.total, `${what}: ${r.pass}/${r.total} passed`);
   assert.equal(r.fail, 0, `${what}: fail`);
   assert.equal(r.simd, simd, `${what}: simd`);
+  assert.equal(r.build, build, `${what}: build (engine.relaxed ${r.relaxed})`);
 }
 
 /** Asserts a driver report: its loads, the cold start (result right, time under a sanity cap). */
 export function assertReport(report, { loads, name }) {
-  for (const [load, simd] of Object.entries(loads)) assertLoad(report.loads[load], simd, `${name} ${load}`);
+  for (const [load, build] of Object.entries(loads)) assertLoad(report.loads[load], build, `${name} ${load}`);
   assert.deepEqual(Object.keys(report.loads).sort(), Object.keys(loads).sort(), `${name}: loads run`);
   assert.equal(report.coldOk, true, `${name}: cold-start softmax result`);
   assert.ok(report.coldMs > 0 && report.coldMs < 2000, `${name}: cold start ${report.coldMs} ms (sanity cap 2000 ms)`);
-  const counts = Object.entries(report.loads).map(([k, r]) => `${k} ${r.pass}/${r.total}${r.simd ? " simd" : " scalar"}`).join(", ");
+  const counts = Object.entries(report.loads).map(([k, r]) => `${k} ${r.pass}/${r.total} ${r.build}`).join(", ");
   console.log(`cold start ${name}: ${report.coldMs.toFixed(1)} ms; ${counts}`);
 }

@@ -6,13 +6,13 @@
 // "multimax-wasm/wasm-bytes" (the same file as a data module: an ArrayBuffer).
 //
 //   GET /ping  -> "ok" (readiness; loads nothing)
-//   GET /cold  -> import("multimax-wasm"), init(), one softmax: { coldOk, simd }. Timed by the test,
+//   GET /cold  -> import("multimax-wasm"), init(), one softmax: { coldOk, simd, build }. Timed by the test,
 //                 from outside: in a worker, clocks stand still while JavaScript runs.
-//   GET /run   -> { loads: { default, module, scalar }, bytes: { refused, error } }
+//   GET /run   -> { loads: { default, module, plain, scalar }, bytes: { refused, error }, relaxedValidates }
 import cases from "selection.json";
 import wasmModule from "multimax-wasm/wasm";
 import wasmBytes from "multimax-wasm/wasm-bytes";
-import { checkLoads, coldOk, COLD_X } from "check.mjs";
+import { buildOf, checkLoads, coldOk, COLD_X } from "check.mjs";
 
 const describe = (e) => `${e && e.name}: ${e && e.message}`;
 
@@ -24,13 +24,14 @@ export default {
     if (pathname === "/cold") {
       const lib = await import("multimax-wasm");
       const engine = await lib.init();
-      return json({ coldOk: coldOk(engine.softmax(Float32Array.from(COLD_X))), simd: engine.simd });
+      return json({ coldOk: coldOk(engine.softmax(Float32Array.from(COLD_X))), simd: engine.simd, build: buildOf(engine) });
     }
     if (pathname === "/run") {
       const lib = await import("multimax-wasm");
       const loads = await checkLoads(lib, cases, [
         ["default", () => lib.init()],
         ["module", () => lib.init({ module: wasmModule })],
+        ["plain", () => lib.init({ relaxed: false })],
         ["scalar", () => lib.init({ simd: false })],
       ]);
       // Compiling bytes at run time: refused by workerd, which is why dist/workerd.js imports the
@@ -49,7 +50,14 @@ export default {
       } catch (e) {
         compile = { refused: true, error: describe(e) };
       }
-      return json({ loads, bytes, compile, byteLength: wasmBytes.byteLength });
+      // what the loader's relaxed-SIMD probe sees here (= RELAXED_PROBE in src/load.ts)
+      let relaxedValidates;
+      try {
+        relaxedValidates = WebAssembly.validate(Uint8Array.from(atob("AGFzbQEAAAABCAFgA3t7ewF7AwIBAAoNAQsAIAAgASAC/YUCCw=="), (c) => c.charCodeAt(0)));
+      } catch (e) {
+        relaxedValidates = describe(e);
+      }
+      return json({ loads, bytes, compile, byteLength: wasmBytes.byteLength, relaxedValidates });
     }
     return new Response("not found", { status: 404 });
   },

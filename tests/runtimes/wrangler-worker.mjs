@@ -2,7 +2,7 @@
 // that wrangler's bundler resolves (the `workerd` condition of "multimax-wasm", and .wasm files
 // turned into compiled wasm modules), the selection as a JSON import.
 //
-//   GET /run -> { loads: { default, module, scalar } } (check.js reports)
+//   GET /run -> { loads: { default, module, plain, scalar } } (check.js reports)
 import * as lib from "multimax-wasm";
 // (wrangler makes a wasm module of an import whose specifier ends in .wasm: hence this subpath,
 // the same file as "multimax-wasm/wasm")
@@ -16,6 +16,7 @@ export default {
     const loads = await checkLoads(lib, cases, [
       ["default", () => lib.init()],
       ["module", () => lib.init({ module: wasmModule })],
+      ["plain", () => lib.init({ relaxed: false })],
       ["scalar", () => lib.init({ simd: false })],
     ]);
     return new Response(JSON.stringify({ loads }), { headers: { "content-type": "application/json" } });

@@ -16,7 +16,7 @@ window.cold = (async () => {
   const lib = await import("multimax-wasm");
   const engine = await lib.init();
   const y = engine.softmax(Float32Array.of(1, 2, 3));
-  return { ms: performance.now() - t0, simd: engine.simd, y: Array.from(y) };
+  return { ms: performance.now() - t0, simd: engine.simd, relaxed: engine.relaxed, y: Array.from(y) };
 })();
 
 let selection;
@@ -29,6 +29,7 @@ const PATHS = {
   default: (lib) => lib.init(),
   // a module compiled by the page while it downloads, as an app that caches or shares it would
   module: async (lib) => lib.init({ module: await WebAssembly.compileStreaming(fetch(config.wasm)) }),
+  "relaxed-false": (lib) => lib.init({ relaxed: false }),
   "simd-false": (lib) => lib.init({ simd: false }),
   url: (lib) => lib.init({ url: config.wasm }),
   // the same bytes served as application/octet-stream: the loader cannot stream-compile them
@@ -52,6 +53,8 @@ window.initSimdTrue = async () => {
     return { name: e.name, message: e.message };
   }
 };
+
+window.relaxedValidates = () => WebAssembly.validate(Uint8Array.from(atob("AGFzbQEAAAABCAFgA3t7ewF7AwIBAAoNAQsAIAAgASAC/YUCCw=="), (c) => c.charCodeAt(0)));
 
 window.simdValidates = () => WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]));
 

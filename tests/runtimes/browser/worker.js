@@ -12,7 +12,7 @@ try {
   const lib = await import(q.get("entry"));
   const engine = await lib.init();
   const y = engine.softmax(Float32Array.of(1, 2, 3));
-  const cold = { ms: performance.now() - t0, simd: engine.simd, y: Array.from(y) };
+  const cold = { ms: performance.now() - t0, simd: engine.simd, relaxed: engine.relaxed, y: Array.from(y) };
 
   const { check } = await import(q.get("check"));
   const res = await fetch(q.get("selection"));
@@ -25,6 +25,7 @@ try {
   reports.push({ path: "module (compiled in the worker)", ...check(lib, await lib.init({ module: compiled }), cases) });
   const { module } = await pageMessage;
   reports.push({ path: "module (compiled by the page, posted)", ...check(lib, await lib.init({ module }), cases) });
+  reports.push({ path: "relaxed-false", ...check(lib, await lib.init({ relaxed: false }), cases) });
   reports.push({ path: "simd-false", ...check(lib, await lib.init({ simd: false }), cases) });
   self.postMessage({ cold, reports });
 } catch (e) {
