@@ -133,7 +133,7 @@ console.log("multimax-wasm benchmark");
 console.log(`  command : ${command}`);
 console.log(`  node    : ${process.version} (${process.platform}-${process.arch}), V8 ${process.versions.v8}`);
 console.log(`  cpu     : ${cpu} (${os.cpus().length} logical cpus)`);
-console.log(`  engine  : wasm ${mm.simd ? "SIMD (simd128)" : "scalar (no SIMD)"}`);
+console.log(`  engine  : wasm ${mm.relaxed ? "relaxed SIMD (FMA)" : mm.simd ? "SIMD (simd128)" : "scalar (no SIMD)"}`);
 console.log(`  multimax: order ${params.order}, ${opts.params} params ${paramText} (prepared once with mm.multimaxParams)`);
 console.log(`  sections: ${[opts.softmax && "softmax/multimax", opts.sparse && "sparse"].filter(Boolean).join(", ")}${opts.softmax ? "" : " (--sparse-only)"}${opts.sparse ? "" : " (--no-sparse)"}`);
 console.log(`  method  : x ~ N(0, 2^2) float32 (seed 0x${SEED.toString(16)}), ${ROUNDS} interleaved rounds, ~${TARGET_MS} ms per timed sample;`);
@@ -571,7 +571,7 @@ if (opts.sparse) {
 }
 
 const elapsed = (performance.now() - started) / 1000;
-console.log(`${opts.sparse ? "\n" : ""}  reproduce: ${command}   (node ${process.version}, ${cpu}, SIMD ${mm.simd ? "on" : "off"}, ${elapsed.toFixed(1)} s` +
+console.log(`${opts.sparse ? "\n" : ""}  reproduce: ${command}   (node ${process.version}, ${cpu}, build ${mm.relaxed ? "relaxed SIMD" : mm.simd ? "SIMD" : "scalar"}, ${elapsed.toFixed(1)} s` +
   `${sparseSummary ? ` of which sparse ${sparseSummary.seconds.toFixed(1)} s` : ""}, checksum ${sink.value.toPrecision(6)})`);
 const failed = sparseErrors.length > 0 || (sparseSummary?.failures.length ?? 0) > 0;
 if (failed) console.log(`  ERRORS: ${sparseErrors.length} calls threw, ${sparseSummary?.failures.length ?? 0} sanity checks failed (listed above); exit code 1`);
