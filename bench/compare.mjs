@@ -140,7 +140,9 @@ const session = await ort.InferenceSession.create(modelBytes, { executionProvide
 
 const cpu = os.cpus()[0]?.model?.trim() ?? "unknown";
 const argText = process.argv.slice(2).join(" ");
-const command = argText ? `npm run bench:compare -- ${argText}` : "npm run bench:compare";
+// (run with V8 flags, e.g. node --experimental-wasm-relaxed-simd on Node.js 20, the command says so)
+const command = process.execArgv.length ? `node ${process.execArgv.join(" ")} bench/compare.mjs${argText ? ` ${argText}` : ""}`
+  : argText ? `npm run bench:compare -- ${argText}` : "npm run bench:compare";
 const env = {
   command, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpu, cpus: os.cpus().length,
   ours: { version: pkgVersion("multimax-wasm"), build: buildName(mm), alsoPlainSimd: mmPlain !== null },
@@ -214,7 +216,7 @@ function views(n, count, e = mm) {
 const results = { env, softmax: [], multimax: [], sparse: [], overhead: [], cold: null };
 async function benchSoftmax(rows, cols) {
   const n = rows * cols, x = normals(n, SEED + n), pick = pickIndex(n);
-  const zc = views(n, 2);
+  const zc = views(n, 3);
   zc.v[0].set(x);
   const out = new Float32Array(n), outJs = new Float32Array(n);
   mm.softmax(x, { cols, out }); // grows the engine's scratch for this size before timing
@@ -229,6 +231,8 @@ async function benchSoftmax(rows, cols) {
       { key: "zc", label: "multimax-wasm zero-copy", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.softmax(xv, oz); s += ov[pick(r)]; } return s; } },
       ...(zp ? [{ key: "zcPlain", label: "multimax-wasm zero-copy, SIMD build", run: (reps) => { const [pv, po] = zp.v, o = { cols, out: po }; let s = 0; for (let r = 0; r < reps; r++) { mmPlain.softmax(pv, o); s += po[pick(r)]; } return s; } }] : []),
       { key: "copy", label: "multimax-wasm copying", run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) { mm.softmax(x, oc); s += out[pick(r)]; } return s; } },
+      // copy in with set(), softmax in place, the result a view of wasm memory (valid until the next call that grows it)
+      { key: "view", label: "multimax-wasm copy in, in place", run: (reps) => { const v = zc.v[2], o = { cols, out: v }; let s = 0; for (let r = 0; r < reps; r++) { v.set(x); mm.softmax(v, o); s += v[pick(r)]; } return s; } },
       { key: "tfk", label: "tfjs-wasm kernel", run: (reps) => { for (let r = 0; r < reps; r++) tf.softmax(xt).dispose(); return 0; } },
       {
         key: "tfe", label: "tfjs-wasm + dataSync", run: (reps) => {
@@ -250,9 +254,10 @@ async function benchSoftmax(rows, cols) {
     ort: accuracy(await ortRun(x, rows, cols), ref, rows, cols), js: accuracy(outJs, ref, rows, cols),
   };
   acc.tfe = acc.tfk;
+  acc.view = accuracy(zc.v[2], ref, rows, cols);
   if (zp) acc.zcPlain = accuracy(zp.v[1], ref, rows, cols);
   for (const [k, a] of Object.entries(acc)) check(`softmax ${rows}x${cols} ${k}`, a, 1e-4);
-  if (!bitEqual(zc.v[1], out)) problems.push(`softmax ${rows}x${cols}: copying output differs from zero-copy`);
+  if (!bitEqual(zc.v[1], out) || !bitEqual(zc.v[1], zc.v[2])) problems.push(`softmax ${rows}x${cols}: copying or in-place output differs from zero-copy`);
   xt.dispose();
   zc.free();
   if (zp) zp.free();
@@ -262,6 +267,7 @@ async function benchSoftmax(rows, cols) {
     ratios: {
       tfKernel: ratioSummary(ns.tfk, ns.zc), tfE2e: ratioSummary(ns.tfe, ns.copy), ortE2e: ratioSummary(ns.ort, ns.copy),
       jsOverZc: ratioSummary(ns.js, ns.zc), ortOverZc: ratioSummary(ns.ort, ns.zc),
+      tfView: ratioSummary(ns.tfe, ns.view),
       ...(zp ? { tfKernelPlain: ratioSummary(ns.tfk, ns.zcPlain) } : {}),
     },
     acc, samples: ns,
@@ -467,10 +473,11 @@ if (on("softmax")) {
   const R = results.softmax;
   const rows = [
     ["softmax, ns/element", ...R.map(shapeName)],
-    ...["zc", "zcPlain", "copy", "tfk", "tfe", "ort", "js"].filter((k) => R[0].stats[k]).map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
+    ...["zc", "zcPlain", "copy", "view", "tfk", "tfe", "ort", "js"].filter((k) => R[0].stats[k]).map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
     ["tfjs-wasm kernel / ours zero-copy (>= 1.25x)", ...R.map((r) => `${rcell(r.ratios.tfKernel)} ${record(`softmax kernel vs tfjs-wasm ${shapeName(r)}`, TARGETS.kernel, r.ratios.tfKernel.median)}`)],
     ["tfjs-wasm + dataSync / ours copying (>= 2x)", ...R.map((r) => `${rcell(r.ratios.tfE2e)} ${record(`softmax end to end vs tfjs-wasm ${shapeName(r)}`, TARGETS.e2e, r.ratios.tfE2e.median)}`)],
     ["onnxruntime-web / ours copying (>= 2x)", ...R.map((r) => `${rcell(r.ratios.ortE2e)} ${record(`softmax end to end vs onnxruntime-web ${shapeName(r)}`, TARGETS.e2e, r.ratios.ortE2e.median)}`)],
+    ["tfjs-wasm + dataSync / ours copy in, in place", ...R.map((r) => rcell(r.ratios.tfView))],
     ...(mmPlain ? [["tfjs-wasm kernel / ours zero-copy, SIMD build", ...R.map((r) => rcell(r.ratios.tfKernelPlain))]] : []),
     ["plain JS / ours zero-copy", ...R.map((r) => rcell(r.ratios.jsOverZc))],
   ];
@@ -478,7 +485,7 @@ if (on("softmax")) {
   mdTable("softmax: ns per element, median [p10 - p90], and ratios (theirs / ours, per round)", rows);
   const accRows = [
     ["softmax accuracy: max abs error vs float64 / max abs(row sum - 1)", ...R.map(shapeName)],
-    ...["zc", "tfk", "ort", "js"].map((k) => [k === "zc" ? "multimax-wasm (both paths, bitwise equal)" : R[0].stats[k].label.replace(" kernel", ""),
+    ...["zc", "tfk", "ort", "js"].map((k) => [k === "zc" ? "multimax-wasm (all three paths, bitwise equal)" : R[0].stats[k].label.replace(" kernel", ""),
       ...R.map((r) => `${fmtE(r.acc[k].maxAbs)} / ${fmtE(r.acc[k].rowSum)}${k === "zc" ? ` ${record(`softmax row sums ${shapeName(r)}`, TARGETS.rowSum, Math.max(r.acc.zc.rowSum, r.acc.copy.rowSum))}` : ""}`)]),
   ];
   printTable("softmax accuracy", accRows);
