@@ -31,6 +31,7 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   normals, summary, ratioSummary, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure,
   refSoftmax64, phi64, maxAbsDiff, maxRowSumErr, bitEqual,
@@ -409,9 +410,12 @@ function benchCold() {
   writeFileSync(modelPath, modelBytes);
   const ourUrl = new URL("../dist/index.js", import.meta.url).href;
   const report = "console.log(JSON.stringify({ ms: performance.now() - t0, y: Array.from(y) }));";
-  // Every child first imports an empty module: Node's one-time ESM loader start-up (7-10 ms on the
-  // dev machine) is paid before the first line of any ESM program, and is not charged to a library.
-  const warm = `await import("data:text/javascript,export%20default%201");`;
+  // Every child first imports an empty module file: Node's one-time cost of its first ESM file
+  // import (3-4 ms on the dev machine, the same for any file) is paid by every ESM program for its
+  // entry point, before its first line, and is not charged to a library.
+  const warmFile = join(dir, "warm.mjs");
+  writeFileSync(warmFile, "export default 1;\n");
+  const warm = `await import(${JSON.stringify(pathToFileURL(warmFile).href)});`;
   const scripts = {
     ours: `${warm} const t0 = performance.now(); const { init } = await import(${JSON.stringify(ourUrl)}); const mm = await init(); const y = mm.softmax(Float32Array.of(1, 2, 3)); ${report}`,
     tfjs: `${warm} const t0 = performance.now(); const tf = await import("@tensorflow/tfjs-core"); await import("@tensorflow/tfjs-backend-wasm"); await tf.setBackend("wasm");` +
