@@ -30,7 +30,7 @@ const line = (label, y, x) => {
   return `  ${label.padEnd(L)}${Array.from(y, (v) => f4(v).padStart(W)).join("")}${f4(y[1] / y[0]).padStart(9)}${f4(neg).padStart(8)}`;
 };
 
-console.log(`multimax-wasm demo — wasm ${mm.simd ? "SIMD" : "scalar"} engine, Node ${process.version}`);
+console.log(`multimax-wasm demo — wasm ${mm.relaxed ? "relaxed-SIMD (fused multiply-add)" : mm.simd ? "SIMD" : "scalar"} engine, Node ${process.version}`);
 console.log(`MultiMax params (paper form): b = ${paper.b}, t_b = ${paper.tb}: entries below ${paper.b} are pushed down (φ(x) = ${paper.tb}·x);`);
 console.log(`  d = ${paper.d}, t_d = ${paper.td}: entries above ${paper.d} are pushed up (φ(x) = ${paper.d} + ${paper.td}·(x − ${paper.d})); in between φ(x) = x.`);
 console.log(`  ("2nd/1st": 1 = the two large entries tie; "mass<0": probability left on the negative scores)`);
