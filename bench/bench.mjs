@@ -33,7 +33,7 @@
 import os from "node:os";
 import { writeFileSync } from "node:fs";
 import {
-  prng, gauss, summary, now, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure as measureRounds,
+  prng, gauss, normals, pickIndex, summary, now, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure as measureRounds,
   refSoftmax64, refLogSoftmax64, phi64, maxAbsDiff, maxRowSumErr, bitEqual,
 } from "./harness.mjs";
 import { jsSoftmax } from "./plain-js.mjs";
@@ -144,7 +144,7 @@ if (opts.sparse)
 /** Builds the candidates for one shape; every candidate reads the same x (or its zero-copy copy). */
 function makeCandidates(st) {
   const { x, n, rows, cols } = st;
-  const pick = (r) => (r * 7919) % n;
+  const pick = pickIndex(n);
   const list = [];
   const add = (key, label, fn) => list.push({ key, label, run: fn });
   {
@@ -189,9 +189,7 @@ function measure(st, make) {
 
 async function benchShape(rows, cols) {
   const n = rows * cols;
-  const g = gauss(prng(SEED + n));
-  const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = 2 * g();
+  const x = normals(n, SEED + n);
   const st = {
     x, n, rows, cols,
     outJs: new Float32Array(n),
@@ -263,7 +261,7 @@ function printShape(r) {
 /** The sparse section's candidates: all zero-copy, one out view per function, all reading st.xv. */
 function makeSparseCandidates(st) {
   const { n, cols } = st;
-  const pick = (r) => (r * 7919) % n;
+  const pick = pickIndex(n);
   return st.funcs.map((f) => {
     const fn = mm[f.fn].bind(mm);
     const ov = st.views[f.key], xv = st.xv, o = { ...f.extra, cols, out: ov };
@@ -498,8 +496,8 @@ if (opts.softmax) {
   console.log(`\n== per-call overhead (µs per call, preallocated out; median [p10 - p90]) ${"=".repeat(6)}`);
   overhead = [];
   for (const [rows, cols] of [[1, 16], [1, 256], [8, 64]]) {
-    const n = rows * cols, g = gauss(prng(SEED + n));
-    const x = Float32Array.from({ length: n }, () => 2 * g()), out = new Float32Array(n);
+    const n = rows * cols;
+    const x = normals(n, SEED + n), out = new Float32Array(n);
     const so = { cols, out }, mo = { cols, params, out };
     const cands = [
       ["JS softmax", () => jsSoftmax(x, out, rows, cols)],

@@ -1,6 +1,6 @@
 // Shared by the benchmarks (bench/bench.mjs, bench/compare.mjs): seeded inputs, the interleaved
-// measurement loop, summaries, formatting, a tight plain-JS softmax and float64 references for the
-// accuracy columns. Nothing here is timed itself.
+// measurement loop, summaries, formatting and float64 references for the accuracy columns (the
+// plain-JS competitors are in plain-js.mjs). Nothing here is timed itself.
 import { mulberry32 } from "../tools/prng.mjs";
 
 export const prng = mulberry32;
@@ -57,11 +57,14 @@ async function timeRun(c, reps) {
 
 /** The interleaved measurement. make() builds the candidates ({ key, label, run(reps) → number or
  *  a promise of one }); refresh() re-acquires detached zero-copy views and returns true when it did
- *  (make() is then called again). Every candidate is warmed up (warmupMs and at least 5 calls), its
- *  repetitions are calibrated once so that a sample takes ~targetMs, then `rounds` rounds run every
- *  candidate once in a fixed order (A B C … A B C …). Returns per-candidate ns per element
+ *  (make() is then called again); beforeRound(round), if given, runs untimed before each round (to
+ *  re-create inputs, so that no single memory placement decides a result). Every candidate is
+ *  warmed up (warmupMs and at least 5 calls), its repetitions are calibrated once so that a sample
+ *  takes ~targetMs, then `rounds` rounds run every candidate once, interleaved; round r starts at
+ *  candidate r mod k (A B C, B C A, C A B, …) so that the garbage one candidate leaves, or the cache
+ *  state, does not always fall on the same next one. Returns per-candidate ns per element
  *  (elements = the elements one call processes), one entry per round. */
-export async function measure({ make, refresh = () => false, elements, rounds, targetMs, warmupMs }) {
+export async function measure({ make, refresh = () => false, beforeRound = null, elements, rounds, targetMs, warmupMs }) {
   let cands = make();
   for (const c of cands) {
     const t0 = performance.now();
@@ -80,11 +83,18 @@ export async function measure({ make, refresh = () => false, elements, rounds, t
   }
   const ns = Object.fromEntries(cands.map((c) => [c.key, []]));
   for (let round = 0; round < rounds; round++) {
+    if (beforeRound) beforeRound(round);
     if (refresh()) cands = make();
-    for (const c of cands) ns[c.key].push((await timeRun(c, reps[c.key])) / (reps[c.key] * elements));
+    for (let j = 0; j < cands.length; j++) {
+      const c = cands[(round + j) % cands.length];
+      ns[c.key].push((await timeRun(c, reps[c.key])) / (reps[c.key] * elements));
+    }
   }
   return { cands, reps, ns };
 }
+
+/** A fixed pseudo-random element index per repetition (which output element a timed loop reads). */
+export const pickIndex = (n) => (r) => (r * 7919) % n;
 
 // float64 references (for the accuracy checks only)
 export function refSoftmax64(x, rows, cols, phi) {

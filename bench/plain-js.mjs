@@ -71,15 +71,19 @@ export function jsEntmax15(x, out, rows, cols, scratch) {
     const half = m / 2;
     for (let i = 0; i < cols; i++) srt[i] = x[o + i] / 2 - half;
     srt.sort();
-    let s1 = 0, s2 = 0, support = 0, tauStar = 0;
+    const tauAt = (k, s1, s2) => { // τₖ from the sums of the top k values and of their squares
+      const mean = s1 / k, delta = (1 - k * (s2 / k - mean * mean)) / k;
+      return mean - Math.sqrt(delta > 0 ? delta : 0);
+    };
+    let s1 = 0, s2 = 0, support = 0;
     for (let k = 1; k <= cols; k++) {
       const z = srt[cols - k];
       s1 += z; s2 += z * z;
-      const mean = s1 / k, meanSq = s2 / k;
-      const delta = (1 - k * (meanSq - mean * mean)) / k;
-      const tau = mean - Math.sqrt(delta > 0 ? delta : 0);
-      if (tau <= z) { support++; if (support === k) tauStar = tau; }
+      if (tauAt(k, s1, s2) <= z) support++;
     }
+    s1 = 0; s2 = 0; // τ at the support size, as the package takes it (tau[support − 1])
+    for (let k = 1; k <= support; k++) { const z = srt[cols - k]; s1 += z; s2 += z * z; }
+    const tauStar = tauAt(support, s1, s2);
     for (let i = o, e = o + cols; i < e; i++) { const v = x[i] / 2 - half - tauStar; out[i] = v > 0 ? v * v : 0; }
   }
 }
