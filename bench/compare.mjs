@@ -10,7 +10,7 @@
 //   - MultiMax also against the same function composed from tfjs-wasm ops (relu, sub, mul, square,
 //     add, softmax).
 //
-//   npm run bench:compare                       (builds if needed, then runs this file; ~65 s)
+//   npm run bench:compare                       (builds if needed, then runs this file; ~70 s)
 //   node bench/compare.mjs [--quick] [--sections softmax,multimax,sparse,overhead,cold]
 //                          [--rounds N] [--target-ms M] [--cold-runs K] [--json FILE] [--md FILE]
 //
