@@ -33,7 +33,7 @@
 import os from "node:os";
 import { writeFileSync } from "node:fs";
 import {
-  prng, gauss, normals, pickIndex, summary, now, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure as measureRounds,
+  eachArg, prng, gauss, normals, pickIndex, summary, now, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure as measureRounds,
   refSoftmax64, refLogSoftmax64, phi64, maxAbsDiff, maxRowSumErr, bitEqual,
 } from "./harness.mjs";
 import { jsSoftmax } from "./plain-js.mjs";
@@ -49,25 +49,19 @@ try {
 // ------------------------------------------------------------------ options
 function parseArgs(argv) {
   const o = { quick: false, json: null, params: "checkpoint", rounds: null, targetMs: null, softmax: true, sparse: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (a.includes("=")) return a.slice(a.indexOf("=") + 1);
-      if (i + 1 >= argv.length) throw new Error(`${a}: missing value`);
-      return argv[++i];
-    };
+  eachArg(argv, (a, val, is) => {
     if (a === "--quick") o.quick = true;
     else if (a === "--sparse-only") o.softmax = false;
     else if (a === "--no-sparse") o.sparse = false;
-    else if (a === "--json" || a.startsWith("--json=")) o.json = val();
-    else if (a === "--params" || a.startsWith("--params=")) o.params = val();
-    else if (a === "--rounds" || a.startsWith("--rounds=")) o.rounds = Number(val());
-    else if (a === "--target-ms" || a.startsWith("--target-ms=")) o.targetMs = Number(val());
+    else if (is("--json")) o.json = val();
+    else if (is("--params")) o.params = val();
+    else if (is("--rounds")) o.rounds = Number(val());
+    else if (is("--target-ms")) o.targetMs = Number(val());
     else if (a === "--help" || a === "-h") {
       console.log("usage: node bench/bench.mjs [--quick] [--json FILE] [--params checkpoint|random] [--rounds N] [--target-ms M] [--sparse-only | --no-sparse]");
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
-  }
+  });
   if (!o.softmax && !o.sparse) throw new Error("--sparse-only and --no-sparse exclude each other");
   if (o.params !== "checkpoint" && o.params !== "random") throw new Error(`--params: expected checkpoint or random, got ${JSON.stringify(o.params)}`);
   if (o.rounds !== null && !(Number.isInteger(o.rounds) && o.rounds >= 3)) throw new Error("--rounds: expected an integer >= 3");

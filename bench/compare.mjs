@@ -38,7 +38,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
-  normals, pickIndex, summary, ratioSummary, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure,
+  eachArg, normals, pickIndex, summary, ratioSummary, pad, lpad, fmtNs, fmtX, fmtE, grp, sink, measure,
   refSoftmax64, phi64, maxAbsDiff, maxRowSumErr, bitEqual,
 } from "./harness.mjs";
 import { jsSoftmax, jsMultimax, jsSparsemax, jsEntmax15 } from "./plain-js.mjs";
@@ -51,14 +51,7 @@ const SECTIONS = ["softmax", "multimax", "sparse", "overhead", "cold"];
 // ------------------------------------------------------------------ options
 function parseArgs(argv) {
   const o = { quick: false, json: null, md: null, rounds: null, targetMs: null, coldRuns: null, sections: SECTIONS };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (a.includes("=")) return a.slice(a.indexOf("=") + 1);
-      if (i + 1 >= argv.length) throw new Error(`${a}: missing value`);
-      return argv[++i];
-    };
-    const is = (name) => a === name || a.startsWith(`${name}=`);
+  eachArg(argv, (a, val, is) => {
     if (a === "--quick") o.quick = true;
     else if (is("--json")) o.json = val();
     else if (is("--md")) o.md = val();
@@ -70,7 +63,7 @@ function parseArgs(argv) {
       console.log("usage: node bench/compare.mjs [--quick] [--sections softmax,multimax,sparse,overhead,cold] [--rounds N] [--target-ms M] [--cold-runs K] [--json FILE] [--md FILE]");
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
-  }
+  });
   for (const s of o.sections) if (!SECTIONS.includes(s)) throw new Error(`--sections: unknown section ${JSON.stringify(s)} (expected some of ${SECTIONS.join(",")})`);
   if (o.rounds !== null && !(Number.isInteger(o.rounds) && o.rounds >= 3)) throw new Error("--rounds: expected an integer >= 3");
   if (o.targetMs !== null && !(o.targetMs > 0)) throw new Error("--target-ms: expected a number > 0");
@@ -235,19 +228,27 @@ const results = { env, softmax: [], multimax: [], sparse: [], overhead: [], cold
 /** Refreshes the zero-copy views of every engine in use; true when any was re-acquired. */
 const refreshAll = (...sets) => sets.filter(Boolean).map((st) => st.refresh()).some(Boolean); // (every set refreshed, then any)
 
-async function benchSoftmax(rows, cols) {
-  const n = rows * cols, x = normals(n, SEED + n), pick = pickIndex(n);
-  const zc = views(n, 3);
+/** What the softmax and MultiMax sections share per shape: the input x, our zero-copy views (x,
+ *  out, and `extra` more), our JavaScript outputs, tfjs's input tensor (re-created before every
+ *  round: no single placement in its heap decides) and, beside the relaxed build, the plain SIMD
+ *  engine's views. warm(x, out) runs one untimed call, which grows the engine's scratch for this size. */
+function setupShape(rows, cols, extra, warm) {
+  const n = rows * cols, x = normals(n, SEED + n);
+  const zc = views(n, 2 + extra);
   zc.v[0].set(x);
   const out = new Float32Array(n), outJs = new Float32Array(n);
-  mm.softmax(x, { cols, out }); // grows the engine's scratch for this size before timing
+  warm(x, out);
   zc.refresh();
   const T = { xt: tf.tensor2d(x, [rows, cols]), y: null };
-  // tfjs's input tensor is re-created before every round: no single placement in its heap decides
   const beforeRound = () => { T.xt.dispose(); T.xt = tf.tensor2d(x, [rows, cols]); };
   const zp = mmPlain && views(n, 2, mmPlain);
   if (zp) zp.v[0].set(x);
-  const refresh = () => refreshAll(zc, zp);
+  const free = () => { T.xt.dispose(); zc.free(); if (zp) zp.free(); };
+  return { n, x, pick: pickIndex(n), zc, zp, out, outJs, T, beforeRound, refresh: () => refreshAll(zc, zp), free };
+}
+
+async function benchSoftmax(rows, cols) {
+  const { n, x, pick, zc, zp, out, outJs, T, beforeRound, refresh, free } = setupShape(rows, cols, 1, (x, out) => mm.softmax(x, { cols, out }));
   const make = () => {
     const [xv, ov] = zc.v, oz = { cols, out: ov }, oc = { cols, out }, on = { cols };
     return [
@@ -283,9 +284,7 @@ async function benchSoftmax(rows, cols) {
   if (zp) acc.zcPlain = accuracy(zp.v[1], ref, rows, cols);
   for (const [k, a] of Object.entries(acc)) check(`softmax ${rows}x${cols} ${k}`, a);
   if (![out, T.y, zc.v[2]].every((y) => bitEqual(zc.v[1], y))) problems.push(`softmax ${rows}x${cols}: a copying or in-place output differs from zero-copy`);
-  T.xt.dispose();
-  zc.free();
-  if (zp) zp.free();
+  free();
   return {
     rows, cols, n,
     stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])),
@@ -302,17 +301,7 @@ async function benchSoftmax(rows, cols) {
 
 // ------------------------------------------------------------------ MultiMax
 async function benchMultimax(rows, cols) {
-  const n = rows * cols, x = normals(n, SEED + n), pick = pickIndex(n);
-  const zc = views(n, 2);
-  zc.v[0].set(x);
-  const out = new Float32Array(n), outJs = new Float32Array(n);
-  mm.multimax(x, { cols, params, out });
-  zc.refresh();
-  const T = { xt: tf.tensor2d(x, [rows, cols]), y: null };
-  const beforeRound = () => { T.xt.dispose(); T.xt = tf.tensor2d(x, [rows, cols]); };
-  const zp = mmPlain && views(n, 2, mmPlain);
-  if (zp) zp.v[0].set(x);
-  const refresh = () => refreshAll(zc, zp);
+  const { n, x, pick, zc, zp, out, outJs, T, beforeRound, refresh, free } = setupShape(rows, cols, 0, (x, out) => mm.multimax(x, { cols, params, out }));
   const make = () => {
     const [xv, ov] = zc.v, oz = { cols, params, out: ov }, oc = { cols, params, out }, on = { cols, params };
     return [
@@ -342,9 +331,7 @@ async function benchMultimax(rows, cols) {
   if (zp) acc.zcPlain = accuracy(zp.v[1], ref, rows, cols);
   for (const [k, a] of Object.entries(acc)) check(`multimax ${rows}x${cols} ${k}`, a);
   if (![out, T.y].every((y) => bitEqual(zc.v[1], y))) problems.push(`multimax ${rows}x${cols}: a copying output differs from zero-copy`);
-  T.xt.dispose();
-  zc.free();
-  if (zp) zp.free();
+  free();
   return {
     rows, cols, n,
     stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])),

@@ -5,6 +5,20 @@ import { mulberry32 } from "../tools/prng.mjs";
 
 export const prng = mulberry32;
 
+/** Walks command-line arguments: on(arg, value, is) for each, where value() reads the value of
+ *  "--name=v" or "--name v" and is(name) tells whether arg is --name in either form. */
+export function eachArg(argv, on) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (a.includes("=")) return a.slice(a.indexOf("=") + 1);
+      if (i + 1 >= argv.length) throw new Error(`${a}: missing value`);
+      return argv[++i];
+    };
+    on(a, value, (name) => a === name || a.startsWith(`${name}=`));
+  }
+}
+
 /** Box-Muller normal sampler on top of a uniform source. */
 export function gauss(rand) {
   let spare = null;
