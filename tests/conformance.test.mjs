@@ -1,5 +1,5 @@
 // Conformance of the forward passes against the float64 golden reference data
-// (<repo>/../shared/golden/, see its README.md): softmax (every T), log_softmax,
+// (tests/golden/*.json.gz, see tests/golden/README.md): softmax (every T), log_softmax,
 // multimax (every parameter set) and log_multimax, with and without masks.
 //
 // Run: npm run build && node --test tests/conformance.test.mjs

@@ -1,10 +1,13 @@
-// Loading and decoding of the golden reference files in <repo>/../shared/golden/.
-// See shared/golden/README.md for the schema. Two conventions differ from the library:
+// Loading and decoding of the golden reference files, checked in as tests/golden/<name>.json.gz
+// (a gzip -9 -n copy of the upstream data; see tests/golden/README.md for what they hold and
+// tests/golden-copy.test.mjs for how the copy is verified). Two conventions differ from the library:
 //   - non-finite numbers are the strings "NaN", "Infinity", "-Infinity";
 //   - golden `mask` is bool with true = position EXCLUDED (library: Uint8Array, 1 = keep).
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
-export const GOLDEN_DIR = new URL('../../shared/golden/', import.meta.url);
+/** The folder of the compressed golden files (tests/golden/), as a file: URL ending in '/'. */
+export const GOLDEN_DIR = new URL('./golden/', import.meta.url);
 
 const NONFINITE = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
@@ -29,9 +32,18 @@ export function toLibMask(goldenMask) {
   return out;
 }
 
-/** Parse `<name>.json` once. Returns the whole file object (header + cases). */
+const parsed = new Map();
+/**
+ * `<name>.json` (read from GOLDEN_DIR/<name>.json.gz), parsed once per process: every call with
+ * the same name returns the same object (header + cases), so callers must not modify it.
+ */
 export function loadGolden(name) {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, GOLDEN_DIR), 'utf8'));
+  let data = parsed.get(name);
+  if (!data) {
+    data = JSON.parse(gunzipSync(readFileSync(new URL(`${name}.json.gz`, GOLDEN_DIR))).toString('utf8'));
+    parsed.set(name, data);
+  }
+  return data;
 }
 
 /** Kind of a non-finite number, for "must match by kind" comparisons. */

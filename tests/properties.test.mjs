@@ -279,7 +279,7 @@ const at = (c, i) => `row ${Math.floor(i / c.cols)}, col ${i % c.cols}`;
 const rowOf = (a, c, r) => a.subarray(r * c.cols, (r + 1) * c.cols);
 const bits = (v) => new Uint32Array(Float32Array.of(v).buffer)[0].toString(16);
 
-/** Golden tolerances (../shared/golden/README.md, "suggested_f32_tolerance"). */
+/** Golden tolerances (tests/golden/README.md; "suggested_f32_tolerance" in each golden file). */
 const probBound = (ref) => 1e-6 + 1e-5 * Math.abs(ref);
 const logBound = (ref, scale) => 1e-5 * (1 + Math.abs(ref)) + 1e-6 * scale;
 

@@ -3,7 +3,7 @@
 //
 // Run: node scripts/build.mjs --if-needed && node --test tests/sparse-conformance.test.mjs
 //
-// 1. Golden data (<repo>/../shared/golden/, see its README.md), forward `output` only, on the
+// 1. Golden data (tests/golden/*.json.gz, see tests/golden/README.md), forward `output` only, on the
 //    SIMD build and on the scalar build:
 //    sparsemax.json, entmax15.json (both with mask cases), entmax_bisect.json (every alpha),
 //    sparsemax_bisect.json (through mm.sparsemax), normmax_bisect.json (every alpha) and

@@ -1,5 +1,6 @@
-// The fixed selection of golden cases that every runtime test runs (Node.js only: it reads
-// ../shared/golden and writes plain JSON that check.js, in any runtime, can use).
+// The fixed selection of golden cases that every runtime test runs (Node.js only: it reads the
+// checked-in copy tests/golden/*.json.gz through ../golden.mjs and writes plain JSON that check.js,
+// in any runtime, can use).
 //
 // Per function: the first cases of the file, every masked case whose reference is defined
 // (upstream gives NaN on all-masked rows: those cases are left to tests/*conformance*), every
