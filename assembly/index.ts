@@ -24,7 +24,7 @@ export function log_softmax(x: usize, y: usize, mask: usize, rows: i32, cols: i3
   return softmax_rows(x, y, mask, rows, cols, 1, true);
 }
 
-/** y = softmax(φ(x) + M) row by row; params: `order` records [a, b, c, d] (see kernels/phi.ts). */
+/** y = softmax(φ(x) + M) row by row; params: `order` records [a, b, c, d] (see math/phi.ts). */
 export function multimax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, params: usize, order: i32): i32 {
   return multimax_rows(x, y, tmp, mask, rows, cols, params, order, false);
 }

@@ -8,7 +8,7 @@
 // mask is 0 or rows·cols bytes (0 = masked out); params holds `order` 16-byte records; tmp is 0 or
 // room for one row of cols floats, required when MultiMax runs in place (x == y), so that x
 // survives until the row is known to be finished.
-import { lnsum } from "./kernels/math64";
+import { lnsum } from "./math/math64";
 import { f32_rmax__scalar } from "./kernels/f32-rmax-scalar";
 import { f32_rmax__wasmsimd_pmax_u16 } from "./kernels/f32-rmax-wasmsimd-pmax-u16";
 import { f32_raddstoreexpminusmax__scalar_b2_p5 } from "./kernels/f32-raddstoreexpminusmax-scalar-b2-p5";

@@ -43,8 +43,8 @@
 //
 // Exceptional rows (special.ts conventions): a NaN in a kept position → all NaN; all entries
 // masked or −∞ → all 0; +∞ entries → equal shares among them. The return value counts them.
-import { exp64, log64 } from "./kernels/math64";
-import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "./kernels/acc";
+import { exp64, log64 } from "./math/math64";
+import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "./math/acc";
 import { f32_rmaxlanes__scalar } from "./kernels/f32-rmaxlanes-scalar";
 import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
 import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
@@ -70,7 +70,7 @@ import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16 } from "./kernels/f32-
 import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
 import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
 import { maskcopy, softmax_row } from "./rows";
-import { bound16, tighten } from "./kernels/list";
+import { bound16, tighten } from "./math/list";
 import { special_row_from_z } from "./special";
 
 /** Rows at least this long search the whole row when the filter finds them dense. */

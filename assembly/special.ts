@@ -5,7 +5,7 @@
 //   - a row whose unmasked entries are all −∞ (or that is fully masked): all 0 (log: all −∞);
 //   - a row with +∞ entries: the mass is shared equally by the +∞ entries (the limit of softmax
 //     as those entries grow), every other entry gets 0 (log: −log(count) and −∞).
-import { exp64, log64 } from "./kernels/math64";
+import { exp64, log64 } from "./math/math64";
 
 /** Fill y[0..n) with v. */
 export function fill(y: usize, n: i32, v: f32): void {

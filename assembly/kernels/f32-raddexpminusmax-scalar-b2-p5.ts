@@ -1,6 +1,6 @@
 // f32-raddexpminusmax, scalar reference: returns Σ exp(x[i] − max) in f64 (nothing stored; the
 // log-sum-exp pass of the log variants).
-import { expf_b2_p5 } from "./exp";
+import { expf_b2_p5 } from "../math/exp";
 
 export function f32_raddexpminusmax__scalar_b2_p5(x: usize, n: i32, max: f32): f64 {
   let sum: f64 = 0;

@@ -1,5 +1,5 @@
 // f32-raddstoreexpminusmax, scalar reference: y[i] = exp((x[i] − max)·k), returns Σ y[i] in f64.
-import { expf_b2_p5 } from "./exp";
+import { expf_b2_p5 } from "../math/exp";
 
 /** y[i] = exp((x[i] − max)·k) for i < n (y may equal x); returns the f64 sum of the stored values. */
 export function f32_raddstoreexpminusmax__scalar_b2_p5(x: usize, y: usize, n: i32, max: f32, k: f32): f64 {

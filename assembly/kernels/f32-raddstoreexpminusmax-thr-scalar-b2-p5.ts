@@ -1,7 +1,7 @@
 // f32-raddstoreexpminusmax-thr, scalar b2-p5 (reference for the SIMD kernel): ev-softmax's exp
 // pass.  y[i] = exp(x[i] − max)·(x[i] < thr ? eps : 1),  returns Σ y[i] (f64).
 // eps = 0 (eval: entries below the mean get exactly 0) or 1e-6 (training).
-import { expf_b2_p5 } from "./exp";
+import { expf_b2_p5 } from "../math/exp";
 
 export function f32_raddstoreexpminusmax_thr__scalar_b2_p5(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32): f64 {
   let sum = 0.0;

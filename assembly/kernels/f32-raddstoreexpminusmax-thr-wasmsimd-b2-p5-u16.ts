@@ -6,9 +6,9 @@
 // in f32, then f64x2).
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { EXP_TABLE, expv_b2_p5 } from "./exp";
-import { loadPart, storePart } from "./tail";
-import { addPromoted, hsum64 } from "./acc";
+import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
+import { loadPart, storePart } from "../math/tail";
+import { addPromoted, hsum64 } from "../math/acc";
 import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u4 } from "./f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u4";
 
 export function f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32): f64 {

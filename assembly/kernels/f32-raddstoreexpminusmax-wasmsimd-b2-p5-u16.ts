@@ -7,8 +7,8 @@
 // k = 1 (softmax at T = 1, MultiMax) has its own loop without the multiply: 6% faster softmax.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { EXP_TABLE, expv_b2_p5 } from "./exp";
-import { loadPart, storePart } from "./tail";
+import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
+import { loadPart, storePart } from "../math/tail";
 
 export function f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, k: f32): f64 {
   return k == 1 ? f32_raddstoreexpminusmax_k1__wasmsimd_b2_p5_u16(x, y, n, max) : f32_raddstoreexpminusmax_k__wasmsimd_b2_p5_u16(x, y, n, max, k);

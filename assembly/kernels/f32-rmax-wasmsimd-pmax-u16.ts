@@ -1,7 +1,7 @@
 // f32-rmax, wasm SIMD: row maximum with f32x4.pmax (one x86 instruction under V8, against about
 // eight for the NaN-propagating f32x4.max), 16 elements per iteration in 4 accumulators, then a
 // 4-lane loop and a scalar tail. pmax skips NaN; NaN rows are detected from the exp sum.
-import { f32x4_hmax } from "./hmax";
+import { f32x4_hmax } from "../math/hmax";
 
 /** Row maximum of x[0..n), n ≥ 1; equals `f32_rmax__scalar` in value for every input without
  *  NaN (with both +0 and −0 in a row, either zero may come back). */

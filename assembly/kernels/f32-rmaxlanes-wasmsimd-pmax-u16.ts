@@ -4,7 +4,7 @@
 // threshold and would silently get probability 0). The four accumulators — the maxima of the 16
 // residue classes mod 16 — are stored to lanes[0..16) before they are reduced: a starting bound
 // for the threshold search at the price of four stores.
-import { f32x4_hmax } from "./hmax";
+import { f32x4_hmax } from "../math/hmax";
 
 export function f32_rmaxlanes__wasmsimd_pmax_u16(x: usize, n: i32, lanes: usize): f32 {
   const ninf = f32x4.splat(-Infinity);

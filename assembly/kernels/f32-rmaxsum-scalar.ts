@@ -2,7 +2,7 @@
 // (masked entries are −∞). Reference for the wasm SIMD kernel. Each float32 is exact in float64,
 // so the sum is exact while it needs ≤ 53 bits (a constant row: n·v exactly), and otherwise
 // within the usual float64 summation bound (about n·1.1e-16 of Σ|x|). A NaN makes the sum NaN.
-import { setCount, setSums } from "./acc";
+import { setCount, setSums } from "../math/acc";
 
 /** Returns max x (NaN-blind); R_S1 = Σ x[i] ≠ −∞ (f64), R_COUNT = their number. */
 export function f32_rmaxsum__scalar(x: usize, n: i32): f32 {

@@ -1,8 +1,8 @@
 // f32-rmaxsum, wasm SIMD (contract: f32-rmaxsum-scalar.ts), 8 elements per iteration: pmax for
 // the maximum, and every lane promoted to f64 before it is added (f32 partial sums would round,
 // and the ev-softmax decision x < mean must match the float64 reference). Four f64x2 accumulators.
-import { setCount, setSums } from "./acc";
-import { f32x4_hmax } from "./hmax";
+import { setCount, setSums } from "../math/acc";
+import { f32x4_hmax } from "../math/hmax";
 
 export function f32_rmaxsum__wasmsimd_u8(x: usize, n: i32): f32 {
   return body(x, n, true);

@@ -14,8 +14,8 @@
 // p1 and p2 can also store max(d, 0) for every entry into y (y ≠ 0; y may not be x): when the
 // search ends on this pass, f32-vrelusub turns those into the outputs, which saves the output
 // pass its compares and its X = (x − m)·c.
-import { setCount, setMin, setSums } from "./acc";
-import { pow1pf, powf_pos } from "./pow";
+import { setCount, setMin, setSums } from "../math/acc";
+import { pow1pf, powf_pos } from "../math/pow";
 
 /** The pass over x[0..n) for power kind K (constant at every call site). */
 // @ts-ignore: decorator

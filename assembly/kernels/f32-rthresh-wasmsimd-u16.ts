@@ -5,8 +5,8 @@
 // groups are skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
 // in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
 // that decide the final step are small and their rounding error is too. Counts in i32 lanes.
-import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
-import { loadPart, storePart } from "./tail";
+import { addPromoted, hsum64, setCount, setMin, setSums } from "../math/acc";
+import { loadPart, storePart } from "../math/tail";
 
 // @ts-ignore: decorator
 @inline function lane(d: v128, gt: v128, vg: v128, K: i32, which: i32): v128 {

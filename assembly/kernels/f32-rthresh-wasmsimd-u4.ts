@@ -11,10 +11,10 @@
 // the support costs a compare and a branch. Sums in f64x2 lanes, counts in i32 lanes.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { addPromoted, hsum64, setCount, setMin, setSums } from "./acc";
-import { EXP_TABLE, expv_b2_p5 } from "./exp";
-import { lnv } from "./pow";
-import { loadPart } from "./tail";
+import { addPromoted, hsum64, setCount, setMin, setSums } from "../math/acc";
+import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
+import { lnv } from "../math/pow";
+import { loadPart } from "../math/tail";
 
 export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, near1: bool): void {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);

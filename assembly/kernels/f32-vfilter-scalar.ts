@@ -10,8 +10,8 @@
 //        than half); returns their number, or −1 once the list would exceed `limit` (the caller
 //        then searches the whole row). R_MIN = the final t, valid in both cases.
 // Entries left out have X ≤ t ≤ τ: they are outside the support.
-import { setMin } from "./acc";
-import { compact, tighten } from "./list";
+import { setMin } from "../math/acc";
+import { compact, tighten } from "../math/list";
 
 export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32): i32 {
   let t = t0, len = 0, cap = cap0;

@@ -6,8 +6,8 @@
 // applied when the list is compacted and by every search pass. A group with candidates is loaded
 // again vector by vector (one copy of the append code); the last 1..15 entries of the row are
 // appended one by one. The list is tightened after a group that filled it.
-import { setMin } from "./acc";
-import { compact, raw_bound, tighten } from "./list";
+import { setMin } from "../math/acc";
+import { compact, raw_bound, tighten } from "../math/list";
 
 // @ts-ignore: decorator
 @inline function append(vals: usize, idx: usize, len: i32, v: v128, g: v128, at: i32): i32 {

@@ -3,7 +3,7 @@
 //   z[i] = φ(x[i]), −∞ where mask[i] == 0 or x[i] == −∞;  returns max z, or NaN when some z[i] is
 //   NaN or φ overflowed float32 to −∞ at a kept, finite x[i].
 // mask = 0 means no mask (u8 per element, 0 = masked out); order = 0 gives the masked copy.
-import { phi_scalar_raw } from "./phi";
+import { phi_scalar_raw } from "../math/phi";
 
 export function f32_vmodmax__scalar(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
   let m = -Infinity as f32;

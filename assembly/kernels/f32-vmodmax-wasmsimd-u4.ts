@@ -9,9 +9,9 @@
 // (f32-vmodmax-wasmsimd-u8) saw a −∞ or a NaN; one vector per iteration keeps it small.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) φ's multiply-adds
 // (z + a·relu(…)ⁿ) are f32x4.relaxed_madd (phi.ts, madd.ts: fused where the CPU has FMA).
-import { phiv_n } from "./phi";
-import { loadMaskPartRepeat, loadPartRepeat, storePart } from "./tail";
-import { f32x4_hmax } from "./hmax";
+import { phiv_n } from "../math/phi";
+import { loadMaskPartRepeat, loadPartRepeat, storePart } from "../math/tail";
+import { f32x4_hmax } from "../math/hmax";
 
 export function f32_vmodmax__wasmsimd_u4(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
   const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);

@@ -16,10 +16,10 @@
 // order tested per vector). Orders ≥ 3 run the careful kernel.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) φ's multiply-adds
 // (z + a·relu(…)ⁿ) are f32x4.relaxed_madd (phi.ts, madd.ts: fused where the CPU has FMA).
-import { phiv_o1, phiv_o2 } from "./phi";
-import { loadMaskPartRepeat, loadPartRepeat, storePart } from "./tail";
+import { phiv_o1, phiv_o2 } from "../math/phi";
+import { loadMaskPartRepeat, loadPartRepeat, storePart } from "../math/tail";
 import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
-import { f32x4_hmax } from "./hmax";
+import { f32x4_hmax } from "../math/hmax";
 
 // ORDER: 0, 1, 2, or 4 meaning "order 1 or 2, read `order` at run time". ORDER and MASKED are
 // constant at every call site, so binaryen folds the branches and each exported kernel keeps

@@ -5,8 +5,8 @@
 // multiplications), 0 (any e > 0: exp(e·ln d)), 5 (near-1 maps: τhi + τlo is s = τ + 1 and
 // y = (1 + u)^e for u = X − s > −1, ln(1 + u) from u).
 // Returns Σ y (f64) and R_COUNT = count(y > 0). x may equal y.
-import { setCount } from "./acc";
-import { pow1pf, powf_pos } from "./pow";
+import { setCount } from "../math/acc";
+import { pow1pf, powf_pos } from "../math/pow";
 
 /** The pass over x[0..n) for power kind E (constant at every call site). */
 // @ts-ignore: decorator

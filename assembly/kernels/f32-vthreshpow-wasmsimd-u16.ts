@@ -5,8 +5,8 @@
 // last vector may be partial (tail.ts). A group of 16 outside the support is stored as zeros
 // without computing the power. Sums as in f32-rthresh (pairwise in f32 per group, f64x2 across groups);
 // lanes equal the scalar twin's.
-import { addPromoted, hsum64, setCount } from "./acc";
-import { loadPart, storePart } from "./tail";
+import { addPromoted, hsum64, setCount } from "../math/acc";
+import { loadPart, storePart } from "../math/tail";
 
 /** d^E for E = 1, 2, 4 (run time): d, d·d, (d·d)·(d·d). */
 // @ts-ignore: decorator

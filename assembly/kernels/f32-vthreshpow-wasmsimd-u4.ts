@@ -9,10 +9,10 @@
 // R_COUNT = count(y > 0). x may equal y.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { addPromoted, hsum64, setCount } from "./acc";
-import { EXP_TABLE, expv_b2_p5 } from "./exp";
-import { lnv } from "./pow";
-import { loadPart, storePart } from "./tail";
+import { addPromoted, hsum64, setCount } from "../math/acc";
+import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
+import { lnv } from "../math/pow";
+import { loadPart, storePart } from "../math/tail";
 
 export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, near1: bool): f64 {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);

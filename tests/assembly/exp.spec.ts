@@ -1,7 +1,7 @@
-// Accuracy and special values of the b2-p5 exp (assembly/kernels/exp.ts), scalar and vector.
+// Accuracy and special values of the b2-p5 exp (assembly/math/exp.ts), scalar and vector.
 import {
   EXP_C1, EXP_CLAMP, EXP_TABLE, expf_b2_p5, expv_b2_p5,
-} from "../../assembly/kernels/exp";
+} from "../../assembly/math/exp";
 import { describeF32, hex, nextU32, seed, sameF32 } from "./helpers";
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-// assembly/kernels/math64.ts: the table-free float64 log64 and exp64 against AssemblyScript's
+// assembly/math/math64.ts: the table-free float64 log64 and exp64 against AssemblyScript's
 // table-based Math.log and Math.exp (the reference here, not in the shipped module), and lnsum
 // (log-softmax's log Σ) against Math.log within its documented 1e-7 absolute.
-import { exp64, lnsum, log64 } from "../../assembly/kernels/math64";
+import { exp64, lnsum, log64 } from "../../assembly/math/math64";
 
 /** |a − b| in units of b's ulp (b finite, nonzero). */
 function ulps(a: f64, b: f64): f64 {

@@ -4,7 +4,7 @@
 // threshold of the float32 problem (sparse-helpers.ts). XNNPACK habits: every length 1..40 and
 // around the tiles (63, 64, 65, 100, 129, 1000), misaligned rows, ties, huge gaps, −∞ (masked)
 // entries, offsets of ±1e4, deterministic pseudo-random data (xorshift32, seeded per test).
-import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "../../assembly/kernels/acc";
+import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "../../assembly/math/acc";
 import { f32_rmaxlanes__scalar } from "../../assembly/kernels/f32-rmaxlanes-scalar";
 import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "../../assembly/kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
 import { f32_rmaxsum__scalar } from "../../assembly/kernels/f32-rmaxsum-scalar";
@@ -13,7 +13,7 @@ import { f32_rcountpos__scalar } from "../../assembly/kernels/f32-rcountpos-scal
 import { f32_rcountpos__wasmsimd_u8 } from "../../assembly/kernels/f32-rcountpos-wasmsimd-u8";
 import { f32_vfilter__scalar } from "../../assembly/kernels/f32-vfilter-scalar";
 import { f32_vfilter__wasmsimd_u16 } from "../../assembly/kernels/f32-vfilter-wasmsimd-u16";
-import { bound16, compact, raw_bound, tighten } from "../../assembly/kernels/list";
+import { bound16, compact, raw_bound, tighten } from "../../assembly/math/list";
 import {
   f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar,
   f32_rthresh_p1p__scalar,
@@ -36,7 +36,7 @@ import { f32_raddstoreexpminusmax_thr__scalar_b2_p5 } from "../../assembly/kerne
 import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16";
 import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u4 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u4";
 import { f32_raddstoreexpminusmax__scalar_b2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-b2-p5";
-import { lnf, lnv, log1pf, log1pv, pow1pf, pow1pv, powf_pos, powv } from "../../assembly/kernels/pow";
+import { lnf, lnv, log1pf, log1pv, pow1pf, pow1pv, powf_pos, powv } from "../../assembly/math/pow";
 import {
   alloc, allocF32, bitsf, copyF32, describeF32, firstBitMismatch, getf, guardsIntact, nextU32,
   releaseAll, sameF32, seed, setf, uniform, unit,
@@ -1279,7 +1279,7 @@ describe("pow.ts: lnf, powf_pos, lnv, powv", () => {
           continue;
         }
         const rel = Math.abs(<f64>got - ref) / ref;
-        const bound = (1.5 * Math.abs(el) + 3) * 1.2e-7; // 1.5: the exp's own |y|·7e-8 (kernels/exp.ts)
+        const bound = (1.5 * Math.abs(el) + 3) * 1.2e-7; // 1.5: the exp's own |y|·7e-8 (math/exp.ts)
         if (rel / bound > worstRatio) { worstRatio = rel / bound; worstD = d; worstE = e; }
         if (!ok(rel <= bound)) fail(label + ", exact " + ref.toString() + ": relative error " + rel.toString() + " > (1.5·|e ln d| + 3)·1.2e-7 = " + bound.toString());
       }
