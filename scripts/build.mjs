@@ -3,7 +3,8 @@
 //   multiply-add) and build/multimax-scalar.wasm                   (asc, asconfig.json)
 //   dist/{index,browser,workerd,inline}.js (ESM), dist/{index,inline}.cjs (CommonJS)   (esbuild)
 //   dist/*.d.ts                                                    (tsc --emitDeclarationOnly)
-// Usage: node scripts/build.mjs [--if-needed]   (--if-needed: skip when outputs are newer than sources)
+// Usage: node scripts/build.mjs [--if-needed] [--js]   (--if-needed: skip when outputs are newer than
+// sources; --js: the loader only, with the wasm builds already in build/)
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,8 @@ if (process.argv.includes("--if-needed") && outputs.every(existsSync)) {
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 
-for (const target of ["release", "relaxed", "scalar"]) run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
+if (!process.argv.includes("--js"))
+  for (const target of ["release", "relaxed", "scalar"]) run(bin("asc"), ["assembly/index.ts", "--config", "asconfig.json", "--target", target]);
 
 // One bundle per entry (each carries its own copy of the API: a user loads exactly one).
 const entry = (name) => join(root, `src/${name}.ts`);

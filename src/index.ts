@@ -23,7 +23,8 @@ async function read(url: URL): Promise<ArrayBuffer> {
     const buf: Uint8Array = deno ? await deno.readFile(url) : await (await import(/* webpackIgnore: true */ "node:fs/promises" as string)).readFile(url);
     return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
   } catch (e) {
-    throw new Error(`init: cannot read ${url.href}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    // (a TypeError, as fetch() and our HTTP errors give: the resource cannot be loaded)
+    throw new TypeError(`init: cannot read ${url.href}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 
@@ -36,6 +37,6 @@ export const init: Init = makeInit(async (simd, relaxed) => {
     return await read(url);
   } catch (e) {
     // A bundler that re-bundled this file did not copy the wasm beside the bundle.
-    throw new Error(`${e instanceof Error ? e.message : String(e)} (if multimax-wasm was bundled: import from "multimax-wasm/inline", or pass init({ url }) / init({ bytes }); README "Bundlers")`, { cause: e });
+    throw new TypeError(`${e instanceof Error ? e.message : String(e)} (if multimax-wasm was bundled: import from "multimax-wasm/inline", or pass init({ url }) / init({ bytes }); README "Bundlers")`, { cause: e });
   }
 }, read);

@@ -11,10 +11,11 @@ import type { Engine } from "./engine.js";
 import { fail as failArg } from "./describe.js";
 import { begin, fail, settle } from "./state.js";
 import type { WasmSource } from "./api.js";
+import type { Bytes, WasmModule } from "./types.js";
 
 /** Finds the bundled wasm for this runtime: a compiled module, or the bytes. `relaxed` (only with
  *  `simd`) asks for the relaxed-SIMD build, otherwise `simd` picks the SIMD or the scalar build. */
-export type Locate = (simd: boolean, relaxed: boolean) => Promise<WebAssembly.Module | BufferSource>;
+export type Locate = (simd: boolean, relaxed: boolean) => Promise<WasmModule | Bytes>;
 
 // (module (func (result v128) v128.const 0)): valid only where wasm SIMD is.
 const SIMD_PROBE = "AGFzbQEAAAABBQFgAAF7AwIBAAoWARQA/QwAAAAAAAAAAAAAAAAAAAAACw==";
@@ -57,6 +58,7 @@ const toBytes = (v: unknown): Uint8Array<ArrayBuffer> =>
 /** A URL from a string or URL: relative strings resolve against the page (browsers and workers)
  *  or the working directory (Node.js, Deno, Bun). */
 function toUrl(v: string | URL): URL {
+  if (v === "") failArg("init: url", "a non-empty URL", v, true); // ("" would resolve to the page or the working directory)
   const proc = (globalThis as { process?: { cwd?: () => string } }).process;
   try {
     // (the working directory as a file: URL: "\\" -> "/", and %, # and ? escaped, which a path may hold)
@@ -79,7 +81,7 @@ export async function fetchBytes(url: URL): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
-type Parsed = { module?: WebAssembly.Module; bytes?: Uint8Array<ArrayBuffer>; url?: URL; simd?: boolean; relaxed?: boolean };
+type Parsed = { module?: WasmModule; bytes?: Uint8Array<ArrayBuffer>; url?: URL; simd?: boolean; relaxed?: boolean };
 
 /** The options of init(), each with what it must be. */
 const OPTIONS: [string, string, (v: unknown) => boolean][] = [
@@ -108,11 +110,11 @@ export function parse(source: unknown, who: string): Parsed {
   // the relaxed build is a SIMD build: asking for it and for the scalar build at once is a contradiction
   if (s.relaxed === true && s.simd === false)
     throw new TypeError(`${who}: relaxed: true contradicts simd: false (the relaxed build is a SIMD build)`);
-  return { module: s.module as WebAssembly.Module, bytes: s.bytes === undefined ? undefined : toBytes(s.bytes), url: s.url === undefined ? undefined : toUrl(s.url as string), simd: s.simd as boolean, relaxed: s.relaxed as boolean };
+  return { module: s.module as WasmModule, bytes: s.bytes === undefined ? undefined : toBytes(s.bytes), url: s.url === undefined ? undefined : toUrl(s.url as string), simd: s.simd as boolean, relaxed: s.relaxed as boolean };
 }
 
 /** Makes an entry's init() from its way of finding the bundled wasm (and of reading a URL). */
-export function makeInit(locate: Locate, read: (url: URL) => Promise<BufferSource | WebAssembly.Module> = fetchBytes) {
+export function makeInit(locate: Locate, read: (url: URL) => Promise<Bytes | WasmModule> = fetchBytes) {
   /**
    * Loads the kernels and returns an Engine. With no argument it finds the bundled wasm (the
    * relaxed-SIMD build where the runtime supports relaxed SIMD, else the SIMD build where it

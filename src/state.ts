@@ -12,8 +12,8 @@ export function begin(): number {
   return ++started;
 }
 
-export function settle(instance: WebAssembly.Instance, ticket: number): Engine {
-  const engine = new Engine(checkExports(instance.exports));
+export function settle(instance: { exports: object }, ticket: number): Engine {
+  const engine = new Engine(checkExports(instance.exports as Record<string, unknown>));
   if (ticket === started) {
     lastEngine = engine;
     lastError = null;

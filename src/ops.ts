@@ -1,0 +1,130 @@
+// The operation table: one descriptor per public operation. The engine turns each entry into an
+// engine method and a top-level function of the same name, checks its options against the entry
+// (any other key is refused), stages its arrays chunk by chunk in wasm memory (stage.ts), and
+// calls `run` with the chunk's pointers. The kernels' math lives in assembly/ (exports in
+// assembly/index.ts); this table only says how to call them. docs/adding-an-operation.md tells
+// how to add a row.
+import { ALPHA_ENTMAX, ALPHA_NORMMAX, MASK, PARAMS, SUPPORT, TEMPERATURE, TRAINING, type Alpha, type OptionSpec } from "./options.js";
+import type { MultimaxParams } from "./params.js";
+import type {
+  EntmaxOptions, EvSoftmaxOptions, LogSoftmaxOptions, MultimaxOptions, Normaliser, NormaliserWith, NormmaxOptions, SoftmaxOptions, SparseOptions,
+} from "./types.js";
+
+/** A wasm export: pointers, sizes and scalars in, a count out (rows that left the fast path). */
+export type Kernel = (...args: number[]) => number;
+export type Kernels = Readonly<Record<string, Kernel>>;
+
+/** One chunk of rows as the kernels see it: `rows` rows of `cols` values; byte offsets of each
+ *  row array by role (x, y, …), of each option's region by key (mask, support, alpha, params;
+ *  0 when absent), and of the per-call scratch `tmp` (0 when none). */
+export interface Chunk {
+  rows: number;
+  cols: number;
+  tmp: number;
+  [pointer: string]: number;
+}
+
+/** Prepared option values by key (see each OptionSpec's check). */
+export type Values = Record<string, unknown>;
+
+/** A row-wise operation. F is its public signature (engine method and top-level function). */
+export interface RowOp<F = unknown> {
+  /** Its public name (set from the table's key). */
+  name: string;
+  /** The wasm exports it calls (checked when an engine is made). */
+  readonly kernels: readonly string[];
+  /** Row arrays in, by role: the first is x, whose layout (cols, axis, dims) the call follows. */
+  readonly inputs: readonly string[];
+  /** Row arrays out, by role: the first is the result (written to `out` when given). */
+  readonly outputs: readonly string[];
+  /** The kernels may write the first output over the first input (same pointer). */
+  readonly inPlace: boolean;
+  /** The options it takes besides the layout options (cols, axis, out), in checking order. */
+  readonly options: readonly OptionSpec[];
+  /** Scratch bytes per call for rows of C values (`inPlace`: the kernel reads and writes one row). */
+  readonly tmp?: (C: number, inPlace: boolean) => number;
+  /** Calls the kernels on one chunk; returns the number of exceptional rows. */
+  readonly run: (k: Kernels, c: Chunk, v: Values) => number;
+  /** (type only) the public signature. */
+  readonly signature?: F;
+}
+
+const op = <F>(d: Omit<RowOp<F>, "name">): RowOp<F> => d as RowOp<F>;
+
+/** x in, y out, in place allowed: every normaliser. */
+const NORMALISER = { inputs: ["x"], outputs: ["y"], inPlace: true } as const;
+/** The threshold maps' scratch: two rows (candidate values and their indices). */
+const TWO_ROWS = (C: number): number => 8 * C;
+const EV_EPS = 1e-6; // ev-softmax training weight below the mean (the official repository's EPS)
+
+/** MultiMax whose orders are all zero is softmax exactly: it runs the softmax kernels. */
+function multimax(log: boolean) {
+  return (k: Kernels, c: Chunk, v: Values): number => {
+    const order = (v.params as MultimaxParams).order;
+    if (order === 0) return log ? k.log_softmax(c.x, c.y, c.mask, c.rows, c.cols) : k.softmax(c.x, c.y, c.mask, c.rows, c.cols, 1);
+    return k[log ? "log_multimax" : "multimax"](c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.params, order);
+  };
+}
+
+const stride = (a: unknown): number => ((a as Alpha).perRow ? 8 : 0);
+
+export const OPS = {
+  /** softmax(x / temperature) along one axis: y_i = exp(x_i/T − max) / Σ_j exp(x_j/T − max). */
+  softmax: op<Normaliser<SoftmaxOptions>>({
+    ...NORMALISER, kernels: ["softmax"], options: [TEMPERATURE, MASK],
+    run: (k, c, v) => k.softmax(c.x, c.y, c.mask, c.rows, c.cols, v.temperature as number),
+  }),
+  /** log_softmax(x) along one axis: y_i = x_i − max − log Σ_j exp(x_j − max). */
+  logSoftmax: op<Normaliser<LogSoftmaxOptions>>({
+    ...NORMALISER, kernels: ["log_softmax"], options: [MASK],
+    run: (k, c) => k.log_softmax(c.x, c.y, c.mask, c.rows, c.cols),
+  }),
+  /** MultiMax: softmax(φ(x) + M), φ the piece-wise modulator of Zhou et al. (ICML 2024), the
+   *  mask M applied after the modulation, as in the official attention code. */
+  multimax: op<NormaliserWith<MultimaxOptions>>({
+    ...NORMALISER, kernels: ["multimax", "softmax"], options: [PARAMS, MASK],
+    tmp: (C, inPlace) => (inPlace ? 4 * C : 0), // (in place, the logits go to one row of scratch)
+    run: multimax(false),
+  }),
+  /** log-MultiMax: log_softmax(φ(x) + M). */
+  logMultimax: op<NormaliserWith<MultimaxOptions>>({
+    ...NORMALISER, kernels: ["log_multimax", "log_softmax"], options: [PARAMS, MASK],
+    tmp: (C, inPlace) => (inPlace ? 4 * C : 0),
+    run: multimax(true),
+  }),
+  /** sparsemax (Martins & Astudillo, 2016): the Euclidean projection onto the simplex,
+   *  argmin_{p ∈ Δ} ‖p − x‖²; y_i = max(x_i − τ, 0) with Σ y = 1. Exact, no sort. */
+  sparsemax: op<Normaliser<SparseOptions>>({
+    ...NORMALISER, kernels: ["sparsemax"], options: [MASK, SUPPORT], tmp: TWO_ROWS,
+    run: (k, c) => k.sparsemax(c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.support),
+  }),
+  /** 1.5-entmax (Peters, Niculae & Martins, 2019): y_i = max(x_i/2 − τ, 0)² with Σ y = 1. Exact. */
+  entmax15: op<Normaliser<SparseOptions>>({
+    ...NORMALISER, kernels: ["entmax15"], options: [MASK, SUPPORT], tmp: TWO_ROWS,
+    run: (k, c) => k.entmax15(c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.support),
+  }),
+  /** α-entmax: argmax_{p ∈ Δ} ⟨x, p⟩ + H^T_α(p) (Tsallis entropy);
+   *  y_i = max((α − 1)x_i − τ, 0)^(1/(α−1)) with Σ y = 1. α = 1 is softmax, 1.5 entmax15, 2 sparsemax. */
+  entmax: op<Normaliser<EntmaxOptions>>({
+    ...NORMALISER, kernels: ["entmax"], options: [MASK, SUPPORT, ALPHA_ENTMAX], tmp: TWO_ROWS,
+    run: (k, c, v) => k.entmax(c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.alpha, stride(v.alpha), c.support),
+  }),
+  /** α-normmax: argmax_{p ∈ Δ} ⟨x, p⟩ − ‖p‖_α; y ∝ max(x_i − τ, 0)^(1/(α−1)) with
+   *  Σ max(x_i − τ, 0)^(α/(α−1)) = 1 (as entmax.normmax_bisect). */
+  normmax: op<Normaliser<NormmaxOptions>>({
+    ...NORMALISER, kernels: ["normmax"], options: [MASK, SUPPORT, ALPHA_NORMMAX], tmp: TWO_ROWS,
+    run: (k, c, v) => k.normmax(c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.alpha, stride(v.alpha), c.support),
+  }),
+  /** ev-softmax (official MultiMax repository): softmax over the entries ≥ the row mean, 0
+   *  elsewhere (training: weight 1e-6 elsewhere). */
+  evSoftmax: op<Normaliser<EvSoftmaxOptions>>({
+    ...NORMALISER, kernels: ["ev_softmax"], options: [MASK, SUPPORT, TRAINING],
+    run: (k, c, v) => k.ev_softmax(c.x, c.y, c.mask, c.rows, c.cols, v.training ? EV_EPS : 0, c.support),
+  }),
+};
+
+export type OpName = keyof typeof OPS;
+/** The operations' public signatures, by name: the engine's methods and the top-level functions. */
+export type Operations = { [K in OpName]: NonNullable<(typeof OPS)[K]["signature"]> };
+
+for (const name of Object.keys(OPS) as OpName[]) OPS[name].name = name;

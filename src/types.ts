@@ -1,0 +1,75 @@
+// The public types of the API: inputs, options, results. The declarations use only the
+// ES2022 library (no DOM and no WebAssembly namespace), so that a TypeScript project with
+// lib ["es2022"] and @types/node alone type-checks them (WebAssembly's types live in lib.dom).
+import type { MultimaxParams, RawParams } from "./params.js";
+
+/** The engine's linear memory: a WebAssembly.Memory (the members this API uses, structurally). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+/** A compiled WebAssembly.Module (structurally an object, as lib.dom declares it). */
+export type WasmModule = object;
+/** Bytes: an ArrayBuffer or any view of one (lib.dom's BufferSource). */
+export type Bytes = ArrayBuffer | ArrayBufferView;
+
+/** Any array of numbers: a Float32Array (used without copying when it lies in the engine's
+ *  memory), another typed array, or a number[] (copied into float32). */
+export type Numbers = Float32Array | ArrayLike<number>;
+
+/** A tensor as onnxruntime-web, transformers.js and tfjs hold them: row-major dims, data any
+ *  array of numbers (float32 kept; other data copied into float32). Results have Float32Array data. */
+export interface TensorLike {
+  data: Float32Array | ArrayLike<number>;
+  dims: readonly number[];
+}
+/** A tensor-like as results come back: Float32Array data. */
+export interface Tensor extends TensorLike {
+  data: Float32Array;
+}
+export type Input = Numbers | TensorLike;
+export type Mask = Uint8Array | Uint8ClampedArray | Int8Array | ArrayLike<boolean | number>;
+
+/** The result of a normaliser: a Float32Array for an array input, a tensor-like for a tensor. */
+export type Result<X> = X extends TensorLike ? Tensor : Float32Array;
+
+export interface BaseOptions {
+  /** Row length for an array input (default: x.length, one row). */
+  cols?: number;
+  /** Axis to normalise (default -1). Negative values count from the end. */
+  axis?: number;
+  /** Same length as x; 1/true = keep, 0/false = masked out (probability exactly 0). */
+  mask?: Mask;
+  /** Where to write the result (same length as x; may be x itself). */
+  out?: Float32Array | Tensor;
+}
+export interface SoftmaxOptions extends BaseOptions {
+  /** softmax(x / temperature); a finite number > 0 (default 1). */
+  temperature?: number;
+}
+export type LogSoftmaxOptions = BaseOptions;
+export interface MultimaxOptions extends BaseOptions {
+  /** Checkpoint form { ranges, ts }, paper form { orders }, or the result of engine.multimaxParams. */
+  params: RawParams | MultimaxParams;
+}
+export interface SparseOptions extends BaseOptions {
+  /** One slot per normalised row; receives the number of nonzero outputs of that row. */
+  support?: Int32Array;
+}
+export interface EntmaxOptions extends SparseOptions {
+  /** α ≥ 1: one number, or one per normalised row (default 1.5). 1 is softmax, 2 sparsemax. */
+  alpha?: number | ArrayLike<number>;
+}
+export interface NormmaxOptions extends SparseOptions {
+  /** α > 1: one number, or one per normalised row (default 2). */
+  alpha?: number | ArrayLike<number>;
+}
+export interface EvSoftmaxOptions extends SparseOptions {
+  /** false (default, eval): entries below the row mean get exactly 0; true: they get weight 1e-6. */
+  training?: boolean;
+}
+
+/** A row-wise normaliser: x in, the same form out (see Result). */
+export type Normaliser<O> = <X extends Input>(x: X, options?: O) => Result<X>;
+/** A normaliser whose options are required (MultiMax: params). */
+export type NormaliserWith<O> = <X extends Input>(x: X, options: O) => Result<X>;
