@@ -2,6 +2,7 @@
 // memory contract written in rows.ts; it knows nothing of the math.
 import { multimax_rows, softmax_rows } from "./rows";
 import { evsoftmax_rows, threshold_rows } from "./sparse";
+import { ThresholdMap } from "./kinds";
 
 /** First free byte after the static data, 16-byte aligned: the loader manages memory from here. */
 export function heap_base(): usize {
@@ -36,22 +37,22 @@ export function log_multimax(x: usize, y: usize, tmp: usize, mask: usize, rows: 
 
 /** sparsemax row by row (sparse.ts); tmp: one row of scratch; support: 0 or one i32 per row. */
 export function sparsemax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, support: usize): i32 {
-  return threshold_rows(x, y, tmp, mask, rows, cols, 0, 0, 0, support);
+  return threshold_rows(x, y, tmp, mask, rows, cols, ThresholdMap.Sparsemax, 0, 0, support);
 }
 
 /** 1.5-entmax row by row. */
 export function entmax15(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, support: usize): i32 {
-  return threshold_rows(x, y, tmp, mask, rows, cols, 1, 0, 0, support);
+  return threshold_rows(x, y, tmp, mask, rows, cols, ThresholdMap.Entmax15, 0, 0, support);
 }
 
 /** α-entmax row by row; alpha: f64 per row at stride alphaStride bytes (0: shared). */
 export function entmax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, alpha: usize, alphaStride: i32, support: usize): i32 {
-  return threshold_rows(x, y, tmp, mask, rows, cols, 2, alpha, alphaStride, support);
+  return threshold_rows(x, y, tmp, mask, rows, cols, ThresholdMap.Entmax, alpha, alphaStride, support);
 }
 
 /** α-normmax row by row; alpha as for entmax (every α > 1). */
 export function normmax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, alpha: usize, alphaStride: i32, support: usize): i32 {
-  return threshold_rows(x, y, tmp, mask, rows, cols, 3, alpha, alphaStride, support);
+  return threshold_rows(x, y, tmp, mask, rows, cols, ThresholdMap.Normmax, alpha, alphaStride, support);
 }
 
 /** ev-softmax row by row; eps: 0 (eval) or 1e-6 (training). */

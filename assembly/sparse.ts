@@ -72,6 +72,7 @@ import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
 import { maskcopy, softmax_row } from "./rows";
 import { bound16, tighten } from "./math/list";
 import { special_row_from_z } from "./special";
+import { Pow, ThresholdMap } from "./kinds";
 
 /** Rows at least this long search the whole row when the filter finds them dense. */
 // @ts-ignore: decorator
@@ -103,37 +104,37 @@ let LAST_T: f32 = 0;
 let LAST_S1: f64 = 0;
 let LAST_K: i32 = 0;
 
-function pass(K: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usize = 0): void {
+function pass(K: Pow, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usize = 0): void {
   if (ASC_FEATURE_SIMD) {
-    if (K == 1) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
-    else if (K == 2) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
-    else if (K == 4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
-    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, K == 5);
+    if (K == Pow.One) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
+    else if (K == Pow.Two) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
+    else if (K == Pow.Four) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
+    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, K == Pow.Near1);
   } else {
-    if (K == 1) f32_rthresh_p1__scalar(x, ys, n, m, c, t);
-    else if (K == 2) f32_rthresh_p2__scalar(x, ys, n, m, c, t);
-    else if (K == 4) f32_rthresh_p4__scalar(x, n, m, c, t);
-    else if (K == 5) f32_rthresh_p1p__scalar(x, n, m, c, t, g);
+    if (K == Pow.One) f32_rthresh_p1__scalar(x, ys, n, m, c, t);
+    else if (K == Pow.Two) f32_rthresh_p2__scalar(x, ys, n, m, c, t);
+    else if (K == Pow.Four) f32_rthresh_p4__scalar(x, n, m, c, t);
+    else if (K == Pow.Near1) f32_rthresh_p1p__scalar(x, n, m, c, t, g);
     else f32_rthresh_pg__scalar(x, n, m, c, t, g);
   }
 }
 
 /** The output pass (kernels/f32-vthreshpow-scalar.ts): returns Σ y, R_COUNT = count(y > 0). */
-function output(E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
+function output(E: Pow, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
   if (ASC_FEATURE_SIMD) {
-    if (E == 1 || E == 2 || E == 4) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E);
-    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, E == 5);
+    if (E == Pow.One || E == Pow.Two || E == Pow.Four) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E);
+    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, E == Pow.Near1);
   }
-  if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
-  if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
-  if (E == 4) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
-  if (E == 5) return f32_vthreshpow_e1p__scalar(x, y, n, m, c, hi, lo, e);
+  if (E == Pow.One) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
+  if (E == Pow.Two) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
+  if (E == Pow.Four) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
+  if (E == Pow.Near1) return f32_vthreshpow_e1p__scalar(x, y, n, m, c, hi, lo, e);
   return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
 }
 
 /** The outputs of a whole row from τ (as τhi + τlo), normalised when norm (scale rounded down:
  *  y ≤ 1); returns count(y > 0). */
-function outputRow(E: i32, z: usize, y: usize, n: i32, m: f32, c: f32, tau: f64, e: f32, norm: bool): i32 {
+function outputRow(E: Pow, z: usize, y: usize, n: i32, m: f32, c: f32, tau: f64, e: f32, norm: bool): i32 {
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
   const sum = output(E, z, y, n, m, c, hi, lo, e);
   const k = R_COUNT;
@@ -148,7 +149,7 @@ function outputRow(E: i32, z: usize, y: usize, n: i32, m: f32, c: f32, tau: f64,
 function michelot(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
   let prev = -1, tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
-    pass(1, x, n, m, c, t, 1, ys);
+    pass(Pow.One, x, n, m, c, t, 1, ys);
     const k = R_COUNT, s1 = R_S1;
     LAST_T = t; LAST_S1 = s1; LAST_K = k;
     const step = (s1 - 1) / <f64>k;
@@ -168,7 +169,7 @@ function michelot(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
 function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
   let tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
-    pass(2, x, n, m, c, t, 2, ys);
+    pass(Pow.Two, x, n, m, c, t, 2, ys);
     const k = <f64>R_COUNT, s1 = R_S1, s2 = R_S2, g = s2 - 1;
     LAST_T = t; LAST_S1 = s1; LAST_K = R_COUNT;
     const disc = s1 * s1 - k * g;
@@ -195,7 +196,7 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
   return tau;
 }
 
-/** Halley in a bracket (γ ≠ 1, 2; K: 4 integer γ, 0 any) from the lower bound t. Returns τ.
+/** Halley in a bracket (γ ≠ 1, 2; K: Four, General, or Near1) from the lower bound t. Returns τ.
  *  Safeguards (F is smooth between kinks, the X_i; for γ > 1 F' is continuous there, but for
  *  γ < 1 its slope is infinite at each):
  *  - γ < 1, from below (F > 1): a step never goes past the smallest X_i of the current support:
@@ -206,11 +207,11 @@ function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
  *  - the search ends when the next float32 point equals the current one and F is within 2.5e-7 of
  *    1 or the bracket is a few ulp wide; the last Halley step, in float64, is still applied.
  *  At most MAX_HALLEY evaluations. */
-function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
+function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, g: f64): f64 {
   // upper bound: at τ = −n^(−1/γ) every term is at most 1/n (for large α it is tiny: τ → 0⁻)
-  // (K = 5, near-1 maps: the unknown is s = τ + 1, in [0, 1], and the bound is 1 − n^(−1/γ))
+  // (K = Near1, near-1 maps: the unknown is s = τ + 1, in [0, 1], and the bound is 1 − n^(−1/γ))
   let lo: f64 = t, hi: f64 = -exp64(-log64(<f64>n) / g), tau: f64 = t, r1 = Infinity, r2 = Infinity;
-  if (K == 5) { hi = 1 + hi; if (!(hi > lo)) hi = 1; }
+  if (K == Pow.Near1) { hi = 1 + hi; if (!(hi > lo)) hi = 1; }
   else if (!(hi < 0) || hi <= lo) hi = 0;
   const g32 = <f32>g;
   for (let it = 0; it < MAX_HALLEY; it++) {
@@ -257,15 +258,15 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64): f64 {
 }
 
 // @ts-ignore: decorator
-@inline function intKind(v: f64): i32 {
-  return v == 1 ? 1 : v == 2 ? 2 : v == 4 ? 4 : 0; // (γ = 3 takes the general power: rare, and it saves code)
+@inline function intKind(v: f64): Pow {
+  return v == 1 ? Pow.One : v == 2 ? Pow.Two : v == 4 ? Pow.Four : Pow.General; // (γ = 3 takes the general power: rare, and it saves code)
 }
 
 /** The search for power kind K over x[0..n) from the lower bound t (X units). Returns τ.
  *  ys ≠ 0 (K = 1, 2): each pass also stores max(X − t, 0) there (see f32-vrelusub). */
-function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: i32, g: f64, ys: usize = 0): f64 {
-  if (K == 1) return michelot(x, n, m, c, t, ys);
-  if (K == 2) return quadratic(x, n, m, c, t, ys);
+function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, g: f64, ys: usize = 0): f64 {
+  if (K == Pow.One) return michelot(x, n, m, c, t, ys);
+  if (K == Pow.Two) return quadratic(x, n, m, c, t, ys);
   return halley(x, n, m, c, t, K, g);
 }
 
@@ -359,7 +360,7 @@ function scatter(y: usize, n: i32, vals: usize, idx: usize, len: i32, s: f32): v
 // The map's constants for the current α (setup): kept across rows, recomputed only when α or the
 // map changes (their float64 divisions would otherwise sit on every row's critical path).
 let P_ALPHA: f64 = NaN, P_NORMMAX = false, P_NORM = true;
-let P_C: f64 = 0, P_GAMMA: f64 = 0, P_E: f64 = 0, P_K = 0, P_E_KIND = 0, P_EB: f32 = 0;
+let P_C: f64 = 0, P_GAMMA: f64 = 0, P_E: f64 = 0, P_K = Pow.General, P_E_KIND = Pow.General, P_EB: f32 = 0;
 
 function setup(normmax: bool, alpha: f64): void {
   let c: f64, gamma: f64, e: f64, norm = true;
@@ -398,8 +399,8 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     // α within 1/64 of 1: p = d^e with d = X − τ ≈ 1 would turn float32's spacing of d into a
     // relative error of 6e-8·e; instead the unknown is s = τ + 1 and p = (1 + u)^e with
     // u = X − s and ln(1 + u) from u (f32-rthresh p1p, f32-vthreshpow e1p). Dense rows: no list.
-    const s = halley(z, n, m, c32, 0, 5, gamma); // (s = 0, τ = −1, is a lower bound)
-    return outputRow(5, z, y, n, m, c32, s, <f32>e, true);
+    const s = halley(z, n, m, c32, 0, Pow.Near1, gamma); // (s = 0, τ = −1, is a lower bound)
+    return outputRow(Pow.Near1, z, y, n, m, c32, s, <f32>e, true);
   }
   // a starting bound from the 16 lane maxima of the max pass (a subset of the row)
   let t = bound16(vals, m, c32, eb, <f32>gamma);
@@ -408,17 +409,17 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   // a list on any row. Short rows: the list never gives up (at worst it is the row); long ones:
   // past n/8 entries.
   let len = -1;
-  if (n >= FILTER_MIN || K == 0) {
+  if (n >= FILTER_MIN || K == Pow.General) {
     // short rows: no giving up; and no tightening for the cheap integer powers (the bound after
     // the filter is enough), but for the general power, whose passes cost a power per entry
     const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
-    const cap0 = n < FILTER_MIN && K != 0 ? 0x7FFFFFFF : 64;
+    const cap0 = n < FILTER_MIN && K != Pow.General ? 0x7FFFFFFF : 64;
     len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0) : f32_vfilter__scalar(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0);
     t = R_MIN;
   }
   const a = len >= 0 ? vals : z, na = len >= 0 ? len : n;
-  if (len >= 0 && K != 1) t = tighten(vals, len, m, c32, t, eb, <f32>gamma); // (Michelot's first step is this bound)
-  if (len < 0 && (K == 1 || K == 2) && (E == 1 || E == 2)) {
+  if (len >= 0 && K != Pow.One) t = tighten(vals, len, m, c32, t, eb, <f32>gamma); // (Michelot's first step is this bound)
+  if (len < 0 && (K == Pow.One || K == Pow.Two) && (E == Pow.One || E == Pow.Two)) {
     // the whole row, K = 1 or 2: the passes store max(X − t, 0) (into y, or into the scratch when
     // y is the input), and the outputs come from the last pass's: y = s·max(d − δ, 0)^E, δ = τ − t;
     // normmax's s from that pass's sums: Σ_S (d − δ) = S1 − k·δ
@@ -427,8 +428,8 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     const delta = tau - <f64>LAST_T;
     const hi = <f32>delta, lo = <f32>(delta - <f64>hi);
     const s: f32 = norm ? f32down(1 / (LAST_S1 - <f64>LAST_K * delta)) : 1;
-    if (ASC_FEATURE_SIMD) return E == 1 ? f32_vrelusub_e1__wasmsimd_u16(ys, y, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(ys, y, n, hi, lo);
-    return E == 1 ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo);
+    if (ASC_FEATURE_SIMD) return E == Pow.One ? f32_vrelusub_e1__wasmsimd_u16(ys, y, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(ys, y, n, hi, lo);
+    return E == Pow.One ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo);
   }
   let tau = search(a, na, m, c32, t, K, gamma);
   // sensitive outputs: exponent below 1 (α > 2): finished in float64
@@ -451,15 +452,15 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   return yr;
 }
 
-/** Threshold maps row by row. kind: 0 sparsemax, 1 1.5-entmax, 2 α-entmax, 3 α-normmax.
+/** Threshold maps row by row (kind: kinds.ts ThresholdMap).
  *  tmp: room for 2·cols values (candidate values, then their indices). */
-export function threshold_rows(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, kind: i32, alpha: usize, alphaStride: i32, support: usize): i32 {
+export function threshold_rows(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, kind: ThresholdMap, alpha: usize, alphaStride: i32, support: usize): i32 {
   let special = 0;
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const yr = y + <usize>r * rowBytes, z = rowInput(x + <usize>r * rowBytes, yr, mask, r, cols);
-    const a: f64 = kind == 0 ? 2 : kind == 1 ? 1.5 : load<f64>(alpha + <usize>r * <usize>alphaStride);
-    let k = threshold_row(z, yr, tmp, tmp + rowBytes, cols, kind == 3, a);
+    const a: f64 = kind == ThresholdMap.Sparsemax ? 2 : kind == ThresholdMap.Entmax15 ? 1.5 : load<f64>(alpha + <usize>r * <usize>alphaStride);
+    let k = threshold_row(z, yr, tmp, tmp + rowBytes, cols, kind == ThresholdMap.Normmax, a);
     if (k < 0) { k = countpos(yr, cols); special++; }
     if (support != 0) store<i32>(support + (<usize>r << 2), k);
   }

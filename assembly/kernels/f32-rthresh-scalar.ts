@@ -16,14 +16,15 @@
 // pass its compares and its X = (x − m)·c.
 import { setCount, setMin, setSums } from "../math/acc";
 import { pow1pf, powf_pos } from "../math/pow";
+import { Pow } from "../kinds";
 
 /** The pass over x[0..n) for power kind K (constant at every call site). */
 // @ts-ignore: decorator
-@inline export function rthresh_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
+@inline export function rthresh_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: Pow): void {
   let cnt = 0, mn: f32 = Infinity;
   let s1 = 0.0, s2 = 0.0, s3 = 0.0;
   for (let i = 0; i < n; i++) {
-    if (K == 5) {
+    if (K == Pow.Near1) {
       const u = (load<f32>(x + (<usize>i << 2)) - m) * c - t;
       if (!(u > -1)) continue;
       cnt++;
@@ -36,12 +37,11 @@ import { pow1pf, powf_pos } from "../math/pow";
     if (!(d > 0)) continue;
     cnt++;
     mn = mn < d ? mn : d;
-    if (K == 1) { s1 += <f64>d; }
-    else if (K == 2) { s1 += <f64>d; s2 += <f64>(d * d); }
+    if (K == Pow.One) { s1 += <f64>d; }
+    else if (K == Pow.Two) { s1 += <f64>d; s2 += <f64>(d * d); }
     else {
       let q: f32, q1: f32, q2: f32;
-      if (K == 3) { q2 = d; q1 = d * d; q = q1 * d; }
-      else if (K == 4) { q2 = d * d; q1 = q2 * d; q = q2 * q2; }
+      if (K == Pow.Four) { q2 = d * d; q1 = q2 * d; q = q2 * q2; }
       else { q = powf_pos(d, g); const inv: f32 = 1 / d; q1 = q * inv; q2 = q1 * inv; }
       s1 += <f64>q; s2 += <f64>q1; s3 += <f64>q2;
     }
@@ -50,9 +50,9 @@ import { pow1pf, powf_pos } from "../math/pow";
 }
 
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
-export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, y, n, m, c, t, 1, 1); }
-export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, y, n, m, c, t, 2, 2); }
-export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, 0, n, m, c, t, 4, 4); }
-export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { rthresh_scalar(x, 0, n, m, c, t, g, 0); }
+export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, y, n, m, c, t, 1, Pow.One); }
+export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, y, n, m, c, t, 2, Pow.Two); }
+export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, 0, n, m, c, t, 4, Pow.Four); }
+export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { rthresh_scalar(x, 0, n, m, c, t, g, Pow.General); }
 /** Near-1 maps (K = 5): t is s = τ + 1; sums of (1 + u)^γ, ^(γ−1), ^(γ−2) over u = X − s > −1. */
-export function f32_rthresh_p1p__scalar(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32): void { rthresh_scalar(x, 0, n, m, c, s, g, 5); }
+export function f32_rthresh_p1p__scalar(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32): void { rthresh_scalar(x, 0, n, m, c, s, g, Pow.Near1); }

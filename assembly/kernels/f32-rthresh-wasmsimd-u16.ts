@@ -7,17 +7,13 @@
 // that decide the final step are small and their rounding error is too. Counts in i32 lanes.
 import { addPromoted, hsum64, setCount, setMin, setSums } from "../math/acc";
 import { loadPart, storePart } from "../math/tail";
+import { Pow } from "../kinds";
 
 // @ts-ignore: decorator
-@inline function lane(d: v128, gt: v128, vg: v128, K: i32, which: i32): v128 {
-  // which: 1 → d^γ (K ≥ 3) or d (K ≤ 2); 2 → d^(γ−1) or d²; 3 → d^(γ−2)
-  if (K == 1) return v128.and(d, gt);
-  if (K == 2) return which == 1 ? v128.and(d, gt) : v128.and(f32x4.mul(d, d), gt);
-  if (K == 3) {
-    const d2 = f32x4.mul(d, d);
-    return v128.and(which == 1 ? f32x4.mul(d2, d) : which == 2 ? d2 : d, gt);
-  }
-  if (K == 4) {
+@inline function lane(d: v128, gt: v128, K: Pow, which: i32): v128 {
+  // which: 1 → d (K = 1, 2) or d^4 (K = 4); 2 → d² (K = 2) or d³ (K = 4); 3 → d² (K = 4)
+  if (K == Pow.Two) return which == 1 ? v128.and(d, gt) : v128.and(f32x4.mul(d, d), gt);
+  if (K == Pow.Four) {
     const d2 = f32x4.mul(d, d);
     return v128.and(which == 1 ? f32x4.mul(d2, d2) : which == 2 ? f32x4.mul(d2, d) : d2, gt);
   }
@@ -25,8 +21,8 @@ import { loadPart, storePart } from "../math/tail";
 }
 
 // @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: i32): void {
-  const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), vg = f32x4.splat(g);
+@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, K: Pow): void {
+  const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t);
   const zero = f32x4.splat(0), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
   let i = 0;
@@ -50,9 +46,9 @@ import { loadPart, storePart } from "../math/tail";
     // order, +0 wraps to 0xFFFFFFFF and negative floats (sign bit) exceed every positive one, so
     // no mask is needed (two integer instructions instead of a select and a float min)
     mn = i32x4.min_u(i32x4.min_u(mn, i32x4.sub(d0, one_i)), i32x4.min_u(i32x4.sub(d1, one_i), i32x4.min_u(i32x4.sub(d2, one_i), i32x4.sub(d3, one_i))));
-    a1 = addPromoted(a1, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 1), lane(d1, g1, vg, K, 1)), f32x4.add(lane(d2, g2, vg, K, 1), lane(d3, g3, vg, K, 1))));
-    if (K >= 2) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 2), lane(d1, g1, vg, K, 2)), f32x4.add(lane(d2, g2, vg, K, 2), lane(d3, g3, vg, K, 2))));
-    if (K >= 3) a3 = addPromoted(a3, f32x4.add(f32x4.add(lane(d0, g0, vg, K, 3), lane(d1, g1, vg, K, 3)), f32x4.add(lane(d2, g2, vg, K, 3), lane(d3, g3, vg, K, 3))));
+    a1 = addPromoted(a1, f32x4.add(f32x4.add(lane(d0, g0, K, 1), lane(d1, g1, K, 1)), f32x4.add(lane(d2, g2, K, 1), lane(d3, g3, K, 1))));
+    if (K != Pow.One) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, K, 2), lane(d1, g1, K, 2)), f32x4.add(lane(d2, g2, K, 2), lane(d3, g3, K, 2))));
+    if (K == Pow.Four) a3 = addPromoted(a3, f32x4.add(f32x4.add(lane(d0, g0, K, 3), lane(d1, g1, K, 3)), f32x4.add(lane(d2, g2, K, 3), lane(d3, g3, K, 3))));
   }
   for (; i < n; i += 4) { // (the last vector may be partial: missing lanes −∞, out of the support)
     const d = f32x4.sub(f32x4.mul(f32x4.sub(loadPart(x + (<usize>i << 2), n - i, ninf), vm), vc), vt);
@@ -61,9 +57,9 @@ import { loadPart, storePart } from "../math/tail";
     if (!v128.any_true(gt)) continue;
     cnt = i32x4.add(cnt, gt);
     mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
-    a1 = addPromoted(a1, lane(d, gt, vg, K, 1));
-    if (K >= 2) a2 = addPromoted(a2, lane(d, gt, vg, K, 2));
-    if (K >= 3) a3 = addPromoted(a3, lane(d, gt, vg, K, 3));
+    a1 = addPromoted(a1, lane(d, gt, K, 1));
+    if (K != Pow.One) a2 = addPromoted(a2, lane(d, gt, K, 2));
+    if (K == Pow.Four) a3 = addPromoted(a3, lane(d, gt, K, 3));
   }
   const count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
   let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
@@ -73,6 +69,6 @@ import { loadPart, storePart } from "../math/tail";
 }
 
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
-export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 1, 1); }
-export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, 2, 2); }
-export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, 4, 4); }
+export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, Pow.One); }
+export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, Pow.Two); }
+export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, Pow.Four); }

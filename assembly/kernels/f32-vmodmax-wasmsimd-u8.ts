@@ -20,38 +20,39 @@ import { phiv_o1, phiv_o2 } from "../math/phi";
 import { loadMaskPartRepeat, loadPartRepeat, storePart } from "../math/tail";
 import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
 import { f32x4_hmax } from "../math/hmax";
+import { ModOrder } from "../kinds";
 
-// ORDER: 0, 1, 2, or 4 meaning "order 1 or 2, read `order` at run time". ORDER and MASKED are
-// constant at every call site, so binaryen folds the branches and each exported kernel keeps
+// ORDER (kinds.ts ModOrder): Copy (0), One, Two, or OneOrTwo meaning "order 1 or 2, read `order`
+// at run time". ORDER and MASKED are constant at every call site, so binaryen folds the branches and each exported kernel keeps
 // only its own path.
 // @ts-ignore: decorator
 @inline function phiv(
-  v: v128, ORDER: i32, params: usize, order: i32,
+  v: v128, ORDER: ModOrder, params: usize, order: i32,
   a1: v128, b1: v128, c1: v128, d1: v128, a2: v128, b2: v128, c2: v128, d2: v128, zero: v128,
 ): v128 {
-  if (ORDER == 1) return phiv_o1(v, v, a1, b1, c1, d1, zero);
-  if (ORDER == 2) return phiv_o2(phiv_o1(v, v, a1, b1, c1, d1, zero), v, a2, b2, c2, d2, zero);
-  if (ORDER == 4) return phiv_o1(v, v, a1, b1, c1, d1, zero); // (the order-2 step: see body)
+  if (ORDER == ModOrder.One) return phiv_o1(v, v, a1, b1, c1, d1, zero);
+  if (ORDER == ModOrder.Two) return phiv_o2(phiv_o1(v, v, a1, b1, c1, d1, zero), v, a2, b2, c2, d2, zero);
+  if (ORDER == ModOrder.OneOrTwo) return phiv_o1(v, v, a1, b1, c1, d1, zero); // (the order-2 step: see body)
   return v;
 }
 
 // @ts-ignore: decorator
-@inline function body(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32, ORDER: i32, MASKED: bool): f32 {
+@inline function body(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32, ORDER: ModOrder, MASKED: bool): f32 {
   const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
   let a1 = zero, b1 = zero, c1 = zero, d1 = zero, a2 = zero, b2 = zero, c2 = zero, d2 = zero;
-  if (ORDER != 0) {
+  if (ORDER != ModOrder.Copy) {
     a1 = f32x4.splat(load<f32>(params)); b1 = f32x4.splat(load<f32>(params, 4));
     c1 = f32x4.splat(load<f32>(params, 8)); d1 = f32x4.splat(load<f32>(params, 12));
   }
-  if (ORDER == 2) {
+  if (ORDER == ModOrder.Two) {
     a2 = f32x4.splat(load<f32>(params, 16)); b2 = f32x4.splat(load<f32>(params, 20));
     c2 = f32x4.splat(load<f32>(params, 24)); d2 = f32x4.splat(load<f32>(params, 28));
   }
-  // tracker (ORDER ≥ 1): `lo`, the pmin of φ before masking
+  // tracker (ORDER ≠ Copy): `lo`, the pmin of φ before masking
   let lo = f32x4.splat(Infinity);
   let m0 = ninf, m1 = ninf;
   let k0 = zero, k1 = zero;
-  const track = ORDER != 0;
+  const track = ORDER != ModOrder.Copy;
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
@@ -63,7 +64,7 @@ import { f32x4_hmax } from "../math/hmax";
     const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
     let p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
     let p1 = phiv(v1, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
-    if (ORDER == 4 && order == 2) {
+    if (ORDER == ModOrder.OneOrTwo && order == 2) {
       // (the order-2 parameters re-read here: kept out of registers for order 1)
       const A = v128.load32_splat(params + 16), B = v128.load32_splat(params + 20), C = v128.load32_splat(params + 24), D = v128.load32_splat(params + 28);
       p0 = phiv_o2(p0, v0, A, B, C, D, zero); p1 = phiv_o2(p1, v1, A, B, C, D, zero);
@@ -84,7 +85,7 @@ import { f32x4_hmax } from "../math/hmax";
     if (MASKED) k0 = loadMaskPartRepeat(mask + <usize>i, n - i);
     const v0 = loadPartRepeat(x + o, n - i);
     let p0 = phiv(v0, ORDER, params, order, a1, b1, c1, d1, a2, b2, c2, d2, zero);
-    if (ORDER == 4 && order == 2) p0 = phiv_o2(p0, v0, v128.load32_splat(params + 16), v128.load32_splat(params + 20), v128.load32_splat(params + 24), v128.load32_splat(params + 28), zero);
+    if (ORDER == ModOrder.OneOrTwo && order == 2) p0 = phiv_o2(p0, v0, v128.load32_splat(params + 16), v128.load32_splat(params + 20), v128.load32_splat(params + 24), v128.load32_splat(params + 28), zero);
     let z0 = p0;
     if (MASKED) z0 = v128.bitselect(ninf, p0, i32x4.eq(k0, zero));
     if (track) lo = f32x4.pmin(lo, p0);
@@ -99,17 +100,17 @@ import { f32x4_hmax } from "../math/hmax";
 
 // ---- fast kernels (see the header)
 export function f32_vmodmax_o0_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32): f32 {
-  return body(x, z, mask, n, 0, 0, 0, true);
+  return body(x, z, mask, n, 0, 0, ModOrder.Copy, true);
 }
 export function f32_vmodmax_o1__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize): f32 {
-  return body(x, z, 0, n, params, 1, 1, false);
+  return body(x, z, 0, n, params, 1, ModOrder.One, false);
 }
 export function f32_vmodmax_o2__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize): f32 {
-  return body(x, z, 0, n, params, 2, 2, false);
+  return body(x, z, 0, n, params, 2, ModOrder.Two, false);
 }
 /** Masked, order 1 or 2 (`order`). */
 export function f32_vmodmax_o12_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  return body(x, z, mask, n, params, order, 4, true);
+  return body(x, z, mask, n, params, order, ModOrder.OneOrTwo, true);
 }
 
 /** Fast contract (see the header), dispatched by order; orders ≥ 3 (and order 0 without a mask)

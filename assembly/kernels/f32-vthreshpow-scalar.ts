@@ -7,21 +7,21 @@
 // Returns Σ y (f64) and R_COUNT = count(y > 0). x may equal y.
 import { setCount } from "../math/acc";
 import { pow1pf, powf_pos } from "../math/pow";
+import { Pow } from "../kinds";
 
 /** The pass over x[0..n) for power kind E (constant at every call site). */
 // @ts-ignore: decorator
-@inline export function vthreshpow_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: i32): f64 {
+@inline export function vthreshpow_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: Pow): f64 {
   let sum = 0.0, cnt = 0;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const d = ((load<f32>(x + o) - m) * c - hi) - lo;
     let v: f32 = 0;
-    if (E == 5) { if (d > -1) v = pow1pf(d, e); }
+    if (E == Pow.Near1) { if (d > -1) v = pow1pf(d, e); }
     else if (d > 0) {
-      if (E == 1) v = d;
-      else if (E == 2) v = d * d;
-      else if (E == 3) v = d * d * d;
-      else if (E == 4) { const d2 = d * d; v = d2 * d2; }
+      if (E == Pow.One) v = d;
+      else if (E == Pow.Two) v = d * d;
+      else if (E == Pow.Four) { const d2 = d * d; v = d2 * d2; }
       else v = powf_pos(d, e);
     }
     store<f32>(y + o, v);
@@ -32,9 +32,9 @@ import { pow1pf, powf_pos } from "../math/pow";
   return sum;
 }
 
-export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 1, 1); }
-export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 2, 2); }
-export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 4, 4); }
-export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, 0); }
+export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 1, Pow.One); }
+export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 2, Pow.Two); }
+export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 4, Pow.Four); }
+export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, Pow.General); }
 /** Near-1 maps (E = 5): hi + lo is s = τ + 1, y = (1 + u)^e for u = X − s > −1. */
-export function f32_vthreshpow_e1p__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, 5); }
+export function f32_vthreshpow_e1p__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, Pow.Near1); }

@@ -7,20 +7,21 @@
 // lanes equal the scalar twin's.
 import { addPromoted, hsum64, setCount } from "../math/acc";
 import { loadPart, storePart } from "../math/tail";
+import { Pow } from "../kinds";
 
 /** d^E for E = 1, 2, 4 (run time): d, d·d, (d·d)·(d·d). */
 // @ts-ignore: decorator
-@inline function powr(d: v128, E: i32): v128 {
+@inline function powr(d: v128, E: Pow): v128 {
   let v = d;
-  if (E != 1) {
+  if (E != Pow.One) {
     v = f32x4.mul(v, v);
-    if (E == 4) v = f32x4.mul(v, v);
+    if (E == Pow.Four) v = f32x4.mul(v, v);
   }
   return v;
 }
 
 /** E = 1, 2 or 4. Returns Σ y, R_COUNT = count(y > 0). */
-export function f32_vthreshpow_e124__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, E: i32): f64 {
+export function f32_vthreshpow_e124__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, E: Pow): f64 {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo);
   const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
   let acc = zero, cnt = i32x4.splat(0);
@@ -38,9 +39,9 @@ export function f32_vthreshpow_e124__wasmsimd_u16(x: usize, y: usize, n: i32, m:
     }
     // max(d, 0), then its power (0^E = +0 where d ≤ 0: the same bits as masking after the power)
     let y0 = v128.and(d0, g0), y1 = v128.and(d1, g1), y2 = v128.and(d2, g2), y3 = v128.and(d3, g3);
-    if (E != 1) {
+    if (E != Pow.One) {
       y0 = f32x4.mul(y0, y0); y1 = f32x4.mul(y1, y1); y2 = f32x4.mul(y2, y2); y3 = f32x4.mul(y3, y3);
-      if (E == 4) { y0 = f32x4.mul(y0, y0); y1 = f32x4.mul(y1, y1); y2 = f32x4.mul(y2, y2); y3 = f32x4.mul(y3, y3); }
+      if (E == Pow.Four) { y0 = f32x4.mul(y0, y0); y1 = f32x4.mul(y1, y1); y2 = f32x4.mul(y2, y2); y3 = f32x4.mul(y3, y3); }
     }
     v128.store(py, y0); v128.store(py, y1, 16); v128.store(py, y2, 32); v128.store(py, y3, 48);
     acc = addPromoted(acc, f32x4.add(f32x4.add(y0, y1), f32x4.add(y2, y3)));
