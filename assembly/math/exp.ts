@@ -50,7 +50,7 @@ import { madd } from "./madd";
  *  arguments: log2e (offset 0), magic (16), clamp (32), c5 (48), c4 (64), c3 (80), c2 (96),
  *  c1 (112). Hot loops load them once from memory: V8 rematerialises v128 constants inside loop
  *  bodies. */
-export const EXP_TABLE: usize = memory.data<u32>([
+export const EXP_TABLE: usize = !ASC_FEATURE_SIMD ? 0 : memory.data<u32>([
   0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B,
   0x4B40007F, 0x4B40007F, 0x4B40007F, 0x4B40007F,
   0xC2FE0000, 0xC2FE0000, 0xC2FE0000, 0xC2FE0000,

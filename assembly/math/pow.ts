@@ -53,7 +53,7 @@ import { EXP_TABLE, expf_b2_p5, expv_b2_p5 } from "./exp";
 
 /** The constants of lnv as four-lane vectors (loaded from memory: V8 rematerialises v128
  *  immediates inside loops, three instructions each). */
-const LN_TABLE: usize = memory.data<u32>([
+const LN_TABLE: usize = !ASC_FEATURE_SIMD ? 0 : memory.data<u32>([
   0x3F3504F3, 0x3F3504F3, 0x3F3504F3, 0x3F3504F3, // √½ (bits)
   0x3F800000, 0x3F800000, 0x3F800000, 0x3F800000, // 1
   0x3E638E39, 0x3E638E39, 0x3E638E39, 0x3E638E39, // 2/9
