@@ -44,7 +44,7 @@
 // Exceptional rows (special.ts conventions): a NaN in a kept position → all NaN; all entries
 // masked or −∞ → all 0; +∞ entries → equal shares among them. The return value counts them.
 import { exp64, log64 } from "./math/math64";
-import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "./math/acc";
+import { f32down, f32up } from "./math/acc";
 import { f32_rmaxlanes__scalar } from "./kernels/f32-rmaxlanes-scalar";
 import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
 import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
@@ -73,6 +73,9 @@ import { maskcopy, softmax_row } from "./rows";
 import { bound16, tighten } from "./math/list";
 import { special_row_from_z } from "./special";
 import { Pow, ThresholdMap } from "./kinds";
+import {
+  Eval64, LastPass, MAP_CONSTANTS_BYTES, MapConstants, RMaxSumResult, RThreshResult, VFilterResult, VThreshPowResult,
+} from "./records";
 
 /** Rows at least this long search the whole row when the filter finds them dense. */
 // @ts-ignore: decorator
@@ -98,46 +101,52 @@ import { Pow, ThresholdMap } from "./kinds";
   if (ASC_FEATURE_SIMD) f32_vscale__wasmsimd_u16(x, y, n, s); else f32_vscale__scalar(x, y, n, s);
 }
 
-/** One search pass at t (kernels/f32-rthresh-scalar.ts): fills R_COUNT, R_MIN, R_S1..R_S3. */
-/** The last search pass's centre and sums (for the outputs from its stored d, f32-vrelusub). */
-let LAST_T: f32 = 0;
-let LAST_S1: f64 = 0;
-let LAST_K: i32 = 0;
+/** The records this driver owns (records.ts): the search passes' sums, the search's last pass, the
+ *  output pass's count, the filter's bound, finish64's float64 evaluation, the map's constants (whose
+ *  static data starts with alpha = NaN: the first row runs setup), ev-softmax's max-pass sums. */
+const SUMS = changetype<RThreshResult>(memory.data(offsetof<RThreshResult>(), 16));
+const LAST = changetype<LastPass>(memory.data(offsetof<LastPass>(), 16));
+const OUT = changetype<VThreshPowResult>(memory.data(offsetof<VThreshPowResult>(), 16));
+const FILTER = changetype<VFilterResult>(memory.data(offsetof<VFilterResult>(), 16));
+const EVAL = changetype<Eval64>(memory.data(offsetof<Eval64>(), 16));
+const MAP = changetype<MapConstants>(memory.data<f64>([NaN, 0, 0, 0, 0, 0], 16));
+const MAXSUM = changetype<RMaxSumResult>(memory.data(offsetof<RMaxSumResult>(), 16));
 
-function pass(K: Pow, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usize = 0): void {
+/** One search pass at t (kernels/f32-rthresh-scalar.ts) into out. */
+function pass(K: Pow, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usize, out: RThreshResult): void {
   if (ASC_FEATURE_SIMD) {
-    if (K == Pow.One) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t);
-    else if (K == Pow.Two) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t);
-    else if (K == Pow.Four) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
-    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, K == Pow.Near1);
+    if (K == Pow.One) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t, out);
+    else if (K == Pow.Two) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t, out);
+    else if (K == Pow.Four) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t, out);
+    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, K == Pow.Near1, out);
   } else {
-    if (K == Pow.One) f32_rthresh_p1__scalar(x, ys, n, m, c, t);
-    else if (K == Pow.Two) f32_rthresh_p2__scalar(x, ys, n, m, c, t);
-    else if (K == Pow.Four) f32_rthresh_p4__scalar(x, n, m, c, t);
-    else if (K == Pow.Near1) f32_rthresh_p1p__scalar(x, n, m, c, t, g);
-    else f32_rthresh_pg__scalar(x, n, m, c, t, g);
+    if (K == Pow.One) f32_rthresh_p1__scalar(x, ys, n, m, c, t, out);
+    else if (K == Pow.Two) f32_rthresh_p2__scalar(x, ys, n, m, c, t, out);
+    else if (K == Pow.Four) f32_rthresh_p4__scalar(x, n, m, c, t, out);
+    else if (K == Pow.Near1) f32_rthresh_p1p__scalar(x, n, m, c, t, g, out);
+    else f32_rthresh_pg__scalar(x, n, m, c, t, g, out);
   }
 }
 
-/** The output pass (kernels/f32-vthreshpow-scalar.ts): returns Σ y, R_COUNT = count(y > 0). */
-function output(E: Pow, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
+/** The output pass (kernels/f32-vthreshpow-scalar.ts): returns Σ y, out.count = count(y > 0). */
+function output(E: Pow, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, out: VThreshPowResult): f64 {
   if (ASC_FEATURE_SIMD) {
-    if (E == Pow.One || E == Pow.Two || E == Pow.Four) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E);
-    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, E == Pow.Near1);
+    if (E == Pow.One || E == Pow.Two || E == Pow.Four) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E, out);
+    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, E == Pow.Near1, out);
   }
-  if (E == Pow.One) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
-  if (E == Pow.Two) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
-  if (E == Pow.Four) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
-  if (E == Pow.Near1) return f32_vthreshpow_e1p__scalar(x, y, n, m, c, hi, lo, e);
-  return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
+  if (E == Pow.One) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo, out);
+  if (E == Pow.Two) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo, out);
+  if (E == Pow.Four) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo, out);
+  if (E == Pow.Near1) return f32_vthreshpow_e1p__scalar(x, y, n, m, c, hi, lo, e, out);
+  return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e, out);
 }
 
 /** The outputs of a whole row from τ (as τhi + τlo), normalised when norm (scale rounded down:
  *  y ≤ 1); returns count(y > 0). */
 function outputRow(E: Pow, z: usize, y: usize, n: i32, m: f32, c: f32, tau: f64, e: f32, norm: bool): i32 {
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
-  const sum = output(E, z, y, n, m, c, hi, lo, e);
-  const k = R_COUNT;
+  const sum = output(E, z, y, n, m, c, hi, lo, e, OUT);
+  const k = OUT.count;
   if (norm) scale(y, y, n, f32down(1 / sum));
   return k;
 }
@@ -146,15 +155,15 @@ function outputRow(E: Pow, z: usize, y: usize, n: i32, m: f32, c: f32, tau: f64,
  *  The final step is exact on its support, but its sums carry float32 rounding relative to their
  *  size: when they are far from 1 (S1 > 2: t was far below τ), the step is redone once from
  *  t = τ rounded down, where the sums are near 1 (row sums then stay within ~1e-7 of 1). */
-function michelot(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
+function michelot(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize, last: LastPass): f64 {
   let prev = -1, tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
-    pass(Pow.One, x, n, m, c, t, 1, ys);
-    const k = R_COUNT, s1 = R_S1;
-    LAST_T = t; LAST_S1 = s1; LAST_K = k;
+    pass(Pow.One, x, n, m, c, t, 1, ys, SUMS);
+    const k = SUMS.count, s1 = SUMS.s1;
+    last.t = t; last.s1 = s1; last.count = k;
     const step = (s1 - 1) / <f64>k;
     tau = <f64>t + step;
-    const done = step <= <f64>R_MIN || k == prev;
+    const done = step <= <f64>SUMS.min || k == prev;
     if (done && !(again && s1 > 2)) break;
     if (done) { again = false; prev = -1; } else prev = k;
     const tn = f32down(tau);
@@ -166,18 +175,18 @@ function michelot(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
 
 /** Newton / exact quadratic (γ = 2) from the lower bound t over x[0..n). Returns τ. As in
  *  michelot, an accepted root whose sums were far from 1 (S2 > 2) is recomputed once from there. */
-function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize): f64 {
+function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize, last: LastPass): f64 {
   let tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
-    pass(Pow.Two, x, n, m, c, t, 2, ys);
-    const k = <f64>R_COUNT, s1 = R_S1, s2 = R_S2, g = s2 - 1;
-    LAST_T = t; LAST_S1 = s1; LAST_K = R_COUNT;
+    pass(Pow.Two, x, n, m, c, t, 2, ys, SUMS);
+    const k = <f64>SUMS.count, s1 = SUMS.s1, s2 = SUMS.s2, g = s2 - 1;
+    last.t = t; last.s1 = s1; last.count = SUMS.count;
     const disc = s1 * s1 - k * g;
     const newton = g / (2 * s1);
     let step = newton;
     if (disc >= 0) {
       step = g / (s1 + Math.sqrt(disc)); // the exact root on this support
-      if (step <= <f64>R_MIN) {
+      if (step <= <f64>SUMS.min) {
         tau = <f64>t + step;
         if (!(again && s2 > 2)) return tau;
         again = false;
@@ -215,18 +224,18 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, g: f64): f64 {
   else if (!(hi < 0) || hi <= lo) hi = 0;
   const g32 = <f32>g;
   for (let it = 0; it < MAX_HALLEY; it++) {
-    pass(K, x, n, m, c, t, g32);
-    const v = R_S1 - 1;
+    pass(K, x, n, m, c, t, g32, 0, SUMS);
+    const v = SUMS.s1 - 1;
     if (v > 0) lo = t; else if (v < 0) hi = t; else { tau = t; break; } // (F = 1 in float32 sums)
     const w = hi - lo, r = Math.abs(v), slow = r > 0.5 * r2;
     r2 = r1; r1 = r;
-    const f1 = -g * R_S2, f2 = g * (g - 1) * R_S3; // F' and F'' at t
+    const f1 = -g * SUMS.s2, f2 = g * (g - 1) * SUMS.s3; // F' and F'' at t
     const th = <f64>t - 2 * v * f1 / (2 * f1 * f1 - v * f2); // the Halley point, in float64
     // the estimate to return if the search stops here: the Halley point when it lies in the
     // bracket (its float64 step resolves τ below float32's spacing), else the midpoint
     tau = th > lo && th < hi ? th : mid(lo, hi);
     let next = th;
-    if (v > 0 && g < 1) { const kink = <f64>t + <f64>R_MIN; if (next > kink) next = kink; }
+    if (v > 0 && g < 1) { const kink = <f64>t + <f64>SUMS.min; if (next > kink) next = kink; }
     if (slow || !(next > lo && next < hi)) next = mid(lo, hi);
     let tn = <f32>next;
     if (tn == t) {
@@ -263,10 +272,11 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, g: f64): f64 {
 }
 
 /** The search for power kind K over x[0..n) from the lower bound t (X units). Returns τ.
- *  ys ≠ 0 (K = 1, 2): each pass also stores max(X − t, 0) there (see f32-vrelusub). */
-function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, g: f64, ys: usize = 0): f64 {
-  if (K == Pow.One) return michelot(x, n, m, c, t, ys);
-  if (K == Pow.Two) return quadratic(x, n, m, c, t, ys);
+ *  ys ≠ 0 (K = 1, 2): each pass also stores max(X − t, 0) there (see f32-vrelusub), and `last`
+ *  receives the last pass's centre and sums. */
+function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, g: f64, ys: usize, last: LastPass): f64 {
+  if (K == Pow.One) return michelot(x, n, m, c, t, ys, last);
+  if (K == Pow.Two) return quadratic(x, n, m, c, t, ys, last);
   return halley(x, n, m, c, t, K, g);
 }
 
@@ -276,15 +286,14 @@ function search(x: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, g: f64, ys: us
   return g == 0.5 ? Math.sqrt(x) : exp64(g * log64(x));
 }
 
-/** F(τ) − 1 and F′(τ) = −γ·Σ d^(γ−1) in float64 over a[0..len), d = (x − m)·c − τ (FIN_F, FIN_F1). */
-let FIN_F: f64 = 0, FIN_F1: f64 = 0;
-function eval64(a: usize, len: i32, m: f64, c: f64, tau: f64, g: f64): void {
+/** out.f = F(τ) − 1 and out.df = F′(τ) = −γ·Σ d^(γ−1) in float64 over a[0..len), d = (x − m)·c − τ. */
+function eval64(a: usize, len: i32, m: f64, c: f64, tau: f64, g: f64, out: Eval64): void {
   let F = 0.0, F1 = 0.0;
   for (let j = 0; j < len; j++) {
     const d = (<f64>load<f32>(a + (<usize>j << 2)) - m) * c - tau;
     if (d > 0) { const q = pow64(d, g); F += q; F1 += q / d; }
   }
-  FIN_F = F - 1; FIN_F1 = -g * F1;
+  out.f = F - 1; out.df = -g * F1;
 }
 
 /** Outputs whose exponent e is below 1 (α-entmax and α-normmax with α > 2): dp/dτ is infinite at
@@ -304,18 +313,18 @@ function finish64(z: usize, y: usize, n: i32, vals: usize, idx: usize, m: f32, c
   const delta = 1e-5 * (1 + Math.abs(tau32));
   const t0 = f32down(tau32 - delta);
   const len = ASC_FEATURE_SIMD
-    ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF)
-    : f32_vfilter__scalar(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF);
+    ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF, FILTER)
+    : f32_vfilter__scalar(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF, FILTER);
   const m64 = <f64>m;
   // a bracket [lo, hi] with F(lo) ≥ 1 > F(hi) (F(0) = 0: 0 is always an upper end)
   let lo = tau32 - delta, hi = tau32 + delta;
   if (hi > 0) hi = 0;
-  for (let k = 0; k < 60; k++) { eval64(vals, len, m64, c, lo, g); if (FIN_F >= 0) break; lo -= delta * <f64>(1 << (k < 30 ? k : 30)); }
-  for (let k = 0; k < 60; k++) { eval64(vals, len, m64, c, hi, g); if (FIN_F < 0 || hi == 0) break; hi += delta * <f64>(1 << (k < 30 ? k : 30)); if (hi > 0) hi = 0; }
+  for (let k = 0; k < 60; k++) { eval64(vals, len, m64, c, lo, g, EVAL); if (EVAL.f >= 0) break; lo -= delta * <f64>(1 << (k < 30 ? k : 30)); }
+  for (let k = 0; k < 60; k++) { eval64(vals, len, m64, c, hi, g, EVAL); if (EVAL.f < 0 || hi == 0) break; hi += delta * <f64>(1 << (k < 30 ? k : 30)); if (hi > 0) hi = 0; }
   let tau = g < 1 ? hi : lo;
   for (let it = 0; it < 100; it++) {
-    eval64(vals, len, m64, c, tau, g);
-    const v = FIN_F, f1 = FIN_F1;
+    eval64(vals, len, m64, c, tau, g, EVAL);
+    const v = EVAL.f, f1 = EVAL.df;
     if (v > 0) lo = tau; else if (v < 0) hi = tau; else break;
     let next = tau - v / f1;
     if (!(next > lo && next < hi)) next = hi < 0 && lo < 4 * hi ? -Math.sqrt(lo * hi) : 0.5 * (lo + hi);
@@ -357,12 +366,11 @@ function scatter(y: usize, n: i32, vals: usize, idx: usize, len: i32, s: f32): v
   }
 }
 
-// The map's constants for the current α (setup): kept across rows, recomputed only when α or the
-// map changes (their float64 divisions would otherwise sit on every row's critical path).
-let P_ALPHA: f64 = NaN, P_NORMMAX = false, P_NORM = true;
-let P_C: f64 = 0, P_GAMMA: f64 = 0, P_E: f64 = 0, P_K = Pow.General, P_E_KIND = Pow.General, P_EB: f32 = 0;
-
-function setup(normmax: bool, alpha: f64): void {
+/** The map's constants for α into P (records.ts MapConstants): kept across rows, recomputed only
+ *  when α or the map changes (their float64 divisions would otherwise sit on every row's critical
+ *  path). */
+function setup(P: MapConstants, normmax: bool, alpha: f64): void {
+  if (offsetof<MapConstants>() > MAP_CONSTANTS_BYTES) ERROR("MapConstants outgrew its static data");
   let c: f64, gamma: f64, e: f64, norm = true;
   if (normmax) {
     c = 1; gamma = alpha / (alpha - 1); e = 1 / (alpha - 1);
@@ -376,10 +384,10 @@ function setup(normmax: bool, alpha: f64): void {
     // same, the max entries' equal shares)
     if (c > 3.4028234663852886e38) c = 3.4028234663852886e38;
   }
-  P_ALPHA = alpha; P_NORMMAX = normmax; P_NORM = norm;
-  P_C = c; P_GAMMA = gamma; P_E = e;
-  P_K = intKind(gamma); P_E_KIND = intKind(e);
-  P_EB = gamma >= 1 ? <f32>(1 / gamma) : 1;
+  P.alpha = alpha; P.normmax = normmax; P.norm = norm;
+  P.c = c; P.gamma = gamma; P.e = e;
+  P.K = intKind(gamma); P.E = intKind(e);
+  P.eb = gamma >= 1 ? <f32>(1 / gamma) : 1;
 }
 
 /** One threshold-map row z (no NaN known yet) into y, vals/idx: room for n candidates each.
@@ -393,8 +401,8 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     softmax_row(z, y, n, m);
     return countpos(y, n);
   }
-  if (alpha != P_ALPHA || normmax != P_NORMMAX) setup(normmax, alpha);
-  const c = P_C, gamma = P_GAMMA, e = P_E, norm = P_NORM, K = P_K, E = P_E_KIND, eb = P_EB, c32 = <f32>c;
+  if (alpha != MAP.alpha || normmax != MAP.normmax) setup(MAP, normmax, alpha);
+  const c = MAP.c, gamma = MAP.gamma, e = MAP.e, norm = MAP.norm, K = MAP.K, E = MAP.E, eb = MAP.eb, c32 = <f32>c;
   if (e > 64) {
     // α within 1/64 of 1: p = d^e with d = X − τ ≈ 1 would turn float32's spacing of d into a
     // relative error of 6e-8·e; instead the unknown is s = τ + 1 and p = (1 + u)^e with
@@ -414,8 +422,8 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     // the filter is enough), but for the general power, whose passes cost a power per entry
     const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
     const cap0 = n < FILTER_MIN && K != Pow.General ? 0x7FFFFFFF : 64;
-    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0) : f32_vfilter__scalar(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0);
-    t = R_MIN;
+    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0, FILTER) : f32_vfilter__scalar(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0, FILTER);
+    t = FILTER.bound;
   }
   const a = len >= 0 ? vals : z, na = len >= 0 ? len : n;
   if (len >= 0 && K != Pow.One) t = tighten(vals, len, m, c32, t, eb, <f32>gamma); // (Michelot's first step is this bound)
@@ -424,21 +432,21 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     // y is the input), and the outputs come from the last pass's: y = s·max(d − δ, 0)^E, δ = τ − t;
     // normmax's s from that pass's sums: Σ_S (d − δ) = S1 − k·δ
     const ys = z != y ? y : vals;
-    const tau = search(z, n, m, c32, t, K, gamma, ys);
-    const delta = tau - <f64>LAST_T;
+    const tau = search(z, n, m, c32, t, K, gamma, ys, LAST);
+    const delta = tau - <f64>LAST.t;
     const hi = <f32>delta, lo = <f32>(delta - <f64>hi);
-    const s: f32 = norm ? f32down(1 / (LAST_S1 - <f64>LAST_K * delta)) : 1;
+    const s: f32 = norm ? f32down(1 / (LAST.s1 - <f64>LAST.count * delta)) : 1;
     if (ASC_FEATURE_SIMD) return E == Pow.One ? f32_vrelusub_e1__wasmsimd_u16(ys, y, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(ys, y, n, hi, lo);
     return E == Pow.One ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo);
   }
-  let tau = search(a, na, m, c32, t, K, gamma);
+  let tau = search(a, na, m, c32, t, K, gamma, 0, LAST);
   // sensitive outputs: exponent below 1 (α > 2): finished in float64
   if (e < 1) return finish64(z, y, n, vals, idx, m, c, tau, gamma, e, eb);
   // no list, or many candidates: one vector pass over the row
   if (len < 0 || len > n >> 2) return outputRow(E, z, y, n, m, c32, tau, <f32>e, norm);
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
-  const sum = output(E, vals, vals, len, m, c32, hi, lo, <f32>e); // p of each candidate, in place
-  const k = R_COUNT;
+  const sum = output(E, vals, vals, len, m, c32, hi, lo, <f32>e, OUT); // p of each candidate, in place
+  const k = OUT.count;
   scatter(y, n, vals, idx, len, norm ? f32down(1 / sum) : 1); // (z may be y: the candidates are in vals)
   return k;
 }
@@ -479,14 +487,14 @@ export function evsoftmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols:
   for (let r = 0; r < rows; r++) {
     const yr = y + <usize>r * rowBytes, z = rowInput(x + <usize>r * rowBytes, yr, mask, r, cols);
     // unmasked rows: the fast sum (no −∞ test), redone carefully if it is not finite
-    let m: f32 = ASC_FEATURE_SIMD && mask == 0 ? f32_rmaxsum_fast__wasmsimd_u8(z, cols) : NaN;
-    if (!(R_S1 - R_S1 == 0 && m - m == 0)) m = ASC_FEATURE_SIMD ? f32_rmaxsum__wasmsimd_u8(z, cols) : f32_rmaxsum__scalar(z, cols);
-    const s = R_S1;
+    let m: f32 = ASC_FEATURE_SIMD && mask == 0 ? f32_rmaxsum_fast__wasmsimd_u8(z, cols, MAXSUM) : NaN;
+    if (!(MAXSUM.sum - MAXSUM.sum == 0 && m - m == 0)) m = ASC_FEATURE_SIMD ? f32_rmaxsum__wasmsimd_u8(z, cols, MAXSUM) : f32_rmaxsum__scalar(z, cols, MAXSUM);
+    const s = MAXSUM.sum;
     if (m - m != 0 || s - s != 0) {
       special_row_from_z(z, yr, cols, s - s != 0 && m - m == 0 ? NaN : m, false);
       special++;
     } else {
-      const thr = f32up(s / <f64>R_COUNT);
+      const thr = f32up(s / <f64>MAXSUM.count);
       const sum = ASC_FEATURE_SIMD
         ? f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(z, yr, cols, m, thr, eps)
         : f32_raddstoreexpminusmax_thr__scalar_b2_p5(z, yr, cols, m, thr, eps);

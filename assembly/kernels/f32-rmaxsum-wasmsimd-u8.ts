@@ -1,22 +1,22 @@
 // f32-rmaxsum, wasm SIMD (contract: f32-rmaxsum-scalar.ts), 8 elements per iteration: pmax for
 // the maximum, and every lane promoted to f64 before it is added (f32 partial sums would round,
 // and the ev-softmax decision x < mean must match the float64 reference). Four f64x2 accumulators.
-import { setCount, setSums } from "../math/acc";
+import { RMaxSumResult } from "../records";
 import { f32x4_hmax } from "../math/hmax";
 
-export function f32_rmaxsum__wasmsimd_u8(x: usize, n: i32): f32 {
-  return body(x, n, true);
+export function f32_rmaxsum__wasmsimd_u8(x: usize, n: i32, out: RMaxSumResult): f32 {
+  return body(x, n, true, out);
 }
 
 /** The same without the −∞ test: every entry is summed and counted. A −∞ or NaN anywhere makes
- *  R_S1 non-finite; the caller then redoes the row with the careful kernel. Six instructions
+ *  out.sum non-finite; the caller then redoes the row with the careful kernel. Six instructions
  *  fewer per 8 entries, for rows without a mask. */
-export function f32_rmaxsum_fast__wasmsimd_u8(x: usize, n: i32): f32 {
-  return body(x, n, false);
+export function f32_rmaxsum_fast__wasmsimd_u8(x: usize, n: i32, out: RMaxSumResult): f32 {
+  return body(x, n, false, out);
 }
 
 // @ts-ignore: decorator
-@inline function body(x: usize, n: i32, CAREFUL: bool): f32 {
+@inline function body(x: usize, n: i32, CAREFUL: bool, out: RMaxSumResult): f32 {
   const ninf = f32x4.splat(-Infinity);
   let m0 = ninf, m1 = ninf, cnt = i32x4.splat(0);
   let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
@@ -59,6 +59,6 @@ export function f32_rmaxsum_fast__wasmsimd_u8(x: usize, n: i32): f32 {
     m = m < v ? v : m;
     if (!CAREFUL || v != -Infinity) { s += <f64>v; k++; }
   }
-  setSums(s, 0, 0); setCount(k);
+  out.sum = s; out.count = k;
   return m;
 }

@@ -2,25 +2,26 @@
 // the sums behind a step of Michelot's method (Michelot 1986; Condat 2016) for sparsemax, of
 // Newton and the exact quadratic root for 1.5-entmax (Peters, Niculae & Martins 2019), and of
 // Halley's method for the other powers (the searches themselves are in sparse.ts).
-// Over x[0..n) with X = (x − m)·c and d = X − t, for the entries with d > 0 (the support at t):
-//   R_COUNT = their number,  R_MIN = their smallest d (+∞ if none), and by power kind K:
-//   K = 1 (sparsemax):  R_S1 = Σ d
-//   K = 2 (quadratic):  R_S1 = Σ d,    R_S2 = Σ d²
+// Over x[0..n) with X = (x − m)·c and d = X − t, for the entries with d > 0 (the support at t),
+// into the caller's record `out` (records.ts RThreshResult):
+//   count = their number,  min = their smallest d (+∞ if none), and by power kind K (kinds.ts Pow):
+//   K = 1 (sparsemax):  s1 = Σ d
+//   K = 2 (quadratic):  s1 = Σ d,    s2 = Σ d²
 //   K = 4 (γ = 4), 0 (any γ > 0, d^γ = exp(γ·ln d)):
-//                       R_S1 = Σ d^γ,  R_S2 = Σ d^(γ−1),  R_S3 = Σ d^(γ−2)
+//                       s1 = Σ d^γ,  s2 = Σ d^(γ−1),  s3 = Σ d^(γ−2)
 //   K = 5 (near-1 maps): t is s = τ + 1, and the same three sums of (1 + u)^γ over u = X − s > −1,
-//                       with ln(1 + u) from u (pow.ts); R_MIN not computed.
+//                       with ln(1 + u) from u (pow.ts); min not computed (+∞).
 // Masked entries are −∞ in x and never count. Sums in f64, element by element.
 // p1 and p2 can also store max(d, 0) for every entry into y (y ≠ 0; y may not be x): when the
 // search ends on this pass, f32-vrelusub turns those into the outputs, which saves the output
 // pass its compares and its X = (x − m)·c.
-import { setCount, setMin, setSums } from "../math/acc";
 import { pow1pf, powf_pos } from "../math/pow";
 import { Pow } from "../kinds";
+import { RThreshResult } from "../records";
 
 /** The pass over x[0..n) for power kind K (constant at every call site). */
 // @ts-ignore: decorator
-@inline export function rthresh_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: Pow): void {
+@inline export function rthresh_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32, K: Pow, out: RThreshResult): void {
   let cnt = 0, mn: f32 = Infinity;
   let s1 = 0.0, s2 = 0.0, s3 = 0.0;
   for (let i = 0; i < n; i++) {
@@ -46,13 +47,13 @@ import { Pow } from "../kinds";
       s1 += <f64>q; s2 += <f64>q1; s3 += <f64>q2;
     }
   }
-  setCount(cnt); setMin(mn); setSums(s1, s2, s3);
+  out.count = cnt; out.min = mn; out.s1 = s1; out.s2 = s2; out.s3 = s3;
 }
 
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
-export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, y, n, m, c, t, 1, Pow.One); }
-export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, y, n, m, c, t, 2, Pow.Two); }
-export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32): void { rthresh_scalar(x, 0, n, m, c, t, 4, Pow.Four); }
-export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void { rthresh_scalar(x, 0, n, m, c, t, g, Pow.General); }
+export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { rthresh_scalar(x, y, n, m, c, t, 1, Pow.One, out); }
+export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { rthresh_scalar(x, y, n, m, c, t, 2, Pow.Two, out); }
+export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { rthresh_scalar(x, 0, n, m, c, t, 4, Pow.Four, out); }
+export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, out: RThreshResult): void { rthresh_scalar(x, 0, n, m, c, t, g, Pow.General, out); }
 /** Near-1 maps (K = 5): t is s = τ + 1; sums of (1 + u)^γ, ^(γ−1), ^(γ−2) over u = X − s > −1. */
-export function f32_rthresh_p1p__scalar(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32): void { rthresh_scalar(x, 0, n, m, c, s, g, Pow.Near1); }
+export function f32_rthresh_p1p__scalar(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32, out: RThreshResult): void { rthresh_scalar(x, 0, n, m, c, s, g, Pow.Near1, out); }

@@ -5,9 +5,10 @@
 // groups are skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
 // in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
 // that decide the final step are small and their rounding error is too. Counts in i32 lanes.
-import { addPromoted, hsum64, setCount, setMin, setSums } from "../math/acc";
+import { addPromoted, hsum64 } from "../math/acc";
 import { loadPart, storePart } from "../math/tail";
 import { Pow } from "../kinds";
+import { RThreshResult } from "../records";
 
 // @ts-ignore: decorator
 @inline function lane(d: v128, gt: v128, K: Pow, which: i32): v128 {
@@ -21,7 +22,7 @@ import { Pow } from "../kinds";
 }
 
 // @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, K: Pow): void {
+@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, out: RThreshResult): void {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t);
   const zero = f32x4.splat(0), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
@@ -65,10 +66,10 @@ import { Pow } from "../kinds";
   let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
   b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
   const lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
-  setCount(count); setMin(lo); setSums(hsum64(a1), hsum64(a2), hsum64(a3));
+  out.count = count; out.min = lo; out.s1 = hsum64(a1); out.s2 = hsum64(a2); out.s3 = hsum64(a3);
 }
 
 /** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
-export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, Pow.One); }
-export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, y, n, m, c, t, Pow.Two); }
-export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32): void { body(x, 0, n, m, c, t, Pow.Four); }
+export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { body(x, y, n, m, c, t, Pow.One, out); }
+export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { body(x, y, n, m, c, t, Pow.Two, out); }
+export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { body(x, 0, n, m, c, t, Pow.Four, out); }

@@ -1,22 +1,23 @@
 // f32-rthresh, wasm SIMD, 4 elements per iteration (the last vector partial): the search passes of the
 // non-integer powers (contract: f32-rthresh-scalar.ts, K = 0 and K = 5), where the power,
 // exp(γ·ln w) per entry, dominates (more elements per iteration measured no faster):
-//   near1 = false (pg):  w = d = X − t, over d > 0: R_S1 = Σ d^γ, R_S2 = Σ d^(γ−1),
-//                        R_S3 = Σ d^(γ−2), R_COUNT, R_MIN = min d;
+//   near1 = false (pg):  w = d = X − t, over d > 0: s1 = Σ d^γ, s2 = Σ d^(γ−1),
+//                        s3 = Σ d^(γ−2), count, min = min d;
 //   near1 = true (p1p):  t is s = τ + 1, w = 1 + u with u = X − s, over u > −1 (⟺ w > 0: 1 + u
 //                        is exact for u in [−2, −½]): the same sums of w^γ with ln w from u
-//                        (pow.ts log1pv), R_MIN not computed (+∞).
+//                        (pow.ts log1pv), min not computed (+∞).
 // One loop serves both (ln w, then the near-1 correction, then one exp): lanes and sums equal
 // the scalar twins' (f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar). A vector with no entry in
 // the support costs a compare and a branch. Sums in f64x2 lanes, counts in i32 lanes.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { addPromoted, hsum64, setCount, setMin, setSums } from "../math/acc";
+import { addPromoted, hsum64 } from "../math/acc";
 import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
 import { lnv } from "../math/pow";
 import { loadPart } from "../math/tail";
+import { RThreshResult } from "../records";
 
-export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, near1: bool): void {
+export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, near1: bool, out: RThreshResult): void {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
   const clamp = v128.load(EXP_TABLE, 32);
   const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
@@ -46,5 +47,5 @@ export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t:
   let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
   b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
   const lo: f32 = <u32>b >= 0x7F800000 || near1 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
-  setCount(count); setMin(lo); setSums(hsum64(a1), hsum64(a2), hsum64(a3));
+  out.count = count; out.min = lo; out.s1 = hsum64(a1); out.s2 = hsum64(a2); out.s3 = hsum64(a3);
 }

@@ -8,12 +8,12 @@
 //        the threshold that starts at t0 (a lower bound) and is raised from the list each time it
 //        fills up (then the list is compacted; its capacity doubles while compaction keeps more
 //        than half); returns their number, or −1 once the list would exceed `limit` (the caller
-//        then searches the whole row). R_MIN = the final t, valid in both cases.
+//        then searches the whole row). out.bound = the final t, valid in both cases.
 // Entries left out have X ≤ t ≤ τ: they are outside the support.
-import { setMin } from "../math/acc";
+import { VFilterResult } from "../records";
 import { compact, tighten } from "../math/list";
 
-export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32): i32 {
+export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32, out: VFilterResult): i32 {
   let t = t0, len = 0, cap = cap0;
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
@@ -25,9 +25,9 @@ export function f32_vfilter__scalar(x: usize, n: i32, vals: usize, idx: usize, m
       t = tighten(vals, len, m, c, t, eb, g);
       len = compact(vals, idx, len, m, c, t);
       if (len > cap >> 1) cap <<= 1;
-      if (cap > limit) { setMin(t); return -1; }
+      if (cap > limit) { out.bound = t; return -1; }
     }
   }
-  setMin(t);
+  out.bound = t;
   return len;
 }

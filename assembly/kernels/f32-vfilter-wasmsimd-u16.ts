@@ -6,7 +6,7 @@
 // applied when the list is compacted and by every search pass. A group with candidates is loaded
 // again vector by vector (one copy of the append code); the last 1..15 entries of the row are
 // appended one by one. The list is tightened after a group that filled it.
-import { setMin } from "../math/acc";
+import { VFilterResult } from "../records";
 import { compact, raw_bound, tighten } from "../math/list";
 
 // @ts-ignore: decorator
@@ -20,7 +20,7 @@ import { compact, raw_bound, tighten } from "../math/list";
   return len;
 }
 
-export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32): i32 {
+export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32, out: VFilterResult): i32 {
   let t = t0, B = raw_bound(m, c, t), vB = f32x4.splat(B);
   let len = 0, cap = cap0;
   for (let i = 0; i < n; i += 16) {
@@ -46,9 +46,9 @@ export function f32_vfilter__wasmsimd_u16(x: usize, n: i32, vals: usize, idx: us
       len = compact(vals, idx, len, m, c, t);
       B = raw_bound(m, c, t); vB = f32x4.splat(B);
       if (len > cap >> 1) cap <<= 1;
-      if (cap > limit) { setMin(t); return -1; }
+      if (cap > limit) { out.bound = t; return -1; }
     }
   }
-  setMin(t);
+  out.bound = t;
   return len;
 }

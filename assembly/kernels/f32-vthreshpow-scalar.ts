@@ -4,14 +4,14 @@
 // near the threshold (x[i] − m is exact there: Sterbenz). Power kind E: 1, 2, 4 (integer e,
 // multiplications), 0 (any e > 0: exp(e·ln d)), 5 (near-1 maps: τhi + τlo is s = τ + 1 and
 // y = (1 + u)^e for u = X − s > −1, ln(1 + u) from u).
-// Returns Σ y (f64) and R_COUNT = count(y > 0). x may equal y.
-import { setCount } from "../math/acc";
+// Returns Σ y (f64); out.count = count(y > 0) (records.ts VThreshPowResult). x may equal y.
 import { pow1pf, powf_pos } from "../math/pow";
 import { Pow } from "../kinds";
+import { VThreshPowResult } from "../records";
 
 /** The pass over x[0..n) for power kind E (constant at every call site). */
 // @ts-ignore: decorator
-@inline export function vthreshpow_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: Pow): f64 {
+@inline export function vthreshpow_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: Pow, out: VThreshPowResult): f64 {
   let sum = 0.0, cnt = 0;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
@@ -28,13 +28,13 @@ import { Pow } from "../kinds";
     sum += <f64>v;
     cnt += i32(v > 0);
   }
-  setCount(cnt);
+  out.count = cnt;
   return sum;
 }
 
-export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 1, Pow.One); }
-export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 2, Pow.Two); }
-export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 4, Pow.Four); }
-export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, Pow.General); }
+export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 1, Pow.One, out); }
+export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 2, Pow.Two, out); }
+export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 4, Pow.Four, out); }
+export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, Pow.General, out); }
 /** Near-1 maps (E = 5): hi + lo is s = τ + 1, y = (1 + u)^e for u = X − s > −1. */
-export function f32_vthreshpow_e1p__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, Pow.Near1); }
+export function f32_vthreshpow_e1p__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, Pow.Near1, out); }

@@ -5,9 +5,10 @@
 // last vector may be partial (tail.ts). A group of 16 outside the support is stored as zeros
 // without computing the power. Sums as in f32-rthresh (pairwise in f32 per group, f64x2 across groups);
 // lanes equal the scalar twin's.
-import { addPromoted, hsum64, setCount } from "../math/acc";
+import { addPromoted, hsum64 } from "../math/acc";
 import { loadPart, storePart } from "../math/tail";
 import { Pow } from "../kinds";
+import { VThreshPowResult } from "../records";
 
 /** d^E for E = 1, 2, 4 (run time): d, d·d, (d·d)·(d·d). */
 // @ts-ignore: decorator
@@ -20,8 +21,8 @@ import { Pow } from "../kinds";
   return v;
 }
 
-/** E = 1, 2 or 4. Returns Σ y, R_COUNT = count(y > 0). */
-export function f32_vthreshpow_e124__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, E: Pow): f64 {
+/** E = 1, 2 or 4. Returns Σ y; out.count = count(y > 0). */
+export function f32_vthreshpow_e124__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, E: Pow, out: VThreshPowResult): f64 {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo);
   const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
   let acc = zero, cnt = i32x4.splat(0);
@@ -56,6 +57,6 @@ export function f32_vthreshpow_e124__wasmsimd_u16(x: usize, y: usize, n: i32, m:
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));
   }
-  setCount(-(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3)));
+  out.count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
   return hsum64(acc);
 }

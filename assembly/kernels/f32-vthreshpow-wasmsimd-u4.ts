@@ -6,15 +6,16 @@
 //                        (⟺ w > 0), ln w from u (pow.ts log1pv).
 // One loop serves both (ln w, then the near-1 correction, then one exp): lanes equal the scalar
 // twins' (f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar). Returns Σ y (f64x2 lanes),
-// R_COUNT = count(y > 0). x may equal y.
+// out.count = count(y > 0). x may equal y.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { addPromoted, hsum64, setCount } from "../math/acc";
+import { addPromoted, hsum64 } from "../math/acc";
 import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
 import { lnv } from "../math/pow";
 import { loadPart, storePart } from "../math/tail";
+import { VThreshPowResult } from "../records";
 
-export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, near1: bool): f64 {
+export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, near1: bool, out: VThreshPowResult): f64 {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
   const clamp = v128.load(EXP_TABLE, 32);
   const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
@@ -35,6 +36,6 @@ export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f3
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));
   }
-  setCount(-(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3)));
+  out.count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
   return hsum64(acc);
 }

@@ -1,22 +1,5 @@
-// Result registers of the reduction kernels that return more than one number (a count, several
-// sums, a minimum). A kernel writes them before it returns; its caller reads them right away.
-// Plain wasm globals: no memory traffic, no allocation.
-
-/** A count (entries above a threshold, nonzero outputs, kept entries). */
-export let R_COUNT: i32 = 0;
-/** First, second and third sums of a pass (see each kernel). */
-export let R_S1: f64 = 0;
-export let R_S2: f64 = 0;
-export let R_S3: f64 = 0;
-/** A minimum over the entries a pass counted (+∞ when it counted none). */
-export let R_MIN: f32 = 0;
-
-// @ts-ignore: decorator
-@inline export function setCount(n: i32): void { R_COUNT = n; }
-// @ts-ignore: decorator
-@inline export function setSums(s1: f64, s2: f64, s3: f64): void { R_S1 = s1; R_S2 = s2; R_S3 = s3; }
-// @ts-ignore: decorator
-@inline export function setMin(m: f32): void { R_MIN = m; }
+// Accumulators of the reduction kernels: float32 lanes summed in float64, and float32 rounding
+// in a chosen direction. (Results beyond a kernel's return value go to its record, records.ts.)
 
 /** f64 sum of the four lanes of an f32x4, low pair and high pair promoted separately. */
 // @ts-ignore: decorator

@@ -9,6 +9,7 @@
 import { f32down } from "./acc";
 import { powf_pos } from "./pow";
 import { loadPart } from "./tail";
+import { ListSums } from "../records";
 
 /** Relative slack that keeps an input-unit bound valid for the float32 search (X is rounded). */
 // @ts-ignore: decorator
@@ -41,22 +42,24 @@ export function compact(vals: usize, idx: usize, len: i32, m: f32, c: f32, t: f3
   return k;
 }
 
+/** tighten's sums (sums0, sums1). */
+const SUMS = changetype<ListSums>(memory.data(offsetof<ListSums>(), 16));
+
 /** A lower bound of the threshold in X units (the float32 problem) from the entries of
  *  vals[0..len) with X > t: the power-mean bound, then for γ = 1, 2, 3, 4 (F convex) two Newton
  *  steps on the list's own F, which stay below the list's threshold and so below the row's.
  *  Never below t. Vector loops where the build has SIMD (a scalar loop over random data costs
  *  about 3 ns per entry and round, more than a vector pass over a whole short row); sums in f64. */
 export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32, g: f32): f32 {
-  let cnt = 0, s = 0.0;
-  sums0(vals, len, m, c, t);
-  cnt = T_CNT; s = T_S;
+  sums0(vals, len, m, c, t, SUMS);
+  const cnt = SUMS.count, s = SUMS.sum;
   if (cnt == 0) return t;
   const b = f32down(s / <f64>cnt - invpow(<f64>cnt, eb));
   if (b > t) t = b;
   if (g != 1 && g != 2 && g != 3 && g != 4) return t; // (γ < 1: F concave; other γ: a float32 power per entry costs more than it saves)
   for (let r = 0; r < 2; r++) {
-    sums1(vals, len, m, c, t, g);
-    const F = T_S, F1 = T_S1;
+    sums1(vals, len, m, c, t, g, SUMS);
+    const F = SUMS.f, F1 = SUMS.f1;
     if (!(F > 1)) break;
     // Newton: F(t + δ) ≥ F(t) − g·F1·δ (convexity), so δ = (F − 1)/(g·F1) keeps F ≥ 1. F is a sum
     // of float32 d^g (d = X − t and its powers rounded, < 4 roundings each): it is taken 1e-6
@@ -66,8 +69,6 @@ export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32, 
   }
   return t;
 }
-
-let T_CNT = 0, T_S = 0.0, T_S1 = 0.0;
 
 // @ts-ignore: decorator
 @inline function hsumf(v: v128): f32 {
@@ -122,8 +123,8 @@ export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
   return t;
 }
 
-/** T_CNT, T_S = count and Σ X over the entries with X > t. */
-function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32): void {
+/** out.count, out.sum = count and Σ X over the entries with X > t. */
+function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32, out: ListSums): void {
   let cnt = 0, s = 0.0, j = 0;
   if (ASC_FEATURE_SIMD) {
     const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), ninf = f32x4.splat(-Infinity);
@@ -144,11 +145,11 @@ function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32): void {
     cnt += i32(in_);
     s += select<f64>(<f64>X, 0, in_);
   }
-  T_CNT = cnt; T_S = s;
+  out.count = cnt; out.sum = s;
 }
 
-/** T_S = Σ d^g, T_S1 = Σ d^(g−1) over d = X − t > 0, g = 1, 2, 3 or 4. */
-function sums1(vals: usize, len: i32, m: f32, c: f32, t: f32, g: f32): void {
+/** out.f = Σ d^g, out.f1 = Σ d^(g−1) over d = X − t > 0, g = 1, 2, 3 or 4. */
+function sums1(vals: usize, len: i32, m: f32, c: f32, t: f32, g: f32, out: ListSums): void {
   let F = 0.0, F1 = 0.0, j = 0;
   if (ASC_FEATURE_SIMD) {
     const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t), zero = f32x4.splat(0), one = f32x4.splat(1), ninf = f32x4.splat(-Infinity);
@@ -170,5 +171,5 @@ function sums1(vals: usize, len: i32, m: f32, c: f32, t: f32, g: f32): void {
     const q1: f32 = g == 1 ? (d > 0 ? <f32>1 : 0) : g == 2 ? dd : g == 3 ? dd * dd : dd * dd * dd;
     F += <f64>(q1 * dd); F1 += <f64>q1;
   }
-  T_S = F; T_S1 = F1;
+  out.f = F; out.f1 = F1;
 }

@@ -4,7 +4,8 @@
 // threshold of the float32 problem (sparse-helpers.ts). XNNPACK habits: every length 1..40 and
 // around the tiles (63, 64, 65, 100, 129, 1000), misaligned rows, ties, huge gaps, −∞ (masked)
 // entries, offsets of ±1e4, deterministic pseudo-random data (xorshift32, seeded per test).
-import { R_COUNT, R_MIN, R_S1, R_S2, R_S3, f32down, f32up } from "../../assembly/math/acc";
+import { f32down, f32up } from "../../assembly/math/acc";
+import { RMaxSumResult, RThreshResult, VFilterResult, VThreshPowResult } from "../../assembly/records";
 import { f32_rmaxlanes__scalar } from "../../assembly/kernels/f32-rmaxlanes-scalar";
 import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "../../assembly/kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
 import { f32_rmaxsum__scalar } from "../../assembly/kernels/f32-rmaxsum-scalar";
@@ -48,6 +49,13 @@ import {
 
 // ---------------------------------------------------------------------------------------------
 // Small shared pieces.
+
+/** The kernels' result records (records.ts), owned by this spec: each kernel call below passes
+ *  its family's record, and the checks read its fields right after the call. */
+const RT = changetype<RThreshResult>(memory.data(offsetof<RThreshResult>(), 16));
+const VP = changetype<VThreshPowResult>(memory.data(offsetof<VThreshPowResult>(), 16));
+const MS = changetype<RMaxSumResult>(memory.data(offsetof<RMaxSumResult>(), 16));
+const VF = changetype<VFilterResult>(memory.data(offsetof<VFilterResult>(), 16));
 
 function ctx(name: string, n: i32, dist: i32, off: i32): string {
   return name + ": n=" + n.toString() + " dist=" + distName(dist) + " offset=" + off.toString();
@@ -270,7 +278,7 @@ let worstRmaxsumRel: f64 = 0;
 let worstRmaxsumWhere = "";
 
 describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsum__scalar", () => {
-  it("same max (NaN-blind), R_COUNT = number of entries ≠ −∞, R_S1 = their sum within the f64 summation bound", () => {
+  it("same max (NaN-blind), count = number of entries ≠ −∞, sum = their sum within the f64 summation bound", () => {
     begin();
     const lengths = sparseLengths();
     lengths.push(4099);
@@ -281,10 +289,10 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
         for (let off = 0; off < 2; off++) {
           const x = allocF32(n, off);
           fillWithNaN(x, n, dist);
-          const a = f32_rmaxsum__wasmsimd_u8(x, n);
-          const ca = R_COUNT, sa = R_S1;
-          const b = f32_rmaxsum__scalar(x, n);
-          const cb = R_COUNT, sb = R_S1;
+          const a = f32_rmaxsum__wasmsimd_u8(x, n, MS);
+          const ca = MS.count, sa = MS.sum;
+          const b = f32_rmaxsum__scalar(x, n, MS);
+          const cb = MS.count, sb = MS.sum;
           const label = ctx("rmaxsum", n, dist, off);
           const mref = maxSkipNaN(x, n);
           const okm = sameMax(a, b) && a == mref;
@@ -310,12 +318,12 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
             }
           }
           // the fast kernel: identical to the careful one on rows without −∞ and NaN
-          const f = f32_rmaxsum_fast__wasmsimd_u8(x, n);
-          const sf = R_S1;
+          const f = f32_rmaxsum_fast__wasmsimd_u8(x, n, MS);
+          const sf = MS.sum;
           if (k == n && !hasNaN(x, n)) {
             if (!ok(sameF32(f, a))) fail(label + " fast max " + describeF32(f) + " careful " + describeF32(a));
             if (!ok(reinterpret<u64>(sf) == reinterpret<u64>(sa))) fail(label + " fast sum " + sf.toString() + " careful " + sa.toString());
-            if (!ok(R_COUNT == n)) fail(label + " fast count (got " + R_COUNT.toString() + ", expected " + n.toString() + ")");
+            if (!ok(MS.count == n)) fail(label + " fast count (got " + MS.count.toString() + ", expected " + n.toString() + ")");
           } else {
             if (!ok(!(isFinite(sf)))) fail(label + " fast sum of a row with −∞/NaN must be non-finite, got " + sf.toString());
           }
@@ -347,14 +355,14 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
           for (let i = 0; i < n; i++) { const v = getf(x, i); if (v != -Infinity) { exact += <f64>v; k++; } }
           if (kind == 0) if (!ok(exact == <f64>k * <f64>v0)) fail("test data: k·v must be exact, " + exact.toString());
           const label = "rmaxsum exact kind=" + kind.toString() + " masked=" + masked.toString() + " n=" + n.toString() + " v0=" + describeF32(v0);
-          f32_rmaxsum__wasmsimd_u8(x, n);
-          if (!ok(reinterpret<u64>(R_S1) == reinterpret<u64>(exact))) fail(label + " simd " + R_S1.toString() + " exact " + exact.toString());
-          if (!ok(R_COUNT == k)) fail(label + " simd count (got " + R_COUNT.toString() + ", expected " + k.toString() + ")");
-          f32_rmaxsum__scalar(x, n);
-          if (!ok(reinterpret<u64>(R_S1) == reinterpret<u64>(exact))) fail(label + " scalar " + R_S1.toString() + " exact " + exact.toString());
+          f32_rmaxsum__wasmsimd_u8(x, n, MS);
+          if (!ok(reinterpret<u64>(MS.sum) == reinterpret<u64>(exact))) fail(label + " simd " + MS.sum.toString() + " exact " + exact.toString());
+          if (!ok(MS.count == k)) fail(label + " simd count (got " + MS.count.toString() + ", expected " + k.toString() + ")");
+          f32_rmaxsum__scalar(x, n, MS);
+          if (!ok(reinterpret<u64>(MS.sum) == reinterpret<u64>(exact))) fail(label + " scalar " + MS.sum.toString() + " exact " + exact.toString());
           if (!masked) {
-            f32_rmaxsum_fast__wasmsimd_u8(x, n);
-            if (!ok(reinterpret<u64>(R_S1) == reinterpret<u64>(exact))) fail(label + " fast " + R_S1.toString() + " exact " + exact.toString());
+            f32_rmaxsum_fast__wasmsimd_u8(x, n, MS);
+            if (!ok(reinterpret<u64>(MS.sum) == reinterpret<u64>(exact))) fail(label + " fast " + MS.sum.toString() + " exact " + exact.toString());
           }
         }
         releaseAll();
@@ -363,7 +371,7 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
     end(1);
   });
 
-  it("fast kernel: one −∞ or NaN at any position makes R_S1 non-finite", () => {
+  it("fast kernel: one −∞ or NaN at any position makes MS.sum non-finite", () => {
     begin();
     seed(123);
     const lengths = sparseLengths();
@@ -375,12 +383,12 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
         for (let which = 0; which < 2; which++) {
           fillSparse(x, n, SD_UNIFORM);
           setf(x, at, which == 0 ? -Infinity : NaN);
-          f32_rmaxsum_fast__wasmsimd_u8(x, n);
-          const s = R_S1;
+          f32_rmaxsum_fast__wasmsimd_u8(x, n, MS);
+          const s = MS.sum;
           if (!ok(!(isFinite(s)))) fail("fast n=" + n.toString() + " at=" + at.toString() + (which == 0 ? " -inf" : " NaN") + " sum " + s.toString());
           if (which == 1) {
-            f32_rmaxsum__wasmsimd_u8(x, n);
-            if (!ok(isNaN(R_S1))) fail("careful NaN n=" + n.toString() + " at=" + at.toString() + " (expected NaN)");
+            f32_rmaxsum__wasmsimd_u8(x, n, MS);
+            if (!ok(isNaN(MS.sum))) fail("careful NaN n=" + n.toString() + " at=" + at.toString() + " (expected NaN)");
           }
         }
       }
@@ -396,14 +404,14 @@ describe("f32_rmaxsum__wasmsimd_u8 / f32_rmaxsum_fast__wasmsimd_u8 vs f32_rmaxsu
       const n = lengths[li];
       const x = allocF32(n);
       for (let i = 0; i < n; i++) setf(x, i, -Infinity);
-      const a = f32_rmaxsum__wasmsimd_u8(x, n);
+      const a = f32_rmaxsum__wasmsimd_u8(x, n, MS);
       if (!ok(a == -Infinity)) fail("simd max n=" + n.toString() + " " + describeF32(a));
-      if (!ok(R_COUNT == 0)) fail("simd count n=" + n.toString() + " got " + R_COUNT.toString());
-      if (!ok(R_S1 == 0)) fail("simd sum n=" + n.toString() + " got " + R_S1.toString());
-      const b = f32_rmaxsum__scalar(x, n);
+      if (!ok(MS.count == 0)) fail("simd count n=" + n.toString() + " got " + MS.count.toString());
+      if (!ok(MS.sum == 0)) fail("simd sum n=" + n.toString() + " got " + MS.sum.toString());
+      const b = f32_rmaxsum__scalar(x, n, MS);
       if (!ok(b == -Infinity)) fail("scalar max n=" + n.toString() + " " + describeF32(b));
-      if (!ok(R_COUNT == 0)) fail("scalar count n=" + n.toString() + " got " + R_COUNT.toString());
-      if (!ok(R_S1 == 0)) fail("scalar sum n=" + n.toString() + " got " + R_S1.toString());
+      if (!ok(MS.count == 0)) fail("scalar count n=" + n.toString() + " got " + MS.count.toString());
+      if (!ok(MS.sum == 0)) fail("scalar sum n=" + n.toString() + " got " + MS.sum.toString());
       releaseAll();
     }
     end(1);
@@ -647,13 +655,13 @@ describe("list.ts: raw_bound, compact, tighten, bound16", () => {
 
 // ---------------------------------------------------------------------------------------------
 // f32-vfilter: the candidate list. Contract (f32-vfilter-scalar.ts, the same for the SIMD kernel,
-// whose list may differ): R_MIN = the final bound t, t0 ≤ t ≤ τ; every entry with X > t is in the
+// whose list may differ): out.bound = the final bound t, t0 ≤ t ≤ τ; every entry with X > t is in the
 // list with its index; the list holds real entries (vals[j] = x[idx[j]]), indices increasing; the
 // return is the list length, or −1 once the list would exceed `limit` (the capacity starts at cap0
 // and doubles while compaction keeps more than half: with cap0 ≤ limit, a returned length is ≤
 // limit, and a −1 means more than limit/4 entries have X > t).
 
-type FilterFn = (x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32) => i32;
+type FilterFn = (x: usize, n: i32, vals: usize, idx: usize, m: f32, c: f32, t0: f32, eb: f32, g: f32, limit: i32, cap0: i32, out: VFilterResult) => i32;
 
 const NO_LIMIT: i32 = 0x7FFFFFFF;
 let filterGaveUp = 0;
@@ -664,15 +672,15 @@ function checkFilter(fn: FilterFn, name0: string, x: usize, n: i32, m: f32, cfg:
   const vals = allocF32(n), idx = alloc(n << 2), xc = allocF32(n);
   copyF32(xc, x, n);
   for (let j = 0; j < n; j++) { setf(vals, j, NaN); store<i32>(idx + (<usize>j << 2), -7); }
-  const r = fn(x, n, vals, idx, m, cfg.c, t0, cfg.eb, cfg.g, limit, cap0);
-  const B = R_MIN;
+  const r = fn(x, n, vals, idx, m, cfg.c, t0, cfg.eb, cfg.g, limit, cap0, VF);
+  const B = VF.bound;
   const c = cfg.c;
   let nAbove = 0;
   for (let i = 0; i < n; i++) nAbove += i32(above(getf(x, i), m, c, B));
   const good1 = B >= t0 && boundOk(B);
   if (!good1 || r < -1 || r > n) {
-    const msg = label + " " + name + " " + cfg.name + " t0=" + describeF32(t0) + " limit=" + limit.toString() + " -> " + r.toString() + " R_MIN=" + describeF32(B) + tauStr() + " m=" + describeF32(m) + " x=" + dumpRow(x, n);
-    if (!ok(good1)) fail(msg + " (need t0 <= R_MIN <= τ)");
+    const msg = label + " " + name + " " + cfg.name + " t0=" + describeF32(t0) + " limit=" + limit.toString() + " -> " + r.toString() + " bound=" + describeF32(B) + tauStr() + " m=" + describeF32(m) + " x=" + dumpRow(x, n);
+    if (!ok(good1)) fail(msg + " (need t0 <= bound <= τ)");
     if (!ok(r >= -1 && r <= n)) fail(msg + " (return out of range)");
   }
   if (!ok(firstBitMismatch(x, xc, n) == -1)) fail(label + " " + name + " modified x" + " at " + firstBitMismatch(x, xc, n).toString());
@@ -687,19 +695,19 @@ function checkFilter(fn: FilterFn, name0: string, x: usize, n: i32, m: f32, cfg:
       prev = i;
     }
     if (!ok(bad == -1)) fail(label + " " + name + " " + cfg.name + " list entry " + bad.toString() + ": idx " + load<i32>(idx + (<usize>bad << 2)).toString() + " val " + describeF32(getf(vals, bad)) + " (previous idx " + prev.toString() + ")");
-    // complete: every X > R_MIN is listed
+    // complete: every X > bound is listed
     let j = 0, missing = -1;
     for (let i = 0; i < n; i++) {
       if (!above(getf(x, i), m, c, B)) continue;
       while (j < r && load<i32>(idx + (<usize>j << 2)) < i) j++;
       if (j >= r || load<i32>(idx + (<usize>j << 2)) != i) { missing = i; break; }
     }
-    if (!ok(missing == -1)) fail(label + " " + name + " " + cfg.name + " t0=" + describeF32(t0) + " limit=" + limit.toString() + ": x[" + missing.toString() + "] = " + describeF32(getf(x, missing)) + " has X = " + describeF32((getf(x, missing) - m) * c) + " > R_MIN = " + describeF32(B) + " but is not listed (len " + r.toString() + ") m=" + describeF32(m) + " x=" + dumpRow(x, n));
+    if (!ok(missing == -1)) fail(label + " " + name + " " + cfg.name + " t0=" + describeF32(t0) + " limit=" + limit.toString() + ": x[" + missing.toString() + "] = " + describeF32(getf(x, missing)) + " has X = " + describeF32((getf(x, missing) - m) * c) + " > bound = " + describeF32(B) + " but is not listed (len " + r.toString() + ") m=" + describeF32(m) + " x=" + dumpRow(x, n));
   } else {
     filterGaveUp++;
     if (!ok(r == -1)) fail(label + " " + name);
     if (!ok(limit != NO_LIMIT)) fail(label + " " + name + " gave up without a limit");
-    if (cap0 <= limit) if (!ok(4 * <i64>nAbove > <i64>limit)) fail(label + " " + name + " " + cfg.name + " gave up (limit " + limit.toString() + ") with only " + nAbove.toString() + " entries above R_MIN=" + describeF32(B));
+    if (cap0 <= limit) if (!ok(4 * <i64>nAbove > <i64>limit)) fail(label + " " + name + " " + cfg.name + " gave up (limit " + limit.toString() + ") with only " + nAbove.toString() + " entries above bound=" + describeF32(B));
   }
   return r;
 }
@@ -803,7 +811,7 @@ describe("f32_vfilter__wasmsimd_u16 and f32_vfilter__scalar", () => {
           for (let k = 0; k < 2; k++) {
             const r = checkFilter(k == 0 ? f32_vfilter__wasmsimd_u16 : f32_vfilter__scalar, k == 0 ? "simd" : "scalar", x, n, m, cfg, t0, n >> 3, 64, label);
             if (dist == SD_GAP) if (!ok(r >= 0)) fail(label + " " + cfg.name + " a row with at most 3 candidates gave up");
-            // more than n/8 entries in the support (X > τ ≥ R_MIN) cannot fit in the list
+            // more than n/8 entries in the support (X > τ ≥ bound) cannot fit in the list
             if (nTau > (n >> 3)) if (!ok(r == -1)) fail(label + " " + cfg.name + " " + nTau.toString() + " entries above τ but the list has " + r.toString());
             if (dist == SD_DENSE) { dense++; if (r < 0) denseGaveUp++; }
           }
@@ -820,7 +828,7 @@ describe("f32_vfilter__wasmsimd_u16 and f32_vfilter__scalar", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// f32-rthresh: one search pass. Twins: R_COUNT and R_MIN identical, R_S1..R_S3 within 1e-6
+// f32-rthresh: one search pass. Twins: RT.count and RT.min identical, RT.s1..RT.s3 within 1e-6
 // relative (the SIMD kernel adds each group of 16 pairwise in float32 before float64), the stored
 // max(d, 0) (p1 and p2 with y ≠ 0) bit for bit. The scalar twin against an in-test reference:
 // count and min of d = (x − m)·c − t > 0 (float32), and for p1 Σ d in index order.
@@ -829,19 +837,19 @@ const K_P1: i32 = 1, K_P1Y: i32 = 11, K_P2: i32 = 2, K_P2Y: i32 = 12, K_P4: i32 
 
 function runThresh(simd: bool, kind: i32, x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, g: f32): void {
   if (simd) {
-    if (kind == K_P1) f32_rthresh_p1__wasmsimd_u16(x, 0, n, m, c, t);
-    else if (kind == K_P1Y) f32_rthresh_p1__wasmsimd_u16(x, y, n, m, c, t);
-    else if (kind == K_P2) f32_rthresh_p2__wasmsimd_u16(x, 0, n, m, c, t);
-    else if (kind == K_P2Y) f32_rthresh_p2__wasmsimd_u16(x, y, n, m, c, t);
-    else if (kind == K_P4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t);
-    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, false);
+    if (kind == K_P1) f32_rthresh_p1__wasmsimd_u16(x, 0, n, m, c, t, RT);
+    else if (kind == K_P1Y) f32_rthresh_p1__wasmsimd_u16(x, y, n, m, c, t, RT);
+    else if (kind == K_P2) f32_rthresh_p2__wasmsimd_u16(x, 0, n, m, c, t, RT);
+    else if (kind == K_P2Y) f32_rthresh_p2__wasmsimd_u16(x, y, n, m, c, t, RT);
+    else if (kind == K_P4) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t, RT);
+    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, false, RT);
   } else {
-    if (kind == K_P1) f32_rthresh_p1__scalar(x, 0, n, m, c, t);
-    else if (kind == K_P1Y) f32_rthresh_p1__scalar(x, y, n, m, c, t);
-    else if (kind == K_P2) f32_rthresh_p2__scalar(x, 0, n, m, c, t);
-    else if (kind == K_P2Y) f32_rthresh_p2__scalar(x, y, n, m, c, t);
-    else if (kind == K_P4) f32_rthresh_p4__scalar(x, n, m, c, t);
-    else f32_rthresh_pg__scalar(x, n, m, c, t, g);
+    if (kind == K_P1) f32_rthresh_p1__scalar(x, 0, n, m, c, t, RT);
+    else if (kind == K_P1Y) f32_rthresh_p1__scalar(x, y, n, m, c, t, RT);
+    else if (kind == K_P2) f32_rthresh_p2__scalar(x, 0, n, m, c, t, RT);
+    else if (kind == K_P2Y) f32_rthresh_p2__scalar(x, y, n, m, c, t, RT);
+    else if (kind == K_P4) f32_rthresh_p4__scalar(x, n, m, c, t, RT);
+    else f32_rthresh_pg__scalar(x, n, m, c, t, g, RT);
   }
 }
 
@@ -853,9 +861,9 @@ function checkThresh(kind: i32, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32
   const y1 = store ? allocF32(n) : 0, y2 = store ? allocF32(n) : 0;
   if (store) for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 12345); }
   runThresh(true, kind, x, y1, n, m, c, t, g);
-  const c1 = R_COUNT, mn1 = R_MIN, a1 = R_S1, a2 = R_S2, a3 = R_S3;
+  const c1 = RT.count, mn1 = RT.min, a1 = RT.s1, a2 = RT.s2, a3 = RT.s3;
   runThresh(false, kind, x, y2, n, m, c, t, g);
-  const c2 = R_COUNT, mn2 = R_MIN, b1 = R_S1, b2 = R_S2, b3 = R_S3;
+  const c2 = RT.count, mn2 = RT.min, b1 = RT.s1, b2 = RT.s2, b3 = RT.s3;
   // reference
   let cnt = 0, mn: f32 = Infinity, s1 = 0.0;
   for (let i = 0; i < n; i++) {
@@ -945,18 +953,18 @@ describe("f32_rthresh_{p1,p2,p4}__wasmsimd_u16 and pg__wasmsimd_u4 vs scalar twi
 });
 
 // ---------------------------------------------------------------------------------------------
-// f32-vthreshpow: the output pass. Twins: outputs bit for bit, R_COUNT equal (and = count(y > 0)),
+// f32-vthreshpow: the output pass. Twins: outputs bit for bit, VP.count equal (and = count(y > 0)),
 // sums within 1e-6 relative; in place (x == y) the same; y = 0 wherever d ≤ 0.
 
 function runVpow(simd: bool, E: i32, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32): f64 {
   if (simd) {
-    if (E == 1 || E == 2 || E == 4) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E);
-    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, false);
+    if (E == 1 || E == 2 || E == 4) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E, VP);
+    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, false, VP);
   }
-  if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo);
-  if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo);
-  if (E == 4) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo);
-  return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e);
+  if (E == 1) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo, VP);
+  if (E == 2) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo, VP);
+  if (E == 4) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo, VP);
+  return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e, VP);
 }
 
 let worstVpowRel: f64 = 0;
@@ -966,12 +974,12 @@ function checkVpow(E: i32, e: f32, x: usize, n: i32, m: f32, c: f32, hi: f32, lo
   const y1 = allocF32(n), y2 = allocF32(n), z = allocF32(n);
   for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 777); }
   const s1 = runVpow(true, E, x, y1, n, m, c, hi, lo, e);
-  const k1 = R_COUNT;
+  const k1 = VP.count;
   const s2 = runVpow(false, E, x, y2, n, m, c, hi, lo, e);
-  const k2 = R_COUNT;
+  const k2 = VP.count;
   copyF32(z, x, n);
   const s3 = runVpow(true, E, z, z, n, m, c, hi, lo, e);
-  const k3 = R_COUNT;
+  const k3 = VP.count;
   let pos = 0, zeroBad = -1;
   for (let i = 0; i < n; i++) {
     const v = getf(y2, i);
@@ -1088,7 +1096,7 @@ describe("f32_vrelusub_{e1,e2}__wasmsimd_u16 vs scalar twins", () => {
           const c: f32 = sparsemax ? 1 : 0.5;
           tauRow(x, n, m, c, sparsemax ? 1 : 2);
           const t: f32 = (li & 2) == 0 ? f32down(TAU_LO) : f32down(TAU_LO - 0.1 * (TAU_LO + 1));
-          if (sparsemax) f32_rthresh_p1__wasmsimd_u16(x, d, n, m, c, t); else f32_rthresh_p2__wasmsimd_u16(x, d, n, m, c, t);
+          if (sparsemax) f32_rthresh_p1__wasmsimd_u16(x, d, n, m, c, t, RT); else f32_rthresh_p2__wasmsimd_u16(x, d, n, m, c, t, RT);
           delta = TAU_LO - <f64>t;
         } else {
           for (let i = 0; i < n; i++) {
@@ -1380,7 +1388,7 @@ describe("sparse kernels: summary", () => {
 // ---------------------------------------------------------------------------------------------
 // The near-1 maps (α within 1/64 of 1): the u4 kernels with near1 = true against the scalar
 // twins f32_rthresh_p1p__scalar and f32_vthreshpow_e1p__scalar: the search pass's count equal,
-// R_MIN +∞ for both, sums within 1e-6 relative; the output pass bit for bit (also in place),
+// RT.min +∞ for both, sums within 1e-6 relative; the output pass bit for bit (also in place),
 // counts equal, sums within 1e-6 relative.
 
 describe("near-1 maps: f32_rthresh_pg__wasmsimd_u4 and f32_vthreshpow_eg__wasmsimd_u4 (near1) vs p1p / e1p scalar twins", () => {
@@ -1405,24 +1413,24 @@ describe("near-1 maps: f32_rthresh_pg__wasmsimd_u4 and f32_vthreshpow_eg__wasmsi
             if (si == 2) { const X: f32 = (getf(x, <i32>(nextU32() % <u32>n)) - m) * c; if (X >= -1) s = 1 + X; }
             const label = ctx("near-1", n, dist, off) + " c=" + describeF32(c) + " s=" + describeF32(s);
             // search pass
-            f32_rthresh_pg__wasmsimd_u4(x, n, m, c, s, g, true);
-            const k1 = R_COUNT, mn1 = R_MIN, a1 = R_S1, a2 = R_S2, a3 = R_S3;
-            f32_rthresh_p1p__scalar(x, n, m, c, s, g);
-            const r = Math.max(relDiff(a1, R_S1), Math.max(relDiff(a2, R_S2), relDiff(a3, R_S3)));
-            if (!ok(k1 == R_COUNT && mn1 == Infinity && R_MIN == Infinity && r <= 1e-6)) {
-              fail(label + " rthresh: count " + k1.toString() + " / " + R_COUNT.toString() + " min " + describeF32(mn1) + " / " + describeF32(R_MIN)
-                + " S1 " + a1.toString() + " / " + R_S1.toString() + " S2 " + a2.toString() + " / " + R_S2.toString() + " S3 " + a3.toString() + " / " + R_S3.toString());
+            f32_rthresh_pg__wasmsimd_u4(x, n, m, c, s, g, true, RT);
+            const k1 = RT.count, mn1 = RT.min, a1 = RT.s1, a2 = RT.s2, a3 = RT.s3;
+            f32_rthresh_p1p__scalar(x, n, m, c, s, g, RT);
+            const r = Math.max(relDiff(a1, RT.s1), Math.max(relDiff(a2, RT.s2), relDiff(a3, RT.s3)));
+            if (!ok(k1 == RT.count && mn1 == Infinity && RT.min == Infinity && r <= 1e-6)) {
+              fail(label + " rthresh: count " + k1.toString() + " / " + RT.count.toString() + " min " + describeF32(mn1) + " / " + describeF32(RT.min)
+                + " S1 " + a1.toString() + " / " + RT.s1.toString() + " S2 " + a2.toString() + " / " + RT.s2.toString() + " S3 " + a3.toString() + " / " + RT.s3.toString());
             }
             // output pass, s split into hi + lo
             const hi = s, lo: f32 = si == 1 ? hi * <f32>1e-8 : 0;
             for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 777); }
             const e = g;
-            const o1 = f32_vthreshpow_eg__wasmsimd_u4(x, y1, n, m, c, hi, lo, e, true);
-            const q1 = R_COUNT;
-            const o2 = f32_vthreshpow_e1p__scalar(x, y2, n, m, c, hi, lo, e);
-            const q2 = R_COUNT;
+            const o1 = f32_vthreshpow_eg__wasmsimd_u4(x, y1, n, m, c, hi, lo, e, true, VP);
+            const q1 = VP.count;
+            const o2 = f32_vthreshpow_e1p__scalar(x, y2, n, m, c, hi, lo, e, VP);
+            const q2 = VP.count;
             copyF32(z, x, n);
-            const o3 = f32_vthreshpow_eg__wasmsimd_u4(z, z, n, m, c, hi, lo, e, true);
+            const o3 = f32_vthreshpow_eg__wasmsimd_u4(z, z, n, m, c, hi, lo, e, true, VP);
             let pos = 0;
             for (let i = 0; i < n; i++) pos += i32(getf(y2, i) > 0);
             const bad = firstBitMismatch(y1, y2, n), badIn = firstBitMismatch(z, y1, n);
