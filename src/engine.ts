@@ -4,10 +4,10 @@
 import { checkNumber, fail } from "./describe.js";
 import { Heap, MAX_BYTES, TOO_BIG } from "./heap.js";
 import { decode, isF32, layoutOf, sameLength } from "./layout.js";
-import { OPS, type Kernels, type Operations, type OpName, type RowOp, type Values } from "./ops.js";
+import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./ops.js";
 import type { Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
-import { ROW_FREE, stage, worstBytes, type Arena } from "./stage.js";
+import { ROW_FREE, stagerOf, type Arena } from "./stage.js";
 import type { Tensor, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
@@ -51,7 +51,7 @@ function checkLength(length: unknown): number {
 }
 
 /** Arena bytes for every operation on up to `n` values (reserve() and the initial arena). */
-const reserveBytes = (n: number): number => Math.max(...OP_LIST.map((op) => worstBytes(op, n)));
+const reserveBytes = (n: number): number => Math.max(...OP_LIST.map((op) => stagerOf(op).worstBytes(n)));
 
 /** Checks that an instance's exports are multimax-wasm's kernels. */
 export function checkExports(e: Record<string, unknown>): KernelExports {
@@ -233,11 +233,17 @@ export class Engine {
       outPtr = this._zeroCopyPtr(outArr, "out");
       sameLength("out", outArr, n, "x.length");
     }
-    const values: Values = {};
-    const call = { op: op.name, n, rows: L.rows, buffer: this._f32.buffer };
-    for (const spec of op.options) values[spec.key] = spec.check(o[spec.key], call);
-    let result = outArr ?? new Float32Array(n);
-    if (n > 0) this.lastSpecialRows = stage(op, this._k, this._arena, L, [{ data, ptr: xPtr }], [{ data: result, ptr: outPtr }], values);
+    const st = stagerOf(op), call = { op: op.name, n, rows: L.rows, buffer: this._f32.buffer };
+    let result: Float32Array;
+    try {
+      for (const spec of op.options) st.values[spec.key] = spec.check(o[spec.key], call);
+      result = outArr ?? new Float32Array(n);
+      st.inData[0] = data; st.inPtr[0] = xPtr;
+      st.outData[0] = result; st.outPtr[0] = outPtr;
+      if (n > 0) this.lastSpecialRows = st.run(this._k, this._arena, L);
+    } finally {
+      st.clear();
+    }
     // a zero-copy `out` detached by memory growth during this call: hand back a live view
     if (outPtr >= 0 && result.buffer !== this._f32.buffer)
       result = this._views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);

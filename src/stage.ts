@@ -5,9 +5,11 @@
 // per-row α, support, …). The arena therefore stays bounded by CHUNK_BYTES plus what one row
 // needs, whatever the number of rows: a call whose rows have at most ROW_FREE values never grows
 // the memory (which would detach the caller's views). The same planner sizes reserve().
+// Each operation has one Stager, made on first use and reused by every call (calls never overlap:
+// the kernels cannot call back into JavaScript), so that a call allocates nothing but its result.
 import { alignLine } from "./heap.js";
 import type { Layout } from "./layout.js";
-import type { Mem, OptionSpec, Region } from "./options.js";
+import type { Mem, OptionSpec } from "./options.js";
 import type { Chunk, Kernels, RowOp, Values } from "./ops.js";
 
 /** Staged bytes per chunk (one chunk holds at least one row): small enough to stay in L2. */
@@ -16,57 +18,12 @@ export const CHUNK_BYTES = 128 * 1024;
 export const ROW_FREE = 16384;
 const SMALL_COPY = 64; // below this many floats, a plain loop beats subarray() + set()
 
-/** Where an array of a call is: its data, and its byte offset in wasm memory (-1: outside). */
-export interface Place {
-  data: Float32Array;
-  ptr: number;
-}
-
-/** A planned region: its key, size for a chunk of rows, and (after layout) its offset. */
-interface Planned extends Region {
-  key: string;
-  at: number;
-}
-
-/** Lays out the regions for chunks of `chunk` rows, as 64-byte aligned offsets from the arena
- *  start; returns the arena bytes. */
-function layout(regions: Planned[], chunk: number): number {
-  let at = 0;
-  for (const r of regions) {
-    r.at = at;
-    at += alignLine(r.fixed + r.perRow * chunk);
-  }
-  return at;
-}
-
-/** Rows per chunk: as many as fit CHUNK_BYTES of per-row data, at least one, at most `rows`. */
-function chunkRows(regions: readonly Region[], rows: number): number {
-  let perRow = 0;
-  for (const r of regions) perRow += r.perRow;
-  return perRow === 0 ? rows : Math.max(1, Math.min(rows, Math.floor(CHUNK_BYTES / perRow)));
-}
-
-/** The regions of an operation for rows of C values: the staged row arrays, its per-call
- *  scratch, then its options' regions (values: the prepared options; undefined: the worst case). */
-function regionsOf(op: RowOp, C: number, staged: readonly string[], inPlace: boolean, values?: Values): Planned[] {
-  const out: Planned[] = staged.map((key) => ({ key, perRow: 4 * C, fixed: 0, at: 0 }));
-  const tmp = op.tmp?.(C, inPlace) ?? 0;
-  if (tmp > 0) out.push({ key: "tmp", perRow: 0, fixed: tmp, at: 0 });
-  for (const spec of op.options) {
-    const r = spec.region?.(values === undefined ? undefined : values[spec.key], C);
-    if (r) out.push({ key: spec.key, ...r, at: 0 });
-  }
-  return out;
-}
-
-/** The most arena bytes `op` can need for calls of up to `n` values (every array staged, every
- *  side array given), for reserve() and the initial arena. A chunk's per-row data is at most
- *  max(CHUNK_BYTES, one row's), and the per-row and fixed parts grow with the row length. */
-export function worstBytes(op: RowOp, n: number): number {
-  const regions = regionsOf(op, n, [...op.inputs, ...op.outputs.slice(op.inPlace ? 1 : 0)], true);
-  let perRow = 0, fixed = 0;
-  for (const r of regions) { perRow += r.perRow; fixed += r.fixed; }
-  return alignLine(Math.max(CHUNK_BYTES, perRow) + fixed) + 64 * regions.length;
+/** What the staging needs of the engine. */
+export interface Arena {
+  /** Makes the scratch arena at least `bytes` long (may grow the memory); returns its offset. */
+  arena(bytes: number): number;
+  /** Current views of the memory (after any growth). */
+  mem(): Mem;
 }
 
 /** n floats from s[sAt…] to d[dAt…] (not overlapping). */
@@ -86,78 +43,151 @@ function strided(s: Float32Array, sAt: number, d: Float32Array, dAt: number, r0:
   }
 }
 
-/** What the staging loop needs of the engine. */
-export interface Arena {
-  /** Makes the scratch arena at least `bytes` long (may grow the memory); returns its offset. */
-  arena(bytes: number): number;
-  /** Current views of the memory (after any growth). */
-  mem(): Mem;
+/** A region of the arena for one chunk: bytes per row plus fixed bytes, and its offset. */
+interface Region {
+  key: string;
+  perRow: number;
+  fixed: number;
+  at: number;
+  spec: OptionSpec | null;
+  /** In use by this call (an option given, or a row array staged). */
+  on: boolean;
 }
 
-/**
- * Runs `op` over the rows of layout L. `ins` and `outs` are the row arrays by role (ptr ≥ 0: in
- * wasm memory in the kernels' layout, used in place), `values` the prepared options. Returns the
- * number of exceptional rows over all chunks.
- */
-export function stage(op: RowOp, k: Kernels, e: Arena, L: Layout, ins: Place[], outs: Place[], values: Values): number {
-  const { C, rows, inner } = L;
-  const transposed = inner !== 1;
-  // direct arrays: read and written where they are (never when the rows are strided)
-  const inPtr = ins.map((p) => (transposed ? -1 : p.ptr));
-  const outPtr = outs.map((p) => (transposed ? -1 : p.ptr));
-  if (op.inPlace && outPtr[0] >= 0 && inPtr[0] !== outPtr[0]) {
-    const n = L.n, d = outPtr[0];
-    if (inPtr[0] < 0 || Math.abs(inPtr[0] - d) < 4 * n) {
+/** One operation's staging state, reused by its calls. The engine fills `data`/`ptr` of each row
+ *  array (ptr ≥ 0: in the engine's heap) and `values`, then calls run(). */
+export class Stager {
+  readonly values: Values = {};
+  readonly inData: Float32Array[];
+  readonly inPtr: number[];
+  readonly outData: Float32Array[];
+  readonly outPtr: number[];
+  private _op: RowOp;
+  private _c: Chunk;
+  private _direct: number[]; // per row array (inputs, then outputs): byte offset used in place, or -1
+  private _regions: Region[]; // row arrays (inputs, then outputs), tmp, then the options' regions
+  private _nIn: number;
+
+  constructor(op: RowOp) {
+    this._op = op;
+    const roles = [...op.inputs, ...op.outputs];
+    this._nIn = op.inputs.length;
+    this.inData = op.inputs.map(() => EMPTY);
+    this.inPtr = op.inputs.map(() => -1);
+    this.outData = op.outputs.map(() => EMPTY);
+    this.outPtr = op.outputs.map(() => -1);
+    this._direct = roles.map(() => -1);
+    const region = (key: string, spec: OptionSpec | null): Region => ({ key, perRow: 0, fixed: 0, at: 0, spec, on: false });
+    this._regions = [...roles.map((r) => region(r, null)), region("tmp", null), ...op.options.filter((s) => s.region).map((s) => region(s.key, s))];
+    // the chunk record: one shape per operation (rows, cols, tmp, row arrays, options)
+    const c: Record<string, number> = { rows: 0, cols: 0, tmp: 0 };
+    for (const key of [...roles, ...op.options.map((s) => s.key)]) c[key] = 0;
+    this._c = c as Chunk;
+    for (const s of op.options) this.values[s.key] = undefined;
+  }
+
+  /** Sizes the regions for rows of C values (staged: which row arrays go through the arena;
+   *  values undefined: every option at its largest); returns the rows per chunk. */
+  private _size(C: number, staged: (i: number) => boolean, inPlace: boolean, values: Values | undefined, rows: number): number {
+    const op = this._op, R = this._regions, nRoles = this._direct.length;
+    let perRow = 0;
+    for (let i = 0; i < R.length; i++) {
+      const r = R[i];
+      r.perRow = r.fixed = 0;
+      if (i < nRoles) r.perRow = staged(i) ? 4 * C : 0;
+      else if (i === nRoles) r.fixed = op.tmp?.(C, inPlace) ?? 0;
+      else {
+        const g = r.spec!.region!(values === undefined ? undefined : values[r.key], C);
+        if (g) { r.perRow = g.perRow; r.fixed = g.fixed; }
+        r.on = g !== null;
+      }
+      perRow += r.perRow;
+    }
+    return perRow === 0 ? rows : Math.max(1, Math.min(rows, Math.floor(CHUNK_BYTES / perRow)));
+  }
+
+  /** Lays the regions out for chunks of `chunk` rows (64-byte aligned); the arena bytes. */
+  private _layout(chunk: number): number {
+    let at = 0;
+    for (const r of this._regions) {
+      r.at = at;
+      at += alignLine(r.fixed + r.perRow * chunk); // (0 for a region not in use)
+    }
+    return at;
+  }
+
+  /** The most arena bytes a call on up to `n` values can need (every array staged, every side
+   *  array given): a chunk's per-row data is at most max(CHUNK_BYTES, one row's), and the per-row
+   *  and fixed parts grow with the row length. For reserve() and the initial arena. */
+  worstBytes(n: number): number {
+    const op = this._op, shared = op.inPlace ? this._nIn : -1;
+    this._size(n, (i) => i !== shared, true, undefined, 1);
+    let perRow = 0, fixed = 0;
+    for (const r of this._regions) { perRow += r.perRow; fixed += r.fixed; }
+    return alignLine(Math.max(CHUNK_BYTES, perRow) + fixed) + 64 * this._regions.length;
+  }
+
+  /** Runs the operation over the rows of layout L; returns the exceptional rows of all chunks. */
+  run(k: Kernels, e: Arena, L: Layout): number {
+    const op = this._op, { C, rows, n } = L, transposed = L.inner !== 1, nIn = this._nIn;
+    const D = this._direct, R = this._regions, c = this._c, values = this.values, nRoles = D.length;
+    // direct arrays: read and written where they are (never when the rows are strided)
+    for (let i = 0; i < nRoles; i++) D[i] = transposed ? -1 : i < nIn ? this.inPtr[i] : this.outPtr[i - nIn];
+    const d = D[nIn];
+    if (op.inPlace && d >= 0 && D[0] !== d && (D[0] < 0 || Math.abs(D[0] - d) < 4 * n)) {
       // input 0 not in memory, or overlapping the output: copied into the output's block once,
       // then the kernels work in place there (no scratch for the rows)
       const f32 = e.mem().f32;
-      if (inPtr[0] >= 0) f32.copyWithin(d / 4, inPtr[0] / 4, inPtr[0] / 4 + n);
-      else copy(ins[0].data, 0, f32, d / 4, n);
-      inPtr[0] = d;
+      if (D[0] >= 0) f32.copyWithin(d / 4, D[0] / 4, D[0] / 4 + n);
+      else copy(this.inData[0], 0, f32, d / 4, n);
+      D[0] = d;
     }
+    // staged input 0 and output 0 share a region when the kernels run in place
+    const shared = op.inPlace && D[0] < 0 && d < 0;
+    const inPlace = shared || (D[0] >= 0 && D[0] === d);
+    const chunk = this._size(C, (i) => D[i] < 0 && !(shared && i === nIn), inPlace, values, rows);
+    const base = e.arena(this._layout(chunk));
+    const m = e.mem(); // (after any growth)
+    if (shared) R[nIn].at = R[0].at;
+    c.cols = C;
+    c.tmp = R[nRoles].fixed > 0 ? base + R[nRoles].at : 0;
+    for (let i = nRoles + 1; i < R.length; i++) c[R[i].key] = R[i].on ? base + R[i].at : 0; // (an option not given: 0)
+    let special = 0;
+    for (let r0 = 0; r0 < rows; r0 += chunk) {
+      const r1 = Math.min(rows, r0 + chunk), off = r0 * C, len = (r1 - r0) * C;
+      c.rows = r1 - r0;
+      for (let i = 0; i < nRoles; i++) {
+        const at = base + R[i].at;
+        c[R[i].key] = D[i] >= 0 ? D[i] + 4 * off : at;
+        if (i >= nIn || D[i] >= 0) continue;
+        const p = this.inPtr[i], src = p >= 0 ? m.f32 : this.inData[i], sAt = p >= 0 ? p / 4 : 0;
+        if (transposed) strided(src, sAt, m.f32, at / 4, r0, r1, L, false);
+        else copy(src, sAt + off, m.f32, at / 4, len);
+      }
+      for (let i = nRoles + 1; i < R.length; i++) {
+        const r = R[i];
+        if (r.on && r.spec!.write && (r0 === 0 || r.perRow > 0)) r.spec!.write(values[r.key], m, c[r.key], r0, r1, L);
+      }
+      special += op.run(k, c, values);
+      for (let i = nIn; i < nRoles; i++) {
+        if (D[i] >= 0) continue;
+        const p = this.outPtr[i - nIn], dst = p >= 0 ? m.f32 : this.outData[i - nIn], dAt = p >= 0 ? p / 4 : 0, at = c[R[i].key] / 4;
+        if (transposed) strided(m.f32, at, dst, dAt, r0, r1, L, true);
+        else copy(m.f32, at, dst, dAt + off, len);
+      }
+      for (let i = nRoles + 1; i < R.length; i++) if (R[i].on && R[i].spec!.read) R[i].spec!.read!(values[R[i].key], m, c[R[i].key], r0, r1);
+    }
+    return special;
   }
-  // staged arrays: input 0 and output 0 share a region when the kernels run in place
-  const shared = op.inPlace && inPtr[0] < 0 && outPtr[0] < 0;
-  const staged: string[] = [];
-  op.inputs.forEach((role, i) => { if (inPtr[i] < 0) staged.push(role); });
-  op.outputs.forEach((role, j) => { if (outPtr[j] < 0 && !(j === 0 && shared)) staged.push(role); });
-  const inPlace = shared || (inPtr[0] >= 0 && inPtr[0] === outPtr[0]);
-  const regions = regionsOf(op, C, staged, inPlace, values);
-  const chunk = chunkRows(regions, rows);
-  const base = e.arena(layout(regions, chunk));
-  const m = e.mem(); // (after any growth)
-  const c = { rows: 0, cols: C, tmp: 0 } as Chunk;
-  const at: Record<string, number> = {};
-  for (const r of regions) at[r.key] = base + r.at;
-  for (const spec of op.options) c[spec.key] = at[spec.key] ?? 0;
-  c.tmp = at.tmp ?? 0;
-  if (shared) at[op.outputs[0]] = at[op.inputs[0]];
-  let special = 0;
-  for (let r0 = 0; r0 < rows; r0 += chunk) {
-    const r1 = Math.min(rows, r0 + chunk), off = r0 * C;
-    c.rows = r1 - r0;
-    op.inputs.forEach((role, i) => {
-      if (inPtr[i] >= 0) { c[role] = inPtr[i] + 4 * off; return; }
-      const src = ins[i].ptr >= 0 ? m.f32 : ins[i].data, sAt = ins[i].ptr >= 0 ? ins[i].ptr / 4 : 0;
-      if (transposed) strided(src, sAt, m.f32, at[role] / 4, r0, r1, L, false);
-      else copy(src, sAt + off, m.f32, at[role] / 4, c.rows * C);
-      c[role] = at[role];
-    });
-    op.outputs.forEach((role, j) => { c[role] = outPtr[j] >= 0 ? outPtr[j] + 4 * off : at[role]; });
-    for (const spec of op.options) if (spec.write && c[spec.key] !== 0) writeOption(spec, values[spec.key], m, at[spec.key], r0, r1, L);
-    special += op.run(k, c, values);
-    op.outputs.forEach((role, j) => {
-      if (outPtr[j] >= 0) return;
-      const dst = outs[j].ptr >= 0 ? m.f32 : outs[j].data, dAt = outs[j].ptr >= 0 ? outs[j].ptr / 4 : 0;
-      if (transposed) strided(m.f32, at[role] / 4, dst, dAt, r0, r1, L, true);
-      else copy(m.f32, at[role] / 4, dst, dAt + off, c.rows * C);
-    });
-    for (const spec of op.options) if (spec.read && c[spec.key] !== 0) spec.read(values[spec.key], m, at[spec.key], r0, r1);
+
+  /** Drops the references to the caller's arrays (none is kept between calls). */
+  clear(): void {
+    this.inData.fill(EMPTY); this.outData.fill(EMPTY);
+    for (const key in this.values) this.values[key] = undefined;
   }
-  return special;
 }
 
-/** An option's rows [r0, r1) into its region (a region without a per-row part: the first chunk only). */
-function writeOption(spec: OptionSpec, p: unknown, m: Mem, at: number, r0: number, r1: number, L: Layout): void {
-  if (r0 === 0 || (spec.region?.(p, L.C)?.perRow ?? 0) > 0) spec.write!(p, m, at, r0, r1, L);
-}
+const EMPTY = new Float32Array(0);
+const STAGERS = new Map<RowOp, Stager>();
+/** The operation's Stager. */
+export const stagerOf = (op: RowOp): Stager => STAGERS.get(op) ?? STAGERS.set(op, new Stager(op)).get(op)!;
