@@ -6,7 +6,10 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { bin, packAndInstall, run } from "./runtimes/fixture.mjs";
+
+const TYPE_ROOTS = fileURLToPath(new URL("../node_modules/@types", import.meta.url)); // (@types/node, a devDependency)
 
 let fx;
 before(() => { fx = packAndInstall("multimax-types-"); });
@@ -21,12 +24,15 @@ const mm: Engine = await init({ simd: false });
 const plain: Engine = await init({ relaxed: false });
 const isRelaxed: boolean = plain.relaxed && mm.simd;
 const y: Float32Array = mm.softmax(Float32Array.of(1, 2), { cols: 2 });
+const fromArray: Float32Array = mm.sparsemax([1, 2, 3]);
+const fromF64: Float32Array = mm.logSoftmax(new Float64Array(4), { cols: 2 });
+const tensorOfArray: Float32Array = mm.evSoftmax({ data: [1, 2, 3, 4], dims: [2, 2] }).data;
 const t = mm.entmax({ data: new Float32Array(4), dims: [2, 2] }, { alpha: [1.5, 2] });
 const dims: readonly number[] = t.dims;
 const o: MultimaxOptions = { params: { ranges: [-1, 1, -2, 2], ts: [1, 1, 0, 0] } };
 softmax(y); mm.multimax(y, o);
 export const engines: Promise<Engine>[] = [initInline(), initBrowser(), initWorkerd({ module: new WebAssembly.Module(new Uint8Array(8)) })];
-console.log(dims);
+console.log(dims, fromArray, fromF64, tensorOfArray);
 `;
 const CJS = `
 import mw = require("multimax-wasm");
@@ -47,8 +53,8 @@ export const c = init({ url: new URL(relaxedUrl, import.meta.url), relaxed: true
 export const d = init({ module: relaxedModule });
 `;
 
-async function tsc(files, options) {
-  const r = await run(bin("tsc"), ["--noEmit", "--strict", "--skipLibCheck", "false", "--target", "es2022", "--lib", "es2022,dom", ...options, ...files], { cwd: fx.app, timeout: 120_000 });
+async function tsc(files, options, lib = "es2022,dom") {
+  const r = await run(bin("tsc"), ["--noEmit", "--strict", "--skipLibCheck", "false", "--target", "es2022", "--lib", lib, ...options, ...files], { cwd: fx.app, timeout: 120_000 });
   return { code: r.code, out: (r.stdout + r.stderr).trim() };
 }
 
@@ -63,8 +69,32 @@ test("TypeScript: node16 ESM (.mts) and CommonJS (.cts) consumers, and moduleRes
   assert.equal(bundler.code, 0, `bundler:\n${bundler.out}`);
 });
 
+// A project for Node.js alone: no DOM library (lib.dom declares WebAssembly and BufferSource),
+// only @types/node; the declarations must not need more (no skipLibCheck either).
+const NODE_ONLY_ESM = `
+import { init, initSync, softmax, type Engine, type WasmMemory } from "multimax-wasm";
+const mm: Engine = await init({ simd: false });
+const memory: WasmMemory = mm.memory;
+const view = new Float32Array(memory.buffer, 0, 4);
+const y: Float32Array = mm.softmax([1, 2, 3]);
+const e2: Engine = initSync(new Uint8Array(8));
+console.log(view, y, e2, softmax(y));
+`;
+const NODE_ONLY_CJS = `
+import mw = require("multimax-wasm");
+export const p: Promise<mw.Engine> = mw.init({ bytes: new Uint8Array(8) });
+export const y: Float32Array = mw.softmax([1, 2]);
+`;
+
+test("TypeScript: lib es2022 with @types/node alone (no DOM library, no skipLibCheck) type-checks the declarations", async () => {
+  writeFileSync(join(fx.app, "node-only.mts"), NODE_ONLY_ESM);
+  writeFileSync(join(fx.app, "node-only-cjs.cts"), NODE_ONLY_CJS);
+  const r = await tsc(["node-only.mts", "node-only-cjs.cts"], ["--module", "node16", "--moduleResolution", "node16", "--types", "node", "--typeRoots", TYPE_ROOTS], "es2022");
+  assert.equal(r.code, 0, `lib es2022 + types node:\n${r.out}`);
+});
+
 test("TypeScript: a wrong call is a type error (the check above can fail)", async () => {
-  writeFileSync(join(fx.app, "wrong.mts"), `import { init } from "multimax-wasm";\nconst mm = await init();\nmm.softmax([1, 2, 3]);\nawait init(null);\n`);
+  writeFileSync(join(fx.app, "wrong.mts"), `import { init } from "multimax-wasm";\nconst mm = await init();\nmm.softmax("abc");\nawait init(null);\n`);
   const r = await tsc(["wrong.mts"], ["--module", "node16", "--moduleResolution", "node16"]);
   assert.notEqual(r.code, 0);
   assert.match(r.out, /wrong\.mts\(3,/);
