@@ -1,57 +1,16 @@
-// Row drivers: normalise `rows` rows of `cols` floats, row-major, calling one kernel per pass.
-// Kernels are chosen at compile time: wasm SIMD when the build enables it, the scalar twins
-// otherwise (ASC_FEATURE_SIMD). A row goes through three passes (max; exp, store and sum; scale or
-// shift); rows that cannot be finished on the fast path go to special.ts. Each driver returns the
-// number of rows that took that exceptional path.
+// Row drivers of softmax and MultiMax: normalise `rows` rows of `cols` floats, row-major, calling
+// one operation per pass (config.ts, which picks the wasm SIMD or the scalar kernel of each). A
+// row goes through three passes (max; exp, store and sum; scale or shift); rows that cannot be
+// finished on the fast path go to special.ts. Each driver returns the number of rows that took
+// that exceptional path.
 //
 // Memory contract (the loader guarantees it): x and y are either equal (in place) or disjoint;
 // mask is 0 or rows·cols bytes (0 = masked out); params holds `order` 16-byte records; tmp is 0 or
 // room for one row of cols floats, required when MultiMax runs in place (x == y), so that x
 // survives until the row is known to be finished.
 import { lnsum } from "./math/math64";
-import { f32_rmax__scalar } from "./kernels/f32-rmax-scalar";
-import { f32_rmax__wasmsimd_pmax_u16 } from "./kernels/f32-rmax-wasmsimd-pmax-u16";
-import { f32_raddstoreexpminusmax__scalar_b2_p5 } from "./kernels/f32-raddstoreexpminusmax-scalar-b2-p5";
-import { f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-wasmsimd-b2-p5-u16";
-import { f32_raddexpminusmax__scalar_b2_p5 } from "./kernels/f32-raddexpminusmax-scalar-b2-p5";
-import { f32_raddexpminusmax__wasmsimd_b2_p5_u16 } from "./kernels/f32-raddexpminusmax-wasmsimd-b2-p5-u16";
-import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
-import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
-import { f32_vsubsub__scalar } from "./kernels/f32-vsubsub-scalar";
-import { f32_vsubsub__wasmsimd_u16 } from "./kernels/f32-vsubsub-wasmsimd-u16";
-import { f32_vmodmax__scalar } from "./kernels/f32-vmodmax-scalar";
-import { f32_vmodmax_fast__wasmsimd_u8 } from "./kernels/f32-vmodmax-wasmsimd-u8";
-import { f32_vmodmax__wasmsimd_u4 } from "./kernels/f32-vmodmax-wasmsimd-u4";
+import { expstore, expsum, maskcopy, modmax, modmax_fast, rmax, scale, subsub } from "./config";
 import { fill, special_multimax_row, special_row_from_z } from "./special";
-
-// @ts-ignore: decorator
-@inline function rmax(x: usize, n: i32): f32 {
-  return ASC_FEATURE_SIMD ? f32_rmax__wasmsimd_pmax_u16(x, n) : f32_rmax__scalar(x, n);
-}
-// @ts-ignore: decorator
-@inline function modmax(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  return ASC_FEATURE_SIMD ? f32_vmodmax__wasmsimd_u4(x, z, mask, n, params, order) : f32_vmodmax__scalar(x, z, mask, n, params, order);
-}
-// @ts-ignore: decorator
-@inline function modmax_fast(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  return ASC_FEATURE_SIMD ? f32_vmodmax_fast__wasmsimd_u8(x, z, mask, n, params, order) : f32_vmodmax__scalar(x, z, mask, n, params, order);
-}
-// @ts-ignore: decorator
-@inline function expstore(x: usize, y: usize, n: i32, m: f32, k: f32): f64 {
-  return ASC_FEATURE_SIMD ? f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x, y, n, m, k) : f32_raddstoreexpminusmax__scalar_b2_p5(x, y, n, m, k);
-}
-// @ts-ignore: decorator
-@inline function expsum(x: usize, n: i32, m: f32): f64 {
-  return ASC_FEATURE_SIMD ? f32_raddexpminusmax__wasmsimd_b2_p5_u16(x, n, m) : f32_raddexpminusmax__scalar_b2_p5(x, n, m);
-}
-// @ts-ignore: decorator
-@inline function scale(x: usize, y: usize, n: i32, s: f32): void {
-  if (ASC_FEATURE_SIMD) f32_vscale__wasmsimd_u16(x, y, n, s); else f32_vscale__scalar(x, y, n, s);
-}
-// @ts-ignore: decorator
-@inline function subsub(x: usize, y: usize, n: i32, a: f32, b: f32): void {
-  if (ASC_FEATURE_SIMD) f32_vsubsub__wasmsimd_u16(x, y, n, a, b); else f32_vsubsub__scalar(x, y, n, a, b);
-}
 
 /** Finish a row from its logits z (max m finite) into y. softmax: mid = exp((z − m)·k), then
  *  y = mid / Σ (mid is y when z may be overwritten early, else z itself, so that a row that must
@@ -70,12 +29,6 @@ function finish(z: usize, mid: usize, y: usize, n: i32, m: f32, k: f32, log: boo
   return true;
 }
 
-/** z with −∞ where mask[i] == 0, written to y (NaN kept in kept positions); returns its max
- *  (NaN-blind). For the sparse normalisers, which take masks as an additive −∞. */
-export function maskcopy(x: usize, y: usize, mask: usize, n: i32): f32 {
-  return modmax_fast(x, y, mask, n, 0, 0);
-}
-
 /** softmax of one row z (max m finite, no NaN) into y: the α = 1 case of α-entmax. */
 export function softmax_row(z: usize, y: usize, n: i32, m: f32): void {
   finish(z, y, y, n, m, 1, false);
@@ -85,7 +38,7 @@ export function softmax_row(z: usize, y: usize, n: i32, m: f32): void {
 // @ts-ignore: decorator
 @inline function rowmax(x: usize, y: usize, mask: usize, r: i32, cols: i32): f32 {
   const o = <usize>r * (<usize>cols << 2);
-  return mask != 0 ? modmax_fast(x + o, y + o, mask + <usize>r * <usize>cols, cols, 0, 0) : rmax(x + o, cols);
+  return mask != 0 ? maskcopy(x + o, y + o, mask + <usize>r * <usize>cols, cols) : rmax(x + o, cols);
 }
 
 /** softmax (log = false, temperature applied as k = 1/T) or log-softmax (log = true, k = 1).

@@ -45,31 +45,10 @@
 // masked or −∞ → all 0; +∞ entries → equal shares among them. The return value counts them.
 import { exp64, log64 } from "./math/math64";
 import { f32down, f32up } from "./math/acc";
-import { f32_rmaxlanes__scalar } from "./kernels/f32-rmaxlanes-scalar";
-import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "./kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
-import { f32_vfilter__scalar } from "./kernels/f32-vfilter-scalar";
-import { f32_vfilter__wasmsimd_u16 } from "./kernels/f32-vfilter-wasmsimd-u16";
 import {
-  f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar,
-} from "./kernels/f32-rthresh-scalar";
-import { f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16 } from "./kernels/f32-rthresh-wasmsimd-u16";
-import { f32_rthresh_pg__wasmsimd_u4 } from "./kernels/f32-rthresh-wasmsimd-u4";
-import {
-  f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar,
-} from "./kernels/f32-vthreshpow-scalar";
-import { f32_vthreshpow_e124__wasmsimd_u16 } from "./kernels/f32-vthreshpow-wasmsimd-u16";
-import { f32_vthreshpow_eg__wasmsimd_u4 } from "./kernels/f32-vthreshpow-wasmsimd-u4";
-import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "./kernels/f32-vrelusub-scalar";
-import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "./kernels/f32-vrelusub-wasmsimd-u16";
-import { f32_rcountpos__scalar } from "./kernels/f32-rcountpos-scalar";
-import { f32_rcountpos__wasmsimd_u8 } from "./kernels/f32-rcountpos-wasmsimd-u8";
-import { f32_rmaxsum__scalar } from "./kernels/f32-rmaxsum-scalar";
-import { f32_rmaxsum__wasmsimd_u8, f32_rmaxsum_fast__wasmsimd_u8 } from "./kernels/f32-rmaxsum-wasmsimd-u8";
-import { f32_raddstoreexpminusmax_thr__scalar_b2_p5 } from "./kernels/f32-raddstoreexpminusmax-thr-scalar-b2-p5";
-import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16 } from "./kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16";
-import { f32_vscale__scalar } from "./kernels/f32-vscale-scalar";
-import { f32_vscale__wasmsimd_u16 } from "./kernels/f32-vscale-wasmsimd-u16";
-import { maskcopy, softmax_row } from "./rows";
+  countpos, expstore_thr, filter, maskcopy, maxsum, maxsum_fast, rmaxlanes, rthresh, scale, vrelusub, vthreshpow,
+} from "./config";
+import { softmax_row } from "./rows";
 import { bound16, tighten } from "./math/list";
 import { special_row_from_z } from "./special";
 import { Pow, ThresholdMap } from "./kinds";
@@ -87,20 +66,6 @@ import {
 // @ts-ignore: decorator
 @inline const MAX_HALLEY: i32 = 64;
 
-/** Row max, NaN if the row has a NaN; also stores the 16 lane maxima to lanes (f32-rmaxlanes). */
-// @ts-ignore: decorator
-@inline function rmaxlanes(x: usize, n: i32, lanes: usize): f32 {
-  return ASC_FEATURE_SIMD ? f32_rmaxlanes__wasmsimd_pmax_u16(x, n, lanes) : f32_rmaxlanes__scalar(x, n, lanes);
-}
-// @ts-ignore: decorator
-@inline function countpos(x: usize, n: i32): i32 {
-  return ASC_FEATURE_SIMD ? f32_rcountpos__wasmsimd_u8(x, n) : f32_rcountpos__scalar(x, n);
-}
-// @ts-ignore: decorator
-@inline function scale(x: usize, y: usize, n: i32, s: f32): void {
-  if (ASC_FEATURE_SIMD) f32_vscale__wasmsimd_u16(x, y, n, s); else f32_vscale__scalar(x, y, n, s);
-}
-
 /** The records this driver owns (records.ts): the search passes' sums, the search's last pass, the
  *  output pass's count, the filter's bound, finish64's float64 evaluation, the map's constants (whose
  *  static data starts with alpha = NaN: the first row runs setup), ev-softmax's max-pass sums. */
@@ -112,40 +77,11 @@ const EVAL = changetype<Eval64>(memory.data(offsetof<Eval64>(), 16));
 const MAP = changetype<MapConstants>(memory.data<f64>([NaN, 0, 0, 0, 0, 0], 16));
 const MAXSUM = changetype<RMaxSumResult>(memory.data(offsetof<RMaxSumResult>(), 16));
 
-/** One search pass at t (kernels/f32-rthresh-scalar.ts) into out. */
-function pass(K: Pow, x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, ys: usize, out: RThreshResult): void {
-  if (ASC_FEATURE_SIMD) {
-    if (K == Pow.One) f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t, out);
-    else if (K == Pow.Two) f32_rthresh_p2__wasmsimd_u16(x, ys, n, m, c, t, out);
-    else if (K == Pow.Four) f32_rthresh_p4__wasmsimd_u16(x, n, m, c, t, out);
-    else f32_rthresh_pg__wasmsimd_u4(x, n, m, c, t, g, K == Pow.Near1, out);
-  } else {
-    if (K == Pow.One) f32_rthresh_p1__scalar(x, ys, n, m, c, t, out);
-    else if (K == Pow.Two) f32_rthresh_p2__scalar(x, ys, n, m, c, t, out);
-    else if (K == Pow.Four) f32_rthresh_p4__scalar(x, n, m, c, t, out);
-    else if (K == Pow.Near1) f32_rthresh_p1p__scalar(x, n, m, c, t, g, out);
-    else f32_rthresh_pg__scalar(x, n, m, c, t, g, out);
-  }
-}
-
-/** The output pass (kernels/f32-vthreshpow-scalar.ts): returns Σ y, out.count = count(y > 0). */
-function output(E: Pow, x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, out: VThreshPowResult): f64 {
-  if (ASC_FEATURE_SIMD) {
-    if (E == Pow.One || E == Pow.Two || E == Pow.Four) return f32_vthreshpow_e124__wasmsimd_u16(x, y, n, m, c, hi, lo, E, out);
-    return f32_vthreshpow_eg__wasmsimd_u4(x, y, n, m, c, hi, lo, e, E == Pow.Near1, out);
-  }
-  if (E == Pow.One) return f32_vthreshpow_e1__scalar(x, y, n, m, c, hi, lo, out);
-  if (E == Pow.Two) return f32_vthreshpow_e2__scalar(x, y, n, m, c, hi, lo, out);
-  if (E == Pow.Four) return f32_vthreshpow_e4__scalar(x, y, n, m, c, hi, lo, out);
-  if (E == Pow.Near1) return f32_vthreshpow_e1p__scalar(x, y, n, m, c, hi, lo, e, out);
-  return f32_vthreshpow_eg__scalar(x, y, n, m, c, hi, lo, e, out);
-}
-
 /** The outputs of a whole row from τ (as τhi + τlo), normalised when norm (scale rounded down:
  *  y ≤ 1); returns count(y > 0). */
 function outputRow(E: Pow, z: usize, y: usize, n: i32, m: f32, c: f32, tau: f64, e: f32, norm: bool): i32 {
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
-  const sum = output(E, z, y, n, m, c, hi, lo, e, OUT);
+  const sum = vthreshpow(E, z, y, n, m, c, hi, lo, e, OUT);
   const k = OUT.count;
   if (norm) scale(y, y, n, f32down(1 / sum));
   return k;
@@ -158,7 +94,7 @@ function outputRow(E: Pow, z: usize, y: usize, n: i32, m: f32, c: f32, tau: f64,
 function michelot(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize, last: LastPass): f64 {
   let prev = -1, tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
-    pass(Pow.One, x, n, m, c, t, 1, ys, SUMS);
+    rthresh(Pow.One, x, ys, n, m, c, t, 1, SUMS);
     const k = SUMS.count, s1 = SUMS.s1;
     last.t = t; last.s1 = s1; last.count = k;
     const step = (s1 - 1) / <f64>k;
@@ -178,7 +114,7 @@ function michelot(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize, last: Las
 function quadratic(x: usize, n: i32, m: f32, c: f32, t: f32, ys: usize, last: LastPass): f64 {
   let tau: f64 = t, again = true;
   for (let it = 0; it < MAX_STEPS; it++) {
-    pass(Pow.Two, x, n, m, c, t, 2, ys, SUMS);
+    rthresh(Pow.Two, x, ys, n, m, c, t, 2, SUMS);
     const k = <f64>SUMS.count, s1 = SUMS.s1, s2 = SUMS.s2, g = s2 - 1;
     last.t = t; last.s1 = s1; last.count = SUMS.count;
     const disc = s1 * s1 - k * g;
@@ -224,7 +160,7 @@ function halley(x: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, g: f64): f64 {
   else if (!(hi < 0) || hi <= lo) hi = 0;
   const g32 = <f32>g;
   for (let it = 0; it < MAX_HALLEY; it++) {
-    pass(K, x, n, m, c, t, g32, 0, SUMS);
+    rthresh(K, x, 0, n, m, c, t, g32, SUMS);
     const v = SUMS.s1 - 1;
     if (v > 0) lo = t; else if (v < 0) hi = t; else { tau = t; break; } // (F = 1 in float32 sums)
     const w = hi - lo, r = Math.abs(v), slow = r > 0.5 * r2;
@@ -312,9 +248,7 @@ function eval64(a: usize, len: i32, m: f64, c: f64, tau: f64, g: f64, out: Eval6
 function finish64(z: usize, y: usize, n: i32, vals: usize, idx: usize, m: f32, c: f64, tau32: f64, g: f64, e: f64, eb: f32): i32 {
   const delta = 1e-5 * (1 + Math.abs(tau32));
   const t0 = f32down(tau32 - delta);
-  const len = ASC_FEATURE_SIMD
-    ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF, FILTER)
-    : f32_vfilter__scalar(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF, FILTER);
+  const len = filter(z, n, vals, idx, m, <f32>c, t0, eb, <f32>g, 0x7FFFFFFF, 0x7FFFFFFF, FILTER);
   const m64 = <f64>m;
   // a bracket [lo, hi] with F(lo) ≥ 1 > F(hi) (F(0) = 0: 0 is always an upper end)
   let lo = tau32 - delta, hi = tau32 + delta;
@@ -422,7 +356,7 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     // the filter is enough), but for the general power, whose passes cost a power per entry
     const limit = n < FILTER_MIN ? 0x7FFFFFFF : n >> 3;
     const cap0 = n < FILTER_MIN && K != Pow.General ? 0x7FFFFFFF : 64;
-    len = ASC_FEATURE_SIMD ? f32_vfilter__wasmsimd_u16(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0, FILTER) : f32_vfilter__scalar(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0, FILTER);
+    len = filter(z, n, vals, idx, m, c32, t, eb, <f32>gamma, limit, cap0, FILTER);
     t = FILTER.bound;
   }
   const a = len >= 0 ? vals : z, na = len >= 0 ? len : n;
@@ -436,8 +370,7 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
     const delta = tau - <f64>LAST.t;
     const hi = <f32>delta, lo = <f32>(delta - <f64>hi);
     const s: f32 = norm ? f32down(1 / (LAST.s1 - <f64>LAST.count * delta)) : 1;
-    if (ASC_FEATURE_SIMD) return E == Pow.One ? f32_vrelusub_e1__wasmsimd_u16(ys, y, n, hi, lo, s) : f32_vrelusub_e2__wasmsimd_u16(ys, y, n, hi, lo);
-    return E == Pow.One ? f32_vrelusub_e1__scalar(ys, y, n, hi, lo, s) : f32_vrelusub_e2__scalar(ys, y, n, hi, lo);
+    return vrelusub(E, ys, y, n, hi, lo, s);
   }
   let tau = search(a, na, m, c32, t, K, gamma, 0, LAST);
   // sensitive outputs: exponent below 1 (α > 2): finished in float64
@@ -445,7 +378,7 @@ function threshold_row(z: usize, y: usize, vals: usize, idx: usize, n: i32, norm
   // no list, or many candidates: one vector pass over the row
   if (len < 0 || len > n >> 2) return outputRow(E, z, y, n, m, c32, tau, <f32>e, norm);
   const hi = <f32>tau, lo = <f32>(tau - <f64>hi);
-  const sum = output(E, vals, vals, len, m, c32, hi, lo, <f32>e, OUT); // p of each candidate, in place
+  const sum = vthreshpow(E, vals, vals, len, m, c32, hi, lo, <f32>e, OUT); // p of each candidate, in place
   const k = OUT.count;
   scatter(y, n, vals, idx, len, norm ? f32down(1 / sum) : 1); // (z may be y: the candidates are in vals)
   return k;
@@ -487,17 +420,15 @@ export function evsoftmax_rows(x: usize, y: usize, mask: usize, rows: i32, cols:
   for (let r = 0; r < rows; r++) {
     const yr = y + <usize>r * rowBytes, z = rowInput(x + <usize>r * rowBytes, yr, mask, r, cols);
     // unmasked rows: the fast sum (no −∞ test), redone carefully if it is not finite
-    let m: f32 = ASC_FEATURE_SIMD && mask == 0 ? f32_rmaxsum_fast__wasmsimd_u8(z, cols, MAXSUM) : NaN;
-    if (!(MAXSUM.sum - MAXSUM.sum == 0 && m - m == 0)) m = ASC_FEATURE_SIMD ? f32_rmaxsum__wasmsimd_u8(z, cols, MAXSUM) : f32_rmaxsum__scalar(z, cols, MAXSUM);
+    let m: f32 = mask == 0 ? maxsum_fast(z, cols, MAXSUM) : NaN;
+    if (!(MAXSUM.sum - MAXSUM.sum == 0 && m - m == 0)) m = maxsum(z, cols, MAXSUM);
     const s = MAXSUM.sum;
     if (m - m != 0 || s - s != 0) {
       special_row_from_z(z, yr, cols, s - s != 0 && m - m == 0 ? NaN : m, false);
       special++;
     } else {
       const thr = f32up(s / <f64>MAXSUM.count);
-      const sum = ASC_FEATURE_SIMD
-        ? f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(z, yr, cols, m, thr, eps)
-        : f32_raddstoreexpminusmax_thr__scalar_b2_p5(z, yr, cols, m, thr, eps);
+      const sum = expstore_thr(z, yr, cols, m, thr, eps);
       scale(yr, yr, cols, <f32>(1 / sum));
     }
     if (support != 0) store<i32>(support + (<usize>r << 2), countpos(yr, cols));

@@ -1,4 +1,6 @@
 // f32-raddstoreexpminusmax, scalar reference: y[i] = exp((x[i] − max)·k), returns Σ y[i] in f64.
+// Scalar twin of f32-raddstoreexpminusmax-k1-wasmsimd-b2-p5-u16 (k = 1) and
+// f32-raddstoreexpminusmax-k-wasmsimd-b2-p5-u16 (any k): the same lanes, bit for bit.
 import { expf_b2_p5 } from "../math/exp";
 
 /** y[i] = exp((x[i] − max)·k) for i < n (y may equal x); returns the f64 sum of the stored values. */

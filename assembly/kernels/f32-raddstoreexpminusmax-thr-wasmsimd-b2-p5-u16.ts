@@ -1,7 +1,8 @@
 // f32-raddstoreexpminusmax-thr, wasm SIMD b2-p5, 16 elements per iteration (contract:
-// f32-raddstoreexpminusmax-thr-scalar-b2-p5.ts): the softmax exp pass plus one compare and one
-// mask per vector, for ev-softmax's inference mode (eps = 0: entries below thr get +0). Other eps
-// (training, rare) go to the smaller 4-lane kernel f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u4.
+// f32-raddstoreexpminusmax-thr-scalar-b2-p5.ts at eps = 0): the softmax exp pass plus one compare
+// and one mask per vector, for ev-softmax's inference mode (eps = 0: entries below thr get +0):
+// y[i] = x[i] < thr ? +0 : exp(x[i] − max), returns Σ y[i]. Other eps (training, rare) run the
+// smaller 4-lane kernel f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u4 (config.ts expstore_thr).
 // Lanes equal the scalar twin's; sums as in f32-raddstoreexpminusmax (pairwise per group of 16
 // in f32, then f64x2).
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
@@ -9,10 +10,8 @@
 import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
 import { loadPart, storePart } from "../math/tail";
 import { addPromoted, hsum64 } from "../math/acc";
-import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u4 } from "./f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u4";
 
-export function f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, thr: f32, eps: f32): f64 {
-  if (eps != 0) return f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u4(x, y, n, max, thr, eps);
+export function f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, thr: f32): f64 {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
   const clamp = v128.load(EXP_TABLE, 32);
   const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);

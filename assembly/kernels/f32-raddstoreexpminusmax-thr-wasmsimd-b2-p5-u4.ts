@@ -3,8 +3,9 @@
 // is one select and one multiply per vector (for eps = 0 the product is the +0 of the mask: exp is
 // never negative). Used for ev-softmax's training mode (eps = 1e-6), a rare path kept small (one
 // loop body): about 1.4x the time of the 16-wide kernel's loop, which runs the inference mode
-// (eps = 0, f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16). Lanes equal the scalar twin's; the
-// vectors' lanes are promoted to f64 and summed in one f64x2 accumulator.
+// (eps = 0, f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16; config.ts expstore_thr chooses). Lanes
+// equal the scalar twin's; the vectors' lanes are promoted to f64 and summed in one f64x2
+// accumulator.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { EXP_TABLE, expv_b2_p5 } from "../math/exp";

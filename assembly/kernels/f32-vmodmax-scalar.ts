@@ -1,5 +1,5 @@
-// f32-vmodmax, scalar reference (the careful contract, f32-vmodmax-wasmsimd-u4;
-// the fast kernels of f32-vmodmax-wasmsimd-u8 agree with it on rows without −∞ or overflow):
+// f32-vmodmax, scalar reference (the careful contract, f32-vmodmax-wasmsimd-u4; the fast kernels
+// f32-vmodmax-{o0-masked,o1,o2,o12-masked}-wasmsimd-u8 agree with it on rows without −∞ or overflow):
 //   z[i] = φ(x[i]), −∞ where mask[i] == 0 or x[i] == −∞;  returns max z, or NaN when some z[i] is
 //   NaN or φ overflowed float32 to −∞ at a kept, finite x[i].
 // mask = 0 means no mask (u8 per element, 0 = masked out); order = 0 gives the masked copy.

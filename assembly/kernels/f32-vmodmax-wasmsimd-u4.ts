@@ -6,7 +6,7 @@
 // Lanes and result equal `f32_vmodmax__scalar` bit for bit (a ±0 maximum may differ in sign).
 // The parameters are re-read from memory for each vector (φ for any order, phi.ts `phiv_n`).
 // Rare paths only: orders ≥ 3, and the redo of a row on which a fast kernel
-// (f32-vmodmax-wasmsimd-u8) saw a −∞ or a NaN; one vector per iteration keeps it small.
+// (f32-vmodmax-*-wasmsimd-u8) saw a −∞ or a NaN; one vector per iteration keeps it small.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) φ's multiply-adds
 // (z + a·relu(…)ⁿ) are f32x4.relaxed_madd (phi.ts, madd.ts: fused where the CPU has FMA).
 import { phiv_n } from "../math/phi";

@@ -4,16 +4,17 @@
 import { f32_rmax__scalar } from "../../assembly/kernels/f32-rmax-scalar";
 import { f32_rmax__wasmsimd_pmax_u16 } from "../../assembly/kernels/f32-rmax-wasmsimd-pmax-u16";
 import { f32_raddstoreexpminusmax__scalar_b2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-b2-p5";
-import { f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-wasmsimd-b2-p5-u16";
 import { f32_raddexpminusmax__scalar_b2_p5 } from "../../assembly/kernels/f32-raddexpminusmax-scalar-b2-p5";
-import { f32_raddexpminusmax__wasmsimd_b2_p5_u16 } from "../../assembly/kernels/f32-raddexpminusmax-wasmsimd-b2-p5-u16";
 import { f32_vscale__scalar } from "../../assembly/kernels/f32-vscale-scalar";
 import { f32_vscale__wasmsimd_u16 } from "../../assembly/kernels/f32-vscale-wasmsimd-u16";
 import { f32_vsubsub__scalar } from "../../assembly/kernels/f32-vsubsub-scalar";
 import { f32_vsubsub__wasmsimd_u16 } from "../../assembly/kernels/f32-vsubsub-wasmsimd-u16";
 import { f32_vmodmax__scalar } from "../../assembly/kernels/f32-vmodmax-scalar";
-import { f32_vmodmax_fast__wasmsimd_u8 } from "../../assembly/kernels/f32-vmodmax-wasmsimd-u8";
 import { f32_vmodmax__wasmsimd_u4 } from "../../assembly/kernels/f32-vmodmax-wasmsimd-u4";
+// The SIMD operations that choose among SIMD kernels (as-pect builds with SIMD): expstore (the
+// k = 1 and any-k kernels of f32-raddstoreexpminusmax), expsum (the k = 1 kernel into scratch) and
+// modmax_fast (the f32-vmodmax u8 kernels by order and mask, the careful u4 kernel beyond).
+import { expstore, expsum, modmax_fast } from "../../assembly/config";
 import {
   alloc, allocF32, copyF32, describeF32, fillUniform, firstBitMismatch, getf, guardsIntact,
   nextU32, releaseAll, sameF32, seed, setf, testLengths, uniform, unit,
@@ -124,7 +125,7 @@ describe("f32_rmax__wasmsimd_pmax_u16 vs f32_rmax__scalar", () => {
   });
 });
 
-describe("f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 vs scalar twin", () => {
+describe("f32_raddstoreexpminusmax_{k1,k}__wasmsimd_b2_p5_u16 (config.ts expstore) vs scalar twin", () => {
   it("stored values bit-identical, sums within the summation-order bound, for k = 1, 0.5, 2.5", () => {
     const lengths = testLengths();
     const ks: f32[] = [1, 0.5, 2.5];
@@ -138,7 +139,7 @@ describe("f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 vs scalar twin", () => {
           const m = f32_rmax__scalar(x, n);
           for (let ki = 0; ki < ks.length; ki++) {
             const k = ks[ki];
-            const s1 = f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x, y1, n, m, k);
+            const s1 = expstore(x, y1, n, m, k);
             const s2 = f32_raddstoreexpminusmax__scalar_b2_p5(x, y2, n, m, k);
             const label = where("raddstore k=" + k.toString(), n, dist, off);
             const bad = firstBitMismatch(y1, y2, n);
@@ -163,7 +164,7 @@ describe("f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 vs scalar twin", () => {
       fillUniform(x, n, -20, 5);
       copyF32(x2, x, n);
       const m = f32_rmax__scalar(x, n);
-      const s1 = f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x2, x2, n, m, 1);
+      const s1 = expstore(x2, x2, n, m, 1);
       const s2 = f32_raddstoreexpminusmax__scalar_b2_p5(x, y, n, m, 1);
       expect<i32>(firstBitMismatch(x2, y, n)).toBe(-1, "in place n=" + n.toString());
       expect<f64>(noteSum(s1, s2, "in place n=" + n.toString())).toBeLessThanOrEqual(SUM_REL_BOUND);
@@ -178,15 +179,15 @@ describe("f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16 vs scalar twin", () => {
         fillUniform(x, n, -5, 5);
         setf(x, at, NaN);
         const m = f32_rmax__scalar(x, n);
-        expect<f64>(f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x, y, n, m, 1)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
-        expect<f64>(f32_raddexpminusmax__wasmsimd_b2_p5_u16(x, n, m)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
+        expect<f64>(expstore(x, y, n, m, 1)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
+        expect<f64>(expsum(x, n, m)).toBeNaN("n=" + n.toString() + " at=" + at.toString());
       }
       releaseAll();
     }
   });
 });
 
-describe("f32_raddexpminusmax__wasmsimd_b2_p5_u16 vs scalar twin", () => {
+describe("config.ts expsum (the k1 kernel into scratch) vs f32_raddexpminusmax__scalar_b2_p5", () => {
   it("sums within the summation-order bound; equal to the storing kernel's sum (k = 1) bit for bit", () => {
     const lengths = testLengths();
     seed(5);
@@ -200,9 +201,9 @@ describe("f32_raddexpminusmax__wasmsimd_b2_p5_u16 vs scalar twin", () => {
           const before = allocF32(n);
           copyF32(before, x, n);
           const m = f32_rmax__scalar(x, n);
-          const s1 = f32_raddexpminusmax__wasmsimd_b2_p5_u16(x, n, m);
+          const s1 = expsum(x, n, m);
           const s2 = f32_raddexpminusmax__scalar_b2_p5(x, n, m);
-          const s3 = f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x, y, n, m, 1);
+          const s3 = expstore(x, y, n, m, 1);
           const label = where("raddexp", n, dist, off);
           expect<f64>(noteSum(s1, s2, label)).toBeLessThanOrEqual(SUM_REL_BOUND, label + " simd " + s1.toString() + " scalar " + s2.toString());
           expect<u64>(reinterpret<u64>(s1)).toBe(reinterpret<u64>(s3), label + " vs raddstore");
@@ -301,7 +302,7 @@ function fillMask(mask: usize, n: i32): void {
 
 function checkModmax(x: usize, n: i32, params: usize, order: i32, mask: usize, label: string, fast: bool = false): void {
   const z1 = allocF32(n), z2 = allocF32(n);
-  const m1 = fast ? f32_vmodmax_fast__wasmsimd_u8(x, z1, mask, n, params, order) : f32_vmodmax__wasmsimd_u4(x, z1, mask, n, params, order);
+  const m1 = fast ? modmax_fast(x, z1, mask, n, params, order) : f32_vmodmax__wasmsimd_u4(x, z1, mask, n, params, order);
   const m2 = f32_vmodmax__scalar(x, z2, mask, n, params, order);
   const bad = firstBitMismatch(z1, z2, n);
   expect<i32>(bad).toBe(-1, label + (bad >= 0 ? " z[" + bad.toString() + "] simd " + describeF32(getf(z1, bad)) + " scalar " + describeF32(getf(z2, bad)) + " x=" + describeF32(getf(x, bad)) : ""));

@@ -9,33 +9,38 @@ import { RMaxSumResult, RThreshResult, VFilterResult, VThreshPowResult } from ".
 import { f32_rmaxlanes__scalar } from "../../assembly/kernels/f32-rmaxlanes-scalar";
 import { f32_rmaxlanes__wasmsimd_pmax_u16 } from "../../assembly/kernels/f32-rmaxlanes-wasmsimd-pmax-u16";
 import { f32_rmaxsum__scalar } from "../../assembly/kernels/f32-rmaxsum-scalar";
-import { f32_rmaxsum__wasmsimd_u8, f32_rmaxsum_fast__wasmsimd_u8 } from "../../assembly/kernels/f32-rmaxsum-wasmsimd-u8";
+import { f32_rmaxsum__wasmsimd_u8 } from "../../assembly/kernels/f32-rmaxsum-wasmsimd-u8";
+import { f32_rmaxsum_fast__wasmsimd_u8 } from "../../assembly/kernels/f32-rmaxsum-fast-wasmsimd-u8";
 import { f32_rcountpos__scalar } from "../../assembly/kernels/f32-rcountpos-scalar";
 import { f32_rcountpos__wasmsimd_u8 } from "../../assembly/kernels/f32-rcountpos-wasmsimd-u8";
 import { f32_vfilter__scalar } from "../../assembly/kernels/f32-vfilter-scalar";
 import { f32_vfilter__wasmsimd_u16 } from "../../assembly/kernels/f32-vfilter-wasmsimd-u16";
 import { bound16, compact, raw_bound, tighten } from "../../assembly/math/list";
-import {
-  f32_rthresh_p1__scalar, f32_rthresh_p2__scalar, f32_rthresh_p4__scalar, f32_rthresh_pg__scalar,
-  f32_rthresh_p1p__scalar,
-} from "../../assembly/kernels/f32-rthresh-scalar";
-import {
-  f32_rthresh_p1__wasmsimd_u16, f32_rthresh_p2__wasmsimd_u16, f32_rthresh_p4__wasmsimd_u16,
-} from "../../assembly/kernels/f32-rthresh-wasmsimd-u16";
-import { f32_rthresh_pg__wasmsimd_u4 } from "../../assembly/kernels/f32-rthresh-wasmsimd-u4";
-import {
-  f32_vthreshpow_e1__scalar, f32_vthreshpow_e2__scalar, f32_vthreshpow_e4__scalar, f32_vthreshpow_eg__scalar,
-  f32_vthreshpow_e1p__scalar,
-} from "../../assembly/kernels/f32-vthreshpow-scalar";
-import {
-  f32_vthreshpow_e124__wasmsimd_u16,
-} from "../../assembly/kernels/f32-vthreshpow-wasmsimd-u16";
-import { f32_vthreshpow_eg__wasmsimd_u4 } from "../../assembly/kernels/f32-vthreshpow-wasmsimd-u4";
-import { f32_vrelusub_e1__scalar, f32_vrelusub_e2__scalar } from "../../assembly/kernels/f32-vrelusub-scalar";
-import { f32_vrelusub_e1__wasmsimd_u16, f32_vrelusub_e2__wasmsimd_u16 } from "../../assembly/kernels/f32-vrelusub-wasmsimd-u16";
+import { f32_rthresh_p1__scalar } from "../../assembly/kernels/f32-rthresh-p1-scalar";
+import { f32_rthresh_p2__scalar } from "../../assembly/kernels/f32-rthresh-p2-scalar";
+import { f32_rthresh_p4__scalar } from "../../assembly/kernels/f32-rthresh-p4-scalar";
+import { f32_rthresh_pg__scalar } from "../../assembly/kernels/f32-rthresh-pg-scalar";
+import { f32_rthresh_p1p__scalar } from "../../assembly/kernels/f32-rthresh-p1p-scalar";
+import { f32_rthresh_p1__wasmsimd_u16 } from "../../assembly/kernels/f32-rthresh-p1-wasmsimd-u16";
+import { f32_rthresh_p2__wasmsimd_u16 } from "../../assembly/kernels/f32-rthresh-p2-wasmsimd-u16";
+import { f32_rthresh_p4__wasmsimd_u16 } from "../../assembly/kernels/f32-rthresh-p4-wasmsimd-u16";
+import { f32_rthresh_pg__wasmsimd_u4 } from "../../assembly/kernels/f32-rthresh-pg-wasmsimd-u4";
+import { f32_vthreshpow_e1__scalar } from "../../assembly/kernels/f32-vthreshpow-e1-scalar";
+import { f32_vthreshpow_e2__scalar } from "../../assembly/kernels/f32-vthreshpow-e2-scalar";
+import { f32_vthreshpow_e4__scalar } from "../../assembly/kernels/f32-vthreshpow-e4-scalar";
+import { f32_vthreshpow_eg__scalar } from "../../assembly/kernels/f32-vthreshpow-eg-scalar";
+import { f32_vthreshpow_e1p__scalar } from "../../assembly/kernels/f32-vthreshpow-e1p-scalar";
+import { f32_vthreshpow_e124__wasmsimd_u16 } from "../../assembly/kernels/f32-vthreshpow-e124-wasmsimd-u16";
+import { f32_vthreshpow_eg__wasmsimd_u4 } from "../../assembly/kernels/f32-vthreshpow-eg-wasmsimd-u4";
+import { f32_vrelusub_e1__scalar } from "../../assembly/kernels/f32-vrelusub-e1-scalar";
+import { f32_vrelusub_e2__scalar } from "../../assembly/kernels/f32-vrelusub-e2-scalar";
+import { f32_vrelusub_e1__wasmsimd_u16 } from "../../assembly/kernels/f32-vrelusub-e1-wasmsimd-u16";
+import { f32_vrelusub_e2__wasmsimd_u16 } from "../../assembly/kernels/f32-vrelusub-e2-wasmsimd-u16";
 import { f32_raddstoreexpminusmax_thr__scalar_b2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-scalar-b2-p5";
-import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16";
 import { f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u4 } from "../../assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u4";
+// ev-softmax's exp pass as the driver runs it (as-pect builds with SIMD): the eps = 0 kernel
+// f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16, the u4 kernel for other eps.
+import { expstore_thr } from "../../assembly/config";
 import { f32_raddstoreexpminusmax__scalar_b2_p5 } from "../../assembly/kernels/f32-raddstoreexpminusmax-scalar-b2-p5";
 import { lnf, lnv, log1pf, log1pv, pow1pf, pow1pv, powf_pos, powv } from "../../assembly/math/pow";
 import {
@@ -1140,7 +1145,7 @@ let worstThrWhere = "";
 function checkThr(x: usize, n: i32, m: f32, thr: f32, eps: f32, label0: string): void {
   const y1 = allocF32(n), y2 = allocF32(n), yp = allocF32(n);
   for (let i = 0; i < n; i++) { setf(y1, i, NaN); setf(y2, i, 4321); }
-  const s1 = f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(x, y1, n, m, thr, eps);
+  const s1 = expstore_thr(x, y1, n, m, thr, eps);
   const s2 = f32_raddstoreexpminusmax_thr__scalar_b2_p5(x, y2, n, m, thr, eps);
   f32_raddstoreexpminusmax__scalar_b2_p5(x, yp, n, m, 1);
   let refBad = -1, s = 0.0;
@@ -1167,7 +1172,7 @@ function checkThr(x: usize, n: i32, m: f32, thr: f32, eps: f32, label0: string):
   if (!ok(guardsIntact(y1, n) && guardsIntact(y2, n))) fail(label + " wrote outside y[0, n)");
 }
 
-describe("f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16 vs scalar twin", () => {
+describe("f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_{u16,u4} (config.ts expstore_thr) vs scalar twin", () => {
   it("eps = 0 and 1e-6; thr = the driver's mean, the max, an entry, random, ±∞", () => {
     begin();
     seed(191);

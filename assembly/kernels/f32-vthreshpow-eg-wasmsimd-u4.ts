@@ -1,10 +1,12 @@
-// f32-vthreshpow, wasm SIMD, 4 elements per iteration (the last vector partial): the output pass of the
-// non-integer powers (contract: f32-vthreshpow-scalar.ts, E = 0 and E = 5), where the power,
+// f32-vthreshpow-eg, wasm SIMD, 4 elements per iteration (the last vector partial): the output pass
+// of the non-integer powers (contracts: f32-vthreshpow-eg-scalar and f32-vthreshpow-e1p-scalar,
+// template templates/f32-vthreshpow-scalar.ts, E = 0 and E = 5), where the power,
 // exp(e·ln w) per entry, dominates (more elements per iteration measured no faster):
 //   near1 = false (eg):  w = d = ((x − m)·c − τhi) − τlo,  y = d^e over d > 0, else 0;
 //   near1 = true (e1p):  τhi + τlo is s = τ + 1, w = 1 + u with u = d,  y = w^e over u > −1
 //                        (⟺ w > 0), ln w from u (pow.ts log1pv).
-// One loop serves both (ln w, then the near-1 correction, then one exp): lanes equal the scalar
+// One loop serves both (ln w, then the near-1 correction, then one exp; near1 is a run-time flag:
+// one wasm function for the two): lanes equal the scalar
 // twins' (f32_vthreshpow_eg__scalar, f32_vthreshpow_e1p__scalar). Returns Σ y (f64x2 lanes),
 // out.count = count(y > 0). x may equal y.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds

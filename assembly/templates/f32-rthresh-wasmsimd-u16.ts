@@ -1,5 +1,7 @@
+// Template of the f32-rthresh wasm SIMD kernels for the integer powers (kernels/f32-rthresh-{p1,p2,
+// p4}-wasmsimd-u16.ts, one per power kind K, a compile-time constant).
 // f32-rthresh, wasm SIMD: one pass of a threshold search for the integer powers γ = 1, 2, 4
-// (contract: f32-rthresh-scalar.ts; the other powers: f32-rthresh-wasmsimd-u4), 16 elements per
+// (contract: templates/f32-rthresh-scalar.ts; the other powers: f32-rthresh-pg-wasmsimd-u4), 16 elements per
 // iteration, then a 4-lane loop whose last vector may be partial (tail.ts). A group of 16 with no
 // entry above the threshold costs a compare and one branch (`any_true`): on sparse rows most
 // groups are skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
@@ -21,8 +23,10 @@ import { RThreshResult } from "../records";
   return v128.and(d, gt);
 }
 
+/** The pass over x[0..n) for power kind K = One, Two or Four (constant at every call site) into out;
+ *  y ≠ 0 (K = One, Two): max(d, 0) stored there for every entry. */
 // @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, out: RThreshResult): void {
+@inline export function rthresh_wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, K: Pow, out: RThreshResult): void {
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vt = f32x4.splat(t);
   const zero = f32x4.splat(0), one_i = i32x4.splat(1), ninf = f32x4.splat(-Infinity);
   let a1 = zero, a2 = zero, a3 = zero, cnt = i32x4.splat(0), mn = i32x4.splat(-1);
@@ -69,7 +73,3 @@ import { RThreshResult } from "../records";
   out.count = count; out.min = lo; out.s1 = hsum64(a1); out.s2 = hsum64(a2); out.s3 = hsum64(a3);
 }
 
-/** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
-export function f32_rthresh_p1__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { body(x, y, n, m, c, t, Pow.One, out); }
-export function f32_rthresh_p2__wasmsimd_u16(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { body(x, y, n, m, c, t, Pow.Two, out); }
-export function f32_rthresh_p4__wasmsimd_u16(x: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { body(x, 0, n, m, c, t, Pow.Four, out); }

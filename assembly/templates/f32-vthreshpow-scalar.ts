@@ -1,5 +1,7 @@
+// Template of the f32-vthreshpow scalar kernels (kernels/f32-vthreshpow-{e1,e2,e4,eg,e1p}-scalar.ts,
+// one per power kind E, a compile-time constant: binaryen keeps only its branch).
 // f32-vthreshpow, scalar: the output pass of the threshold normalisers, reference for the SIMD
-// kernel.  y[i] = max(d, 0)^e  with  d = ((x[i] − m)·c − τhi) − τlo,
+// kernels.  y[i] = max(d, 0)^e  with  d = ((x[i] − m)·c − τhi) − τlo,
 // the threshold τ = τhi + τlo carried as two floats, so that d keeps float32 relative precision
 // near the threshold (x[i] − m is exact there: Sterbenz). Power kind E: 1, 2, 4 (integer e,
 // multiplications), 0 (any e > 0: exp(e·ln d)), 5 (near-1 maps: τhi + τlo is s = τ + 1 and
@@ -9,7 +11,7 @@ import { pow1pf, powf_pos } from "../math/pow";
 import { Pow } from "../kinds";
 import { VThreshPowResult } from "../records";
 
-/** The pass over x[0..n) for power kind E (constant at every call site). */
+/** The pass over x[0..n) for power kind E (constant at every call site): returns Σ y, out.count. */
 // @ts-ignore: decorator
 @inline export function vthreshpow_scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, E: Pow, out: VThreshPowResult): f64 {
   let sum = 0.0, cnt = 0;
@@ -32,9 +34,3 @@ import { VThreshPowResult } from "../records";
   return sum;
 }
 
-export function f32_vthreshpow_e1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 1, Pow.One, out); }
-export function f32_vthreshpow_e2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 2, Pow.Two, out); }
-export function f32_vthreshpow_e4__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, 4, Pow.Four, out); }
-export function f32_vthreshpow_eg__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, Pow.General, out); }
-/** Near-1 maps (E = 5): hi + lo is s = τ + 1, y = (1 + u)^e for u = X − s > −1. */
-export function f32_vthreshpow_e1p__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, out: VThreshPowResult): f64 { return vthreshpow_scalar(x, y, n, m, c, hi, lo, e, Pow.Near1, out); }

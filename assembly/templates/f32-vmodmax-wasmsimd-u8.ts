@@ -1,3 +1,5 @@
+// Template of the fast f32-vmodmax wasm SIMD kernels (kernels/f32-vmodmax-{o0-masked,o1,o2,
+// o12-masked}-wasmsimd-u8.ts; ORDER and MASKED compile-time constants).
 // f32-vmodmax, wasm SIMD, 8 elements per iteration (φ is compute-bound; two vectors in flight are
 // enough, 16 measured no faster), then a 4-lane loop whose last vector may be partial (tail.ts:
 // the row's last element repeated, which changes no max, no min and no flag): the fast kernels of
@@ -13,18 +15,18 @@
 // One function per hot (order, masked) pair, so each hot loop is its own wasm function with its
 // parameters splatted once before the loop: o0_masked (masked copy, for masked softmax), o1, o2
 // (the official checkpoints, no mask); masked orders 1 and 2 share one function (o12_masked, the
-// order tested per vector). Orders ≥ 3 run the careful kernel.
+// order tested per vector). Orders ≥ 3, and order 0 without a mask, run the careful kernel
+// (config.ts modmax_fast chooses).
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) φ's multiply-adds
 // (z + a·relu(…)ⁿ) are f32x4.relaxed_madd (phi.ts, madd.ts: fused where the CPU has FMA).
 import { phiv_o1, phiv_o2 } from "../math/phi";
 import { loadMaskPartRepeat, loadPartRepeat, storePart } from "../math/tail";
-import { f32_vmodmax__wasmsimd_u4 } from "./f32-vmodmax-wasmsimd-u4";
 import { f32x4_hmax } from "../math/hmax";
 import { ModOrder } from "../kinds";
 
 // ORDER (kinds.ts ModOrder): Copy (0), One, Two, or OneOrTwo meaning "order 1 or 2, read `order`
-// at run time". ORDER and MASKED are constant at every call site, so binaryen folds the branches and each exported kernel keeps
-// only its own path.
+// at run time". ORDER and MASKED are constant at every call site, so binaryen folds the branches
+// and each kernel keeps only its own path.
 // @ts-ignore: decorator
 @inline function phiv(
   v: v128, ORDER: ModOrder, params: usize, order: i32,
@@ -32,12 +34,13 @@ import { ModOrder } from "../kinds";
 ): v128 {
   if (ORDER == ModOrder.One) return phiv_o1(v, v, a1, b1, c1, d1, zero);
   if (ORDER == ModOrder.Two) return phiv_o2(phiv_o1(v, v, a1, b1, c1, d1, zero), v, a2, b2, c2, d2, zero);
-  if (ORDER == ModOrder.OneOrTwo) return phiv_o1(v, v, a1, b1, c1, d1, zero); // (the order-2 step: see body)
+  if (ORDER == ModOrder.OneOrTwo) return phiv_o1(v, v, a1, b1, c1, d1, zero); // (the order-2 step: see vmodmax_wasmsimd_u8)
   return v;
 }
 
+/** z = φ(x) (−∞ where masked, MASKED), returns max z or NaN (redo the row): see the header. */
 // @ts-ignore: decorator
-@inline function body(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32, ORDER: ModOrder, MASKED: bool): f32 {
+@inline export function vmodmax_wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32, ORDER: ModOrder, MASKED: bool): f32 {
   const zero = f32x4.splat(0), ninf = f32x4.splat(-Infinity);
   let a1 = zero, b1 = zero, c1 = zero, d1 = zero, a2 = zero, b2 = zero, c2 = zero, d2 = zero;
   if (ORDER != ModOrder.Copy) {
@@ -98,30 +101,3 @@ import { ModOrder } from "../kinds";
   return flag ? NaN : m;
 }
 
-// ---- fast kernels (see the header)
-export function f32_vmodmax_o0_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32): f32 {
-  return body(x, z, mask, n, 0, 0, ModOrder.Copy, true);
-}
-export function f32_vmodmax_o1__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize): f32 {
-  return body(x, z, 0, n, params, 1, ModOrder.One, false);
-}
-export function f32_vmodmax_o2__wasmsimd_u8(x: usize, z: usize, n: i32, params: usize): f32 {
-  return body(x, z, 0, n, params, 2, ModOrder.Two, false);
-}
-/** Masked, order 1 or 2 (`order`). */
-export function f32_vmodmax_o12_masked__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  return body(x, z, mask, n, params, order, ModOrder.OneOrTwo, true);
-}
-
-/** Fast contract (see the header), dispatched by order; orders ≥ 3 (and order 0 without a mask)
- *  run the careful kernel. */
-export function f32_vmodmax_fast__wasmsimd_u8(x: usize, z: usize, mask: usize, n: i32, params: usize, order: i32): f32 {
-  if (mask != 0) {
-    if (order == 0) return f32_vmodmax_o0_masked__wasmsimd_u8(x, z, mask, n);
-    if (order <= 2) return f32_vmodmax_o12_masked__wasmsimd_u8(x, z, mask, n, params, order);
-  } else {
-    if (order == 1) return f32_vmodmax_o1__wasmsimd_u8(x, z, n, params);
-    if (order == 2) return f32_vmodmax_o2__wasmsimd_u8(x, z, n, params);
-  }
-  return f32_vmodmax__wasmsimd_u4(x, z, mask, n, params, order);
-}

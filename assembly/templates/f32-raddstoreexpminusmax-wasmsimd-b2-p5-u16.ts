@@ -1,3 +1,5 @@
+// Template of the f32-raddstoreexpminusmax wasm SIMD kernels (kernels/f32-raddstoreexpminusmax-
+// {k1,k}-wasmsimd-b2-p5-u16.ts).
 // f32-raddstoreexpminusmax, wasm SIMD, b2-p5 exp, 16 elements per iteration:
 //   y[i] = exp((x[i] − max)·k),  returns Σ y[i].
 // The sum is accurate to about 1.2e-7 relative: each group of 16 values is added pairwise in f32
@@ -10,21 +12,10 @@
 import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
 import { loadPart, storePart } from "../math/tail";
 
-export function f32_raddstoreexpminusmax__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, k: f32): f64 {
-  return k == 1 ? f32_raddstoreexpminusmax_k1__wasmsimd_b2_p5_u16(x, y, n, max) : f32_raddstoreexpminusmax_k__wasmsimd_b2_p5_u16(x, y, n, max, k);
-}
-/** k = 1: y[i] = exp(x[i] − max). ystep = 0: every group of 16 is stored to y[0..16) instead
- *  (64 bytes of scratch: the sum alone, f32-raddexpminusmax-wasmsimd-b2-p5-u16). */
-export function f32_raddstoreexpminusmax_k1__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, ystep: usize = 64): f64 {
-  return body(x, y, n, max, 1, true, ystep);
-}
-/** any k: y[i] = exp((x[i] − max)·k). */
-export function f32_raddstoreexpminusmax_k__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, k: f32): f64 {
-  return body(x, y, n, max, k, false, 64);
-}
-
+/** y[i] = exp((x[i] − max)·k) (ONE, a compile-time constant: k = 1, no multiply); returns Σ y.
+ *  y advances by ystep bytes per group of 16 (64; 0: every group stored to y[0..16)). */
 // @ts-ignore: decorator
-@inline function body(x: usize, y: usize, n: i32, max: f32, k: f32, ONE: bool, ystep: usize): f64 {
+@inline export function raddstoreexpminusmax_wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, k: f32, ONE: bool, ystep: usize): f64 {
   const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
   const clamp = v128.load(EXP_TABLE, 32);
   const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);

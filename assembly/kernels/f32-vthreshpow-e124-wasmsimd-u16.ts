@@ -1,7 +1,8 @@
-// f32-vthreshpow, wasm SIMD: the output pass of the threshold normalisers for the integer
-// exponents e = 1, 2, 4 (contract: f32-vthreshpow-scalar.ts; the other exponents:
-// f32-vthreshpow-wasmsimd-u4), one function for the three (the exponent tested per group with
-// candidates: this pass runs once per row), 16 elements per iteration, then a 4-lane loop whose
+// f32-vthreshpow-e124, wasm SIMD: the output pass of the threshold normalisers for the integer
+// exponents e = 1, 2, 4 (contracts: f32-vthreshpow-{e1,e2,e4}-scalar, template
+// templates/f32-vthreshpow-scalar.ts; the other exponents: f32-vthreshpow-eg-wasmsimd-u4), one
+// function for the three (E, a run-time value, tested per group with candidates: this pass runs
+// once per row), 16 elements per iteration, then a 4-lane loop whose
 // last vector may be partial (tail.ts). A group of 16 outside the support is stored as zeros
 // without computing the power. Sums as in f32-rthresh (pairwise in f32 per group, f64x2 across groups);
 // lanes equal the scalar twin's.

@@ -1,14 +1,17 @@
-// f32-rthresh, wasm SIMD, 4 elements per iteration (the last vector partial): the search passes of the
-// non-integer powers (contract: f32-rthresh-scalar.ts, K = 0 and K = 5), where the power,
+// f32-rthresh-pg, wasm SIMD, 4 elements per iteration (the last vector partial): the search passes
+// of the non-integer powers (contracts: f32-rthresh-pg-scalar and f32-rthresh-p1p-scalar, template
+// templates/f32-rthresh-scalar.ts, K = 0 and K = 5), where the power,
 // exp(γ·ln w) per entry, dominates (more elements per iteration measured no faster):
 //   near1 = false (pg):  w = d = X − t, over d > 0: s1 = Σ d^γ, s2 = Σ d^(γ−1),
 //                        s3 = Σ d^(γ−2), count, min = min d;
 //   near1 = true (p1p):  t is s = τ + 1, w = 1 + u with u = X − s, over u > −1 (⟺ w > 0: 1 + u
 //                        is exact for u in [−2, −½]): the same sums of w^γ with ln w from u
 //                        (pow.ts log1pv), min not computed (+∞).
-// One loop serves both (ln w, then the near-1 correction, then one exp): lanes and sums equal
-// the scalar twins' (f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar). A vector with no entry in
-// the support costs a compare and a branch. Sums in f64x2 lanes, counts in i32 lanes.
+// One loop serves both (ln w, then the near-1 correction, then one exp; near1 is a run-time flag:
+// one wasm function for the two): lanes, count and min equal the scalar twins'
+// (f32_rthresh_pg__scalar, f32_rthresh_p1p__scalar); the sums differ only by their order. A vector
+// with no entry in the support costs a compare and a branch. Sums in f64x2 lanes, counts in i32
+// lanes.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { addPromoted, hsum64 } from "../math/acc";
@@ -33,7 +36,7 @@ export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t:
     const gt = f32x4.gt(w, zero);
     if (!v128.any_true(gt)) continue;
     cnt = i32x4.add(cnt, gt);
-    // the smallest positive d as an unsigned-integer min of (bits − 1) (see f32-rthresh-wasmsimd-u16)
+    // the smallest positive d as an unsigned-integer min of (bits − 1) (see templates/f32-rthresh-wasmsimd-u16.ts)
     mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
     let l = lnv(w);
     if (near1) l = v128.bitselect(d, f32x4.mul(l, f32x4.div(d, f32x4.sub(w, one))), f32x4.eq(w, one));

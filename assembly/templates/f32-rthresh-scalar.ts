@@ -1,7 +1,9 @@
+// Template of the f32-rthresh scalar kernels (kernels/f32-rthresh-{p1,p2,p4,pg,p1p}-scalar.ts,
+// one per power kind K, a compile-time constant: binaryen keeps only its branches).
 // f32-rthresh, scalar: one pass of a threshold search, the reference for the wasm SIMD kernels:
 // the sums behind a step of Michelot's method (Michelot 1986; Condat 2016) for sparsemax, of
 // Newton and the exact quadratic root for 1.5-entmax (Peters, Niculae & Martins 2019), and of
-// Halley's method for the other powers (the searches themselves are in sparse.ts).
+// Halley's method for the other powers (the searches themselves are in threshold/search.ts).
 // Over x[0..n) with X = (x − m)·c and d = X − t, for the entries with d > 0 (the support at t),
 // into the caller's record `out` (records.ts RThreshResult):
 //   count = their number,  min = their smallest d (+∞ if none), and by power kind K (kinds.ts Pow):
@@ -49,11 +51,3 @@ import { RThreshResult } from "../records";
   }
   out.count = cnt; out.min = mn; out.s1 = s1; out.s2 = s2; out.s3 = s3;
 }
-
-/** y: 0, or where to store max(d, 0) for every entry (the input of f32-vrelusub). */
-export function f32_rthresh_p1__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { rthresh_scalar(x, y, n, m, c, t, 1, Pow.One, out); }
-export function f32_rthresh_p2__scalar(x: usize, y: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { rthresh_scalar(x, y, n, m, c, t, 2, Pow.Two, out); }
-export function f32_rthresh_p4__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, out: RThreshResult): void { rthresh_scalar(x, 0, n, m, c, t, 4, Pow.Four, out); }
-export function f32_rthresh_pg__scalar(x: usize, n: i32, m: f32, c: f32, t: f32, g: f32, out: RThreshResult): void { rthresh_scalar(x, 0, n, m, c, t, g, Pow.General, out); }
-/** Near-1 maps (K = 5): t is s = τ + 1; sums of (1 + u)^γ, ^(γ−1), ^(γ−2) over u = X − s > −1. */
-export function f32_rthresh_p1p__scalar(x: usize, n: i32, m: f32, c: f32, s: f32, g: f32, out: RThreshResult): void { rthresh_scalar(x, 0, n, m, c, s, g, Pow.Near1, out); }
