@@ -1,7 +1,8 @@
 // multimax-wasm: the wasm module's exports. The loader (src/) knows only these names and the
 // memory contract written in rows.ts; it knows nothing of the math.
 import { multimax_rows, softmax_rows } from "./rows";
-import { evsoftmax_rows, threshold_rows } from "./sparse";
+import { threshold_rows } from "./threshold/rows";
+import { evsoftmax_rows } from "./evsoftmax";
 import { ThresholdMap } from "./kinds";
 
 /** First free byte after the static data, 16-byte aligned: the loader manages memory from here. */
@@ -35,7 +36,7 @@ export function log_multimax(x: usize, y: usize, tmp: usize, mask: usize, rows: 
   return multimax_rows(x, y, tmp, mask, rows, cols, params, order, true);
 }
 
-/** sparsemax row by row (sparse.ts); tmp: one row of scratch; support: 0 or one i32 per row. */
+/** sparsemax row by row (threshold/rows.ts); tmp: one row of scratch; support: 0 or one i32 per row. */
 export function sparsemax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, cols: i32, support: usize): i32 {
   return threshold_rows(x, y, tmp, mask, rows, cols, ThresholdMap.Sparsemax, 0, 0, support);
 }
@@ -55,7 +56,7 @@ export function normmax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, 
   return threshold_rows(x, y, tmp, mask, rows, cols, ThresholdMap.Normmax, alpha, alphaStride, support);
 }
 
-/** ev-softmax row by row; eps: 0 (eval) or 1e-6 (training). */
+/** ev-softmax row by row (evsoftmax.ts); eps: 0 (eval) or 1e-6 (training). */
 export function ev_softmax(x: usize, y: usize, mask: usize, rows: i32, cols: i32, eps: f32, support: usize): i32 {
   return evsoftmax_rows(x, y, mask, rows, cols, eps, support);
 }

@@ -29,6 +29,16 @@ function finish(z: usize, mid: usize, y: usize, n: i32, m: f32, k: f32, log: boo
   return true;
 }
 
+/** Row r's input for the threshold and ev-softmax drivers: x's row, or (with a mask) its masked
+ *  copy in y's row (masked entries −∞). */
+// @ts-ignore: decorator
+@inline export function rowInput(xr: usize, yr: usize, mask: usize, r: i32, cols: i32): usize {
+  if (mask == 0) return xr;
+  maskcopy(xr, yr, mask + <usize>r * <usize>cols, cols);
+  return yr;
+}
+
+
 /** softmax of one row z (max m finite, no NaN) into y: the α = 1 case of α-entmax. */
 export function softmax_row(z: usize, y: usize, n: i32, m: f32): void {
   finish(z, y, y, n, m, 1, false);

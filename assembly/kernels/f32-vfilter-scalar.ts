@@ -1,7 +1,8 @@
-// f32-vfilter, scalar: the candidates for the support of a threshold map (see sparse.ts), in one
-// streaming pass after the max: a filter with a running lower bound in the manner of Condat's
-// (2016) online variant of Michelot's method, the bound being the threshold of the list so far. Reference for the wasm SIMD kernel (which tightens at other
-// points, so its list can differ; the guarantee is the same).
+// f32-vfilter, scalar: the candidates for the support of a threshold map (see threshold/rows.ts),
+// in one streaming pass after the max: a filter with a running lower bound in the manner of
+// Condat's (2016) online variant of Michelot's method, the bound being the threshold of the list
+// so far. Reference for the wasm SIMD kernel (which tightens at other points, so its list can
+// differ; the guarantee is the same).
 //   in:  x[0..n) with max m (finite), c (X = (x − m)·c), eb and g (bound exponent and γ, list.ts),
 //        limit, cap0 (the list's first capacity: tightening starts when it fills up)
 //   out: vals/idx = the x[i] with X > t and their indices, in order, where t is a lower bound of

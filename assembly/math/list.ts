@@ -1,6 +1,6 @@
-// Candidate lists of the threshold maps (f32-vfilter-*, sparse.ts): the row values that may be
-// in the support (vals) and their column indices (idx). Scalar: lists are short, and the list
-// helpers only run when a list has filled up, so their cost is amortised over the appends.
+// Candidate lists of the threshold maps (f32-vfilter-*, threshold/rows.ts): the row values that
+// may be in the support (vals) and their column indices (idx). Scalar: lists are short, and the
+// list helpers only run when a list has filled up, so their cost is amortised over the appends.
 //
 // Bounds. The threshold of any subset S of a row is a lower bound of the row's threshold (each
 // term of F is ≥ 0, so F_row ≥ F_S), and by the power-mean inequality the threshold of S is at

@@ -60,7 +60,7 @@ export function rowMax(p: usize, n: i32): f32 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Map configurations (sparse.ts): c, γ, and the bound exponent eb = 1/γ (γ ≥ 1) or 1 (γ < 1).
+// Map configurations (assembly/threshold/params.ts): c, γ, and the bound exponent eb = 1/γ (γ ≥ 1) or 1 (γ < 1).
 
 export class MapCfg {
   constructor(public name: string, public c: f32, public g: f32, public eb: f32) {}

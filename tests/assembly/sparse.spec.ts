@@ -1,9 +1,10 @@
-// The sparse-normaliser kernels (assembly/kernels/, used by assembly/sparse.ts): every wasm SIMD
-// kernel against its scalar twin, and the candidate-list kernels (f32-vfilter, list.ts) and the
-// power (pow.ts) against the contracts in their header comments, with an f64 reference of the
-// threshold of the float32 problem (sparse-helpers.ts). XNNPACK habits: every length 1..40 and
-// around the tiles (63, 64, 65, 100, 129, 1000), misaligned rows, ties, huge gaps, −∞ (masked)
-// entries, offsets of ±1e4, deterministic pseudo-random data (xorshift32, seeded per test).
+// The sparse-normaliser kernels (assembly/kernels/, used by assembly/threshold/ and
+// assembly/evsoftmax.ts): every wasm SIMD kernel against its scalar twin, and the candidate-list
+// kernels (f32-vfilter, list.ts) and the power (pow.ts) against the contracts in their header
+// comments, with an f64 reference of the threshold of the float32 problem (sparse-helpers.ts).
+// XNNPACK habits: every length 1..40 and around the tiles (63, 64, 65, 100, 129, 1000), misaligned
+// rows, ties, huge gaps, −∞ (masked) entries, offsets of ±1e4, deterministic pseudo-random data
+// (xorshift32, seeded per test).
 import { f32down, f32up } from "../../assembly/math/acc";
 import { RMaxSumResult, RThreshResult, VFilterResult, VThreshPowResult } from "../../assembly/records";
 import { f32_rmaxlanes__scalar } from "../../assembly/kernels/f32-rmaxlanes-scalar";
