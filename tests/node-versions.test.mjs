@@ -11,10 +11,10 @@
 //      TAP output); the test fails if the child fails, and reports its counts as diagnostics.
 // Files: those that exercise the library in Node.js: golden conformance (conformance,
 // sparse-conformance, golden-copy), fast-check properties (properties, sparse-properties), the API
-// contract (api) and every operation's calls and staging (calls), init() and its build choice (init, relaxed: the relaxed build against the golden
-// data and against the plain build), the packed package installed into a fresh project and
-// loaded through ESM, CommonJS and inline (runtime-node), and the golden-selection checker
-// (runtime-check, cheap). Left out: the other runtimes (runtime-deno, -bun, -chromium, -workerd,
+// contract (api) and every operation's calls and staging (calls), init() and its build choice
+// (init, relaxed: the relaxed build against the golden data and against the plain build), the
+// packed package installed into a fresh project and loaded through ESM, CommonJS and inline
+// (runtime-node), and the golden-selection checker (runtime-check, cheap). Left out: the other runtimes (runtime-deno, -bun, -chromium, -workerd,
 // -wrangler: they do not run on this Node.js), packaging and bundling (pack, bundlers, types:
 // npm, esbuild and tsc, whose output does not depend on the Node.js running them, and
 // runtime-node already installs the packed package), and the benchmark (bench-compare: slow).
