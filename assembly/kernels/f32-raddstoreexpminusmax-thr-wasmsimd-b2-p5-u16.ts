@@ -7,15 +7,13 @@
 // in f32, then f64x2).
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
+import { expv_b2_p5, expv_c1, expv_c2, expv_c3, expv_c4, expv_c5, expv_clamp, expv_log2e, expv_magic } from "../math/exp";
 import { loadPart, storePart } from "../math/tail";
 import { addPromoted, hsum64 } from "../math/acc";
 
 export function f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16(x: usize, y: usize, n: i32, max: f32, thr: f32): f64 {
-  const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
-  const clamp = v128.load(EXP_TABLE, 32);
-  const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
-  const c2 = v128.load(EXP_TABLE, 96), c1 = v128.load(EXP_TABLE, 112);
+  const log2e = expv_log2e(), magic = expv_magic(), clamp = expv_clamp();
+  const c5 = expv_c5(), c4 = expv_c4(), c3 = expv_c3(), c2 = expv_c2(), c1 = expv_c1();
   const vmax = f32x4.splat(max), vthr = f32x4.splat(thr), ninf = f32x4.splat(-Infinity);
   let acc = f64x2.splat(0);
   let i = 0;

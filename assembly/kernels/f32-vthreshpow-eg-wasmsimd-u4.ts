@@ -12,16 +12,14 @@
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { addPromoted, hsum64 } from "../math/acc";
-import { EXP_TABLE, expv_b2_p5 } from "../math/exp";
+import { expv_b2_p5, expv_c1, expv_c2, expv_c3, expv_c4, expv_c5, expv_clamp, expv_log2e, expv_magic } from "../math/exp";
 import { lnv } from "../math/pow";
 import { loadPart, storePart } from "../math/tail";
 import { VThreshPowResult } from "../records";
 
 export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f32, c: f32, hi: f32, lo: f32, e: f32, near1: bool, out: VThreshPowResult): f64 {
-  const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
-  const clamp = v128.load(EXP_TABLE, 32);
-  const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
-  const c2 = v128.load(EXP_TABLE, 96), c1 = v128.load(EXP_TABLE, 112);
+  const log2e = expv_log2e(), magic = expv_magic(), clamp = expv_clamp();
+  const c5 = expv_c5(), c4 = expv_c4(), c3 = expv_c3(), c2 = expv_c2(), c1 = expv_c1();
   const vm = f32x4.splat(m), vc = f32x4.splat(c), vhi = f32x4.splat(hi), vlo = f32x4.splat(lo), ve = f32x4.splat(e);
   const zero = f32x4.splat(0), one = f32x4.splat(1), ninf = f32x4.splat(-Infinity);
   const shift: f32 = near1 ? 1 : 0, vshift = f32x4.splat(shift);

@@ -12,7 +12,9 @@
 // adds up to about |y|·7e-8 relative for an argument y, tools/exp-ulp.mjs).
 // FMA variant: in the relaxed-SIMD build the vector exp's multiply-adds are f32x4.relaxed_madd
 // (exp.ts); the ln polynomial stays plain mul + add (not measured faster).
-import { EXP_TABLE, expf_b2_p5, expv_b2_p5 } from "./exp";
+import {
+  expf_b2_p5, expv_b2_p5, expv_c1, expv_c2, expv_c3, expv_c4, expv_c5, expv_clamp, expv_log2e, expv_magic,
+} from "./exp";
 
 // @ts-ignore: decorator
 @inline const SQRTHALF_BITS: i32 = 0x3F3504F3; // √½
@@ -85,9 +87,7 @@ const LN_TABLE: usize = !ASC_FEATURE_SIMD ? 0 : memory.data<u32>([
 // @ts-ignore: decorator
 @inline export function powv(d: v128, e: v128): v128 {
   return expv_b2_p5(f32x4.mul(e, lnv(d)),
-    v128.load(EXP_TABLE), v128.load(EXP_TABLE, 16), v128.load(EXP_TABLE, 32),
-    v128.load(EXP_TABLE, 48), v128.load(EXP_TABLE, 64), v128.load(EXP_TABLE, 80),
-    v128.load(EXP_TABLE, 96), v128.load(EXP_TABLE, 112));
+    expv_log2e(), expv_magic(), expv_clamp(), expv_c5(), expv_c4(), expv_c3(), expv_c2(), expv_c1());
 }
 
 /** ln(1 + u), u > −1, accurate to a few ulp relative also where 1 + u rounds (Goldberg's trick:
@@ -120,7 +120,5 @@ const LN_TABLE: usize = !ASC_FEATURE_SIMD ? 0 : memory.data<u32>([
 // @ts-ignore: decorator
 @inline export function pow1pv(u: v128, e: v128): v128 {
   return expv_b2_p5(f32x4.mul(e, log1pv(u)),
-    v128.load(EXP_TABLE), v128.load(EXP_TABLE, 16), v128.load(EXP_TABLE, 32),
-    v128.load(EXP_TABLE, 48), v128.load(EXP_TABLE, 64), v128.load(EXP_TABLE, 80),
-    v128.load(EXP_TABLE, 96), v128.load(EXP_TABLE, 112));
+    expv_log2e(), expv_magic(), expv_clamp(), expv_c5(), expv_c4(), expv_c3(), expv_c2(), expv_c1());
 }

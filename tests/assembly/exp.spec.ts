@@ -1,6 +1,7 @@
 // Accuracy and special values of the b2-p5 exp (assembly/math/exp.ts), scalar and vector.
 import {
-  EXP_C1, EXP_CLAMP, EXP_TABLE, expf_b2_p5, expv_b2_p5,
+  EXP_C1, EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_CLAMP, EXP_LOG2E, EXP_MAGIC, EXP_TABLE, expf_b2_p5, expv_b2_p5,
+  expv_c1, expv_c2, expv_c3, expv_c4, expv_c5, expv_clamp, expv_log2e, expv_magic,
 } from "../../assembly/math/exp";
 import { describeF32, hex, nextU32, seed, sameF32 } from "./helpers";
 
@@ -182,10 +183,8 @@ const inputs = new StaticArray<f32>(4);
 
 /** Runs expv on 4 inputs and checks every lane against expf; returns the failing lane or -1. */
 function checkLanes(a: f32, b: f32, c: f32, d: f32): i32 {
-  const log2e = v128.load(EXP_TABLE), magic = v128.load(EXP_TABLE, 16);
-  const clamp = v128.load(EXP_TABLE, 32);
-  const c5 = v128.load(EXP_TABLE, 48), c4 = v128.load(EXP_TABLE, 64), c3 = v128.load(EXP_TABLE, 80);
-  const c2 = v128.load(EXP_TABLE, 96), c1 = v128.load(EXP_TABLE, 112);
+  const log2e = expv_log2e(), magic = expv_magic(), clamp = expv_clamp();
+  const c5 = expv_c5(), c4 = expv_c4(), c3 = expv_c3(), c2 = expv_c2(), c1 = expv_c1();
   inputs[0] = a; inputs[1] = b; inputs[2] = c; inputs[3] = d;
   const v = v128.load(changetype<usize>(inputs));
   const e = expv_b2_p5(v, log2e, magic, clamp, c5, c4, c3, c2, c1);
@@ -204,6 +203,13 @@ describe("expv_b2_p5", () => {
     for (let k = 0; k < 8; k++) {
       const w = load<u32>(EXP_TABLE + (<usize>k << 4));
       for (let l = 1; l < 4; l++) expect<u32>(load<u32>(EXP_TABLE + (<usize>k << 4) + (<usize>l << 2))).toBe(w);
+    }
+    // the helpers that load them (lane 0 and lane 3 of each)
+    const vs: v128[] = [expv_log2e(), expv_magic(), expv_clamp(), expv_c5(), expv_c4(), expv_c3(), expv_c2(), expv_c1()];
+    const fs: f32[] = [EXP_LOG2E, EXP_MAGIC, EXP_CLAMP, EXP_C5, EXP_C4, EXP_C3, EXP_C2, EXP_C1];
+    for (let k = 0; k < 8; k++) {
+      expect<u32>(reinterpret<u32>(f32x4.extract_lane(vs[k], 0))).toBe(reinterpret<u32>(fs[k]), "helper " + k.toString() + " lane 0");
+      expect<u32>(reinterpret<u32>(f32x4.extract_lane(vs[k], 3))).toBe(reinterpret<u32>(fs[k]), "helper " + k.toString() + " lane 3");
     }
   });
 
