@@ -14,7 +14,7 @@
 // lanes.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { addPromoted, hsum64 } from "../math/acc";
+import { addPromoted, hcount, hsum64, minpos } from "../math/acc";
 import { expv_b2_p5, expv_c1, expv_c2, expv_c3, expv_c4, expv_c5, expv_clamp, expv_log2e, expv_magic } from "../math/exp";
 import { lnv } from "../math/pow";
 import { loadPart } from "../math/tail";
@@ -34,7 +34,7 @@ export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t:
     const gt = f32x4.gt(w, zero);
     if (!v128.any_true(gt)) continue;
     cnt = i32x4.add(cnt, gt);
-    // the smallest positive d as an unsigned-integer min of (bits − 1) (see templates/f32-rthresh-wasmsimd-u16.ts)
+    // the smallest positive d as an unsigned-integer min of (bits − 1) (math/acc.ts minpos)
     mn = i32x4.min_u(mn, i32x4.sub(d, one_i));
     let l = lnv(w);
     if (near1) l = v128.bitselect(d, f32x4.mul(l, f32x4.div(d, f32x4.sub(w, one))), f32x4.eq(w, one));
@@ -44,9 +44,7 @@ export function f32_rthresh_pg__wasmsimd_u4(x: usize, n: i32, m: f32, c: f32, t:
     a2 = addPromoted(a2, v128.and(r, gt));
     a3 = addPromoted(a3, v128.and(f32x4.mul(r, iv), gt));
   }
-  const count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
-  let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
-  b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
-  const lo: f32 = <u32>b >= 0x7F800000 || near1 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
+  const count = hcount(cnt);
+  const lo: f32 = near1 ? Infinity : minpos(mn); // (no positive d: +∞)
   out.count = count; out.min = lo; out.s1 = hsum64(a1); out.s2 = hsum64(a2); out.s3 = hsum64(a3);
 }

@@ -6,7 +6,7 @@
 // last vector may be partial (tail.ts). A group of 16 outside the support is stored as zeros
 // without computing the power. Sums as in f32-rthresh (pairwise in f32 per group, f64x2 across groups);
 // lanes equal the scalar twin's.
-import { addPromoted, hsum64 } from "../math/acc";
+import { addPromoted, hcount, hsum64 } from "../math/acc";
 import { loadPart, storePart } from "../math/tail";
 import { Pow } from "../kinds";
 import { VThreshPowResult } from "../records";
@@ -58,6 +58,6 @@ export function f32_vthreshpow_e124__wasmsimd_u16(x: usize, y: usize, n: i32, m:
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));
   }
-  out.count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  out.count = hcount(cnt);
   return hsum64(acc);
 }

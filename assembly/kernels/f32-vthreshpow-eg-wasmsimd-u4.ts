@@ -11,7 +11,7 @@
 // out.count = count(y > 0). x may equal y.
 // FMA variant: in the relaxed-SIMD build (build/multimax-relaxed.wasm) the exp's five multiply-adds
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
-import { addPromoted, hsum64 } from "../math/acc";
+import { addPromoted, hcount, hsum64 } from "../math/acc";
 import { expv_b2_p5, expv_c1, expv_c2, expv_c3, expv_c4, expv_c5, expv_clamp, expv_log2e, expv_magic } from "../math/exp";
 import { lnv } from "../math/pow";
 import { loadPart, storePart } from "../math/tail";
@@ -36,6 +36,6 @@ export function f32_vthreshpow_eg__wasmsimd_u4(x: usize, y: usize, n: i32, m: f3
     acc = addPromoted(acc, v);
     cnt = i32x4.add(cnt, f32x4.gt(v, zero));
   }
-  out.count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+  out.count = hcount(cnt);
   return hsum64(acc);
 }

@@ -6,7 +6,7 @@
 // term of F is ≥ 0, so F_row ≥ F_S), and by the power-mean inequality the threshold of S is at
 // least  mean_S X − |S|^(−eb)  with eb = 1/γ for γ ≥ 1, and eb = 1 for γ < 1 (where d^γ ≥ d on
 // (0, 1]). In input units (X = (x − m)·c): mean_S x − |S|^(−eb)/c.
-import { f32down } from "./acc";
+import { f32down, hcount } from "./acc";
 import { powf_pos } from "./pow";
 import { loadPart } from "./tail";
 import { ListSums } from "../records";
@@ -75,10 +75,6 @@ export function tighten(vals: usize, len: i32, m: f32, c: f32, t: f32, eb: f32, 
   const h = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
   return f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1);
 }
-// @ts-ignore: decorator
-@inline function hsumi(v: v128): i32 {
-  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
-}
 /** A bound computed with float32 sums of at most 16 terms (relative error < 1e-6), lowered so
  *  that it stays a bound: by 1e-5·(1 + |b|), which also covers the float32 arithmetic here. */
 // @ts-ignore: decorator
@@ -96,7 +92,7 @@ export function bound16(lanes: usize, m: f32, c: f32, eb: f32, g: f32): f32 {
   const X2 = f32x4.mul(f32x4.sub(v128.load(lanes, 32), vm), vc), X3 = f32x4.mul(f32x4.sub(v128.load(lanes, 48), vm), vc);
   let t: f32 = -1, vt = f32x4.splat(t);
   const g0 = f32x4.gt(X0, vt), g1 = f32x4.gt(X1, vt), g2 = f32x4.gt(X2, vt), g3 = f32x4.gt(X3, vt);
-  const cnt = -hsumi(i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
+  const cnt = hcount(i32x4.add(i32x4.add(g0, g1), i32x4.add(g2, g3)));
   if (cnt == 0) return t;
   const s = hsumf(f32x4.add(f32x4.add(v128.and(X0, g0), v128.and(X1, g1)), f32x4.add(v128.and(X2, g2), v128.and(X3, g3))));
   // (float32 scalar math: this runs once per row on a latency-bound chain)
@@ -132,11 +128,11 @@ function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32, out: ListSums): vo
     for (; j < len; j += 4) { // (the last vector may be partial: missing lanes −∞, not above t)
       const X = f32x4.mul(f32x4.sub(loadPart(vals + (<usize>j << 2), len - j, ninf), vm), vc);
       const gt = f32x4.gt(X, vt);
-      k = i32x4.sub(k, gt);
+      k = i32x4.add(k, gt);
       const v = v128.and(X, gt);
       a = f64x2.add(f64x2.add(a, f64x2.promote_low_f32x4(v)), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
     }
-    cnt = i32x4.extract_lane(k, 0) + i32x4.extract_lane(k, 1) + i32x4.extract_lane(k, 2) + i32x4.extract_lane(k, 3);
+    cnt = hcount(k);
     s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
   }
   if (!ASC_FEATURE_SIMD) for (; j < len; j++) {

@@ -7,7 +7,7 @@
 // groups are skipped. Sums: the vectors of a group are added pairwise in f32, and the group sums accumulate
 // in f64x2 lanes; passes are centred at the current threshold (d = X − t, not X), so the sums
 // that decide the final step are small and their rounding error is too. Counts in i32 lanes.
-import { addPromoted, hsum64 } from "../math/acc";
+import { addPromoted, hcount, hsum64, minpos } from "../math/acc";
 import { loadPart, storePart } from "../math/tail";
 import { Pow } from "../kinds";
 import { RThreshResult } from "../records";
@@ -47,9 +47,8 @@ import { RThreshResult } from "../records";
       v128.store(q, v128.and(d0, g0)); v128.store(q, v128.and(d1, g1), 16); v128.store(q, v128.and(d2, g2), 32); v128.store(q, v128.and(d3, g3), 48);
     }
     cnt = i32x4.add(i32x4.add(cnt, i32x4.add(g0, g1)), i32x4.add(g2, g3)); // lanes are −1 per hit
-    // the smallest positive d as an unsigned-integer min of (bits − 1): positive floats keep their
-    // order, +0 wraps to 0xFFFFFFFF and negative floats (sign bit) exceed every positive one, so
-    // no mask is needed (two integer instructions instead of a select and a float min)
+    // the smallest positive d as an unsigned-integer min of (bits − 1), no mask needed (math/acc.ts
+    // minpos: two integer instructions instead of a select and a float min)
     mn = i32x4.min_u(i32x4.min_u(mn, i32x4.sub(d0, one_i)), i32x4.min_u(i32x4.sub(d1, one_i), i32x4.min_u(i32x4.sub(d2, one_i), i32x4.sub(d3, one_i))));
     a1 = addPromoted(a1, f32x4.add(f32x4.add(lane(d0, g0, K, 1), lane(d1, g1, K, 1)), f32x4.add(lane(d2, g2, K, 1), lane(d3, g3, K, 1))));
     if (K != Pow.One) a2 = addPromoted(a2, f32x4.add(f32x4.add(lane(d0, g0, K, 2), lane(d1, g1, K, 2)), f32x4.add(lane(d2, g2, K, 2), lane(d3, g3, K, 2))));
@@ -66,10 +65,8 @@ import { RThreshResult } from "../records";
     if (K != Pow.One) a2 = addPromoted(a2, lane(d, gt, K, 2));
     if (K == Pow.Four) a3 = addPromoted(a3, lane(d, gt, K, 3));
   }
-  const count = -(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
-  let b = i32x4.extract_lane(mn, 0), b2 = i32x4.extract_lane(mn, 1);
-  b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 2); b = <u32>b < <u32>b2 ? b : b2; b2 = i32x4.extract_lane(mn, 3); b = <u32>b < <u32>b2 ? b : b2;
-  const lo: f32 = <u32>b >= 0x7F800000 ? Infinity : reinterpret<f32>(b + 1); // (no positive d: +∞)
+  const count = hcount(cnt);
+  const lo = minpos(mn); // (no positive d: +∞)
   out.count = count; out.min = lo; out.s1 = hsum64(a1); out.s2 = hsum64(a2); out.s3 = hsum64(a3);
 }
 

@@ -4,6 +4,7 @@
 // 4-lane loop and a scalar tail: two subtractions, a max-by-mask, at most two multiplications, a
 // min with 1 and a compare per vector, no branch. Lanes equal the scalar twins'.
 import { Pow } from "../kinds";
+import { hcount } from "../math/acc";
 
 // @ts-ignore: decorator
 @inline function lane(v: v128, vhi: v128, vlo: v128, vs: v128, zero: v128, one: v128, E: Pow): v128 {
@@ -33,7 +34,7 @@ import { Pow } from "../kinds";
     c0 = i32x4.add(c0, f32x4.gt(p, zero));
   }
   c0 = i32x4.add(c0, c1);
-  let k = -(i32x4.extract_lane(c0, 0) + i32x4.extract_lane(c0, 1) + i32x4.extract_lane(c0, 2) + i32x4.extract_lane(c0, 3));
+  let k = hcount(c0);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(d + o);
