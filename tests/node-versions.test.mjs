@@ -28,18 +28,6 @@ import { NODE_VERSIONS, ensureNode, unsupported } from '../scripts/nodes.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FILES = ['conformance', 'sparse-conformance', 'golden-copy', 'properties', 'sparse-properties', 'api',
   'calls', 'init', 'relaxed', 'runtime-node', 'runtime-check'];
-/**
- * Files that still assume that init() loads the plain SIMD build, with the reason; they run with
- * tests/runtimes/no-relaxed-simd.mjs preloaded (WebAssembly.validate then rejects relaxed SIMD, as
- * on Node.js 20, and init() loads the plain SIMD build). Every other file runs as it is.
- */
-const PLAIN_SIMD_ONLY = {
-  api: 'tests/api.test.mjs compares the engine of init() bitwise with engines made from ' +
-    'build/multimax.wasm (the plain SIMD build), which holds only where init() loads that build; ' +
-    'on the relaxed build they differ in the last bits, as the README says. Remove this entry once ' +
-    'api.test.mjs asks for init({ relaxed: false }) where it needs bitwise equality.',
-};
-const SHIM = fileURLToPath(new URL('./runtimes/no-relaxed-simd.mjs', import.meta.url));
 const TIMEOUT = 20 * 60_000;
 
 /** Runs `bin args` in the repository with `bin`'s folder first on PATH; resolves { code, stdout, stderr }. */
@@ -103,26 +91,19 @@ for (const { version, integrity } of NODE_VERSIONS) {
     assert.deepEqual({ relaxed: loaded.relaxed, simd: loaded.simd }, { relaxed: true, simd: true },
       `node ${version} should load the relaxed-SIMD build`);
 
-    // 2. the test files: as they are, then those that need the plain SIMD build, with the preload
-    const runs = [
-      { files: FILES.filter((f) => !(f in PLAIN_SIMD_ONLY)), pre: [] },
-      { files: FILES.filter((f) => f in PLAIN_SIMD_ONLY), pre: [`--import=${SHIM}`] },
-    ].filter((x) => x.files.length);
+    // 2. the test files, as they are (on the build init() loads there)
     const problems = [];
-    for (const { files, pre } of runs) {
-      for (const f of files) if (PLAIN_SIMD_ONLY[f]) t.diagnostic(`node ${version}: tests/${f}.test.mjs runs on the plain SIMD build: ${PLAIN_SIMD_ONLY[f]}`);
-      const paths = files.map((f) => `tests/${f}.test.mjs`);
-      const started = Date.now();
-      const c = await runNode(bin, [...pre, '--test', '--test-reporter=tap', ...paths]);
-      const { counts, failures } = summarize(c.stdout);
-      const line = Object.entries(counts).map(([k, v]) => `${k} ${v ?? '?'}`).join(', ');
-      t.diagnostic(`node ${version} --test ${pre.length ? '(plain SIMD preload) ' : ''}${paths.join(' ')}: ${line}; exit ${c.code ?? c.signal}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      for (const f of failures) t.diagnostic(`node ${version}: not ok ${f}`);
-      if (c.code !== 0 || !(counts.pass > 0) || counts.fail !== 0)
-        problems.push(`node ${version} --test ${paths.join(' ')} exited ${c.code ?? c.signal} (${line})` +
-          (failures.length ? `; failing: ${failures.slice(0, 20).join('; ')}` : '') +
-          `\n${(c.stdout + c.stderr).split('\n').slice(-40).join('\n')}`);
-    }
+    const paths = FILES.map((f) => `tests/${f}.test.mjs`);
+    const started = Date.now();
+    const c = await runNode(bin, ['--test', '--test-reporter=tap', ...paths]);
+    const { counts, failures } = summarize(c.stdout);
+    const line = Object.entries(counts).map(([k, v]) => `${k} ${v ?? '?'}`).join(', ');
+    t.diagnostic(`node ${version} --test ${paths.join(' ')}: ${line}; exit ${c.code ?? c.signal}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const f of failures) t.diagnostic(`node ${version}: not ok ${f}`);
+    if (c.code !== 0 || !(counts.pass > 0) || counts.fail !== 0)
+      problems.push(`node ${version} --test ${paths.join(' ')} exited ${c.code ?? c.signal} (${line})` +
+        (failures.length ? `; failing: ${failures.slice(0, 20).join('; ')}` : '') +
+        `\n${(c.stdout + c.stderr).split('\n').slice(-40).join('\n')}`);
     assert.deepEqual(problems, [], problems.join('\n\n'));
   });
 }
