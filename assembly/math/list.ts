@@ -6,7 +6,7 @@
 // term of F is ≥ 0, so F_row ≥ F_S), and by the power-mean inequality the threshold of S is at
 // least  mean_S X − |S|^(−eb)  with eb = 1/γ for γ ≥ 1, and eb = 1 for γ < 1 (where d^γ ≥ d on
 // (0, 1]). In input units (X = (x − m)·c): mean_S x − |S|^(−eb)/c.
-import { f32down, hcount } from "./acc";
+import { addPromoted, f32down, hcount, hsum64 } from "./acc";
 import { powf_pos } from "./pow";
 import { loadPart } from "./tail";
 import { ListSums } from "../records";
@@ -129,11 +129,10 @@ function sums0(vals: usize, len: i32, m: f32, c: f32, t: f32, out: ListSums): vo
       const X = f32x4.mul(f32x4.sub(loadPart(vals + (<usize>j << 2), len - j, ninf), vm), vc);
       const gt = f32x4.gt(X, vt);
       k = i32x4.add(k, gt);
-      const v = v128.and(X, gt);
-      a = f64x2.add(f64x2.add(a, f64x2.promote_low_f32x4(v)), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+      a = addPromoted(a, v128.and(X, gt));
     }
     cnt = hcount(k);
-    s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+    s = hsum64(a);
   }
   if (!ASC_FEATURE_SIMD) for (; j < len; j++) {
     const X = (load<f32>(vals + (<usize>j << 2)) - m) * c;
@@ -155,11 +154,11 @@ function sums1(vals: usize, len: i32, m: f32, c: f32, t: f32, g: f32, out: ListS
       const dd = v128.and(d, f32x4.gt(d, zero));
       const q1 = g == 1 ? v128.and(one, f32x4.gt(d, zero)) : g == 2 ? dd : g == 3 ? f32x4.mul(dd, dd) : f32x4.mul(f32x4.mul(dd, dd), dd);
       const q = f32x4.mul(q1, dd);
-      a = f64x2.add(f64x2.add(a, f64x2.promote_low_f32x4(q)), f64x2.promote_low_f32x4(v128.shuffle<f32>(q, q, 2, 3, 0, 1)));
-      a1 = f64x2.add(f64x2.add(a1, f64x2.promote_low_f32x4(q1)), f64x2.promote_low_f32x4(v128.shuffle<f32>(q1, q1, 2, 3, 0, 1)));
+      a = addPromoted(a, q);
+      a1 = addPromoted(a1, q1);
     }
-    F = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
-    F1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    F = hsum64(a);
+    F1 = hsum64(a1);
   }
   if (!ASC_FEATURE_SIMD) for (; j < len; j++) {
     const d = (load<f32>(vals + (<usize>j << 2)) - m) * c - t;

@@ -11,6 +11,7 @@
 // are f32x4.relaxed_madd (exp.ts, madd.ts: fused where the CPU has FMA); plain mul + add elsewhere.
 import { expv_b2_p5, expv_c1, expv_c2, expv_c3, expv_c4, expv_c5, expv_clamp, expv_log2e, expv_magic } from "../math/exp";
 import { loadPart, storePart } from "../math/tail";
+import { hsum64 } from "../math/acc";
 
 /** y[i] = exp((x[i] − max)·k) (ONE, a compile-time constant: k = 1, no multiply); returns Σ y.
  *  y advances by ystep bytes per group of 16 (64; 0: every group stored to y[0..16)). */
@@ -42,6 +43,5 @@ import { loadPart, storePart } from "../math/tail";
     acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(e));
     acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1)));
   }
-  acc0 = f64x2.add(acc0, acc1);
-  return f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1);
+  return hsum64(f64x2.add(acc0, acc1));
 }

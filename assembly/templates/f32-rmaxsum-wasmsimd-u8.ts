@@ -7,7 +7,7 @@
 // entry is summed and counted, six instructions fewer per 8 entries.
 import { RMaxSumResult } from "../records";
 import { f32x4_hmax } from "../math/hmax";
-import { hcount } from "../math/acc";
+import { hcount, hsum64 } from "../math/acc";
 
 // @ts-ignore: decorator
 @inline export function rmaxsum_wasmsimd_u8(x: usize, n: i32, CAREFUL: bool, out: RMaxSumResult): f32 {
@@ -46,7 +46,7 @@ import { hcount } from "../math/acc";
   let m = f32x4_hmax(m0);
   let v: f32;
   const acc = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  let s = hsum64(acc);
   let k = CAREFUL ? hcount(cnt) : i;
   for (; i < n; i++) {
     v = load<f32>(x + (<usize>i << 2));
