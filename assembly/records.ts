@@ -8,8 +8,8 @@
 //   f32_rthresh_p1__wasmsimd_u16(x, ys, n, m, c, t, SUMS); const k = SUMS.count;
 //
 // One record class per kernel family (both twins fill the same fields); fields are named for what
-// they hold. A field is a plain load or store (binaryen folds a store and the load that follows it
-// when the kernel is inlined).
+// they hold. A field is a plain load or store at a constant address (binaryen folds a store and
+// the load that follows it when both end up in one function).
 import { Pow } from "./kinds";
 
 // ---- kernel results

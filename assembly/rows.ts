@@ -38,7 +38,6 @@ function finish(z: usize, mid: usize, y: usize, n: i32, m: f32, k: f32, log: boo
   return yr;
 }
 
-
 /** softmax of one row z (max m finite, no NaN) into y: the α = 1 case of α-entmax. */
 export function softmax_row(z: usize, y: usize, n: i32, m: f32): void {
   finish(z, y, y, n, m, 1, false);
