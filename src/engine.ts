@@ -5,9 +5,9 @@ import { checkNumber, fail } from "./describe.js";
 import { Heap, MAX_BYTES, TOO_BIG } from "./heap.js";
 import { decode, isF32, layoutOf, sameLength } from "./layout.js";
 import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./ops.js";
-import type { Mem } from "./options.js";
+import type { CallInfo, Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
-import { ROW_FREE, stagerOf, type Arena } from "./stage.js";
+import { ROW_FREE, Stager, type Arena } from "./stage.js";
 import type { Tensor, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
@@ -18,23 +18,21 @@ export interface KernelExports {
 }
 
 const OP_LIST = Object.values(OPS) as RowOp[];
-/** Options every row operation takes (its own come from its descriptor). */
-const LAYOUT_OPTIONS = ["cols", "axis", "out"];
-/** The keys each operation takes, and which operations take each key. */
-const TAKES = new Map(OP_LIST.map((op) => [op, new Set([...LAYOUT_OPTIONS, ...op.options.map((s) => s.key)])]));
+/** Which operations take each option key. */
 const TAKERS = new Map<string, string[]>();
 for (const op of OP_LIST) for (const s of op.options) TAKERS.set(s.key, [...(TAKERS.get(s.key) ?? []), op.name]);
 const list = (a: readonly string[]): string => (a.length < 2 ? a.join("") : `${a.slice(0, -1).join(", ")} and ${a[a.length - 1]}`);
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const OVER_SCRATCH = -2;
 /** Every export the loader calls. */
 const EXPORTS = ["heap_base", "simd", ...new Set(OP_LIST.flatMap((op) => op.kernels))];
 
-/** The options object of a call: an object whose keys the operation takes (a key given as
- *  undefined counts as absent). */
-function optionsOf(op: RowOp, options: unknown): Record<string, unknown> {
+/** The options object of a call: an object whose keys the operation takes (`takes`; a key given
+ *  as undefined counts as absent). */
+function optionsOf(op: RowOp, takes: ReadonlySet<string>, options: unknown): Record<string, unknown> {
   if (options == null) return EMPTY;
   if (typeof options !== "object" || Array.isArray(options)) fail("options", "an object", options);
-  const o = options as Record<string, unknown>, takes = TAKES.get(op)!;
+  const o = options as Record<string, unknown>;
   for (const key in o) {
     if (o[key] === undefined || takes.has(key)) continue;
     const takers = TAKERS.get(key);
@@ -51,7 +49,9 @@ function checkLength(length: unknown): number {
 }
 
 /** Arena bytes for every operation on up to `n` values (reserve() and the initial arena). */
-const reserveBytes = (n: number): number => Math.max(...OP_LIST.map((op) => stagerOf(op).worstBytes(n)));
+/** Each operation's staging state (reused by all engines: calls never overlap). */
+const STAGERS = new Map(OP_LIST.map((op) => [op.name, new Stager(op)]));
+const reserveBytes = (n: number): number => Math.max(...[...STAGERS.values()].map((st) => st.worstBytes(n)));
 
 /** Checks that an instance's exports are multimax-wasm's kernels. */
 export function checkExports(e: Record<string, unknown>): KernelExports {
@@ -87,19 +87,21 @@ export class Engine {
   private _heap: Heap;
   private _heapBase: number;
   private _f32: Float32Array;
+  private _buffer: ArrayBufferLike; // (_f32's buffer: the typed-array buffer getter is a call in V8)
   private _mem: Mem;
   private _scratch = 0;
   private _scratchBytes = 0;
   private _views = new WeakMap<Float32Array, Block>(); // zero-copy view (and its refreshed twins) -> block
   private _retired = new WeakSet<ArrayBufferLike>(); // buffers of this memory detached by growth
   private _arena: Arena = { arena: (bytes) => this._ensureScratch(bytes), mem: () => this._mem };
+  private _call: CallInfo = { op: "", n: 0, rows: 0, buffer: new ArrayBuffer(0) };
 
   static {
     // the operations of the table (ops.ts) as methods: x first, then the options
     for (const name of Object.keys(OPS) as OpName[]) {
-      const op: RowOp = OPS[name];
+      const st = STAGERS.get(name)!;
       Object.defineProperty(Engine.prototype, name, {
-        value: function (this: Engine, x: unknown, options?: unknown) { return this._run(op, x, options); },
+        value: function (this: Engine, x: unknown, options?: unknown) { return this._run(st, x, options); },
         writable: true, configurable: true,
       });
     }
@@ -114,8 +116,8 @@ export class Engine {
     this.relaxed = kind === 2;
     this._heapBase = exports.heap_base();
     this._heap = new Heap(this.memory, this._heapBase);
-    this._f32 = new Float32Array(this.memory.buffer);
-    this._mem = { f32: this._f32, u8: new Uint8Array(this.memory.buffer) };
+    this._f32 = new Float32Array(this._buffer = this.memory.buffer);
+    this._mem = { f32: this._f32, u8: new Uint8Array(this._buffer) };
     this._ensureScratch(reserveBytes(ROW_FREE));
   }
 
@@ -162,7 +164,7 @@ export class Engine {
   refresh(view: Float32Array): Float32Array {
     const b = this._block(view);
     this._syncViews();
-    if (view.buffer === this._f32.buffer) return view;
+    if (view.buffer === this._buffer) return view;
     const fresh = new Float32Array(this.memory.buffer, b._ptr, b._length);
     this._views.set(fresh, b);
     return fresh;
@@ -194,37 +196,38 @@ export class Engine {
     // A view over a detached buffer has length 0: this notices growth by anyone (engine.memory.grow
     // too) without the WebAssembly.Memory buffer getter, which costs about 30 ns a call in V8.
     if (this._f32.length === 0) {
-      this._retired.add(this._f32.buffer);
-      this._f32 = new Float32Array(this.memory.buffer);
-      this._mem = { f32: this._f32, u8: new Uint8Array(this.memory.buffer) };
+      this._retired.add(this._buffer);
+      this._f32 = new Float32Array(this._buffer = this.memory.buffer);
+      this._mem = { f32: this._f32, u8: new Uint8Array(this._buffer) };
     }
   }
 
-  /** Byte offset of a Float32Array that lies in the engine's heap, else -1 (copy it). A view
-   *  that overlaps the scratch arena (made by hand over engine.memory) is copied too. */
+  /** Byte offset of a Float32Array that lies in the engine's heap; -1 for an array outside the
+   *  engine's memory (it is copied); OVER_SCRATCH for a view made by hand over the memory that
+   *  overlaps the scratch arena (the staging would overwrite it: it is copied first). */
   private _zeroCopyPtr(a: Float32Array, name: string): number {
-    if (a.buffer !== this._f32.buffer) { // (after _syncViews: _f32 is over the current buffer)
-      if (this._retired.has(a.buffer))
+    const buffer = a.buffer;
+    if (buffer !== this._buffer) { // (after _syncViews: the current buffer)
+      if (a.length === 0 && this._retired.has(buffer)) // (a detached view has length 0)
         throw new TypeError(`${name}: this view was detached when the engine's memory grew; get a live one from engine.refresh() of its alloc() view`);
       return -1;
     }
     const p = a.byteOffset;
     if (p < this._heapBase) throw new RangeError(`${name}: a view of the engine's memory must lie in its heap (use engine.alloc)`);
-    if (p < this._scratch + this._scratchBytes && p + a.byteLength > this._scratch) return -1;
-    return p;
+    return p < this._scratch + this._scratchBytes && p + a.byteLength > this._scratch ? OVER_SCRATCH : p;
   }
 
-  /** One call of a row operation: checks, then staging and kernels (stage.ts). */
-  private _run(op: RowOp, x: unknown, options: unknown): unknown {
+  /** One call of a row operation: its checks here, then the staging and the kernels (stage.ts). */
+  private _run(st: Stager, x: unknown, options: unknown): unknown {
     this.lastSpecialRows = 0;
     this._syncViews(); // for the detached-view checks
-    const o = optionsOf(op, options);
-    const input = decode(x, "x");
-    let data = input.data;
-    const xPtr = this._zeroCopyPtr(data, "x");
-    const L = layoutOf(input, o.cols, o.axis), n = L.n, dims = input.dims;
-    // a view over the scratch arena (made by hand): staging would overwrite it before reading it
-    if (xPtr < 0 && data.buffer === this._f32.buffer) data = data.slice();
+    const op = st.op, o = optionsOf(op, st.takes, options);
+    let data: Float32Array, dims: readonly number[] | null = null;
+    if (isF32(x)) data = x;
+    else ({ data, dims } = decode(x, "x"));
+    let xPtr = this._zeroCopyPtr(data, "x");
+    const L = layoutOf(data.length, dims, o.cols, o.axis), n = L.n;
+    if (xPtr === OVER_SCRATCH) { data = data.slice(); xPtr = -1; }
     const out = o.out;
     let outArr: Float32Array | null = null, outPtr = -1;
     if (out != null) {
@@ -233,19 +236,17 @@ export class Engine {
       outPtr = this._zeroCopyPtr(outArr, "out");
       sameLength("out", outArr, n, "x.length");
     }
-    const st = stagerOf(op), call = { op: op.name, n, rows: L.rows, buffer: this._f32.buffer };
-    let result: Float32Array;
-    try {
-      for (const spec of op.options) st.values[spec.key] = spec.check(o[spec.key], call);
-      result = outArr ?? new Float32Array(n);
-      st.inData[0] = data; st.inPtr[0] = xPtr;
-      st.outData[0] = result; st.outPtr[0] = outPtr;
-      if (n > 0) this.lastSpecialRows = st.run(this._k, this._arena, L);
-    } finally {
-      st.clear();
-    }
+    const call = this._call;
+    call.op = op.name; call.n = n; call.rows = L.rows; call.buffer = this._buffer;
+    for (let j = 0, specs = op.options; j < specs.length; j++) st.vals[j] = specs[j].check(o[specs[j].key], call);
+    let result = outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
+    st.inData[0] = data; st.inPtr[0] = xPtr;
+    st.outData[0] = result; st.outPtr[0] = outArr === result ? outPtr : -1;
+    if (n > 0) this.lastSpecialRows = st.run(this._k, this._arena, L);
+    st.clear();
+    if (outArr !== null && result !== outArr) result = (outArr.set(result), outArr); // (out over the arena: written last)
     // a zero-copy `out` detached by memory growth during this call: hand back a live view
-    if (outPtr >= 0 && result.buffer !== this._f32.buffer)
+    if (outPtr >= 0 && result.buffer !== this._buffer)
       result = this._views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
     if (dims === null) return result;
     if (out != null && (out as Tensor).data === result) return out;

@@ -63,9 +63,9 @@ function axisOf(axis: unknown, rank: number): number {
 
 const isCount = (v: number): boolean => Number.isInteger(v) && v >= 1;
 
-/** The layout of x from its dims (tensors) or from `cols` (flat arrays: dims [rows, cols]). */
-export function layoutOf(x: Decoded, cols: unknown, axis: unknown): Layout {
-  const n = x.data.length, dims = x.dims;
+/** The layout of x (n values) from its dims (tensors) or from `cols` (flat arrays, dims null:
+ *  [rows, cols]). */
+export function layoutOf(n: number, dims: readonly number[] | null, cols: unknown, axis: unknown): Layout {
   let outer: number, C: number, inner = 1;
   if (dims === null) {
     if (cols !== undefined) {

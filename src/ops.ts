@@ -14,21 +14,19 @@ import type {
 export type Kernel = (...args: number[]) => number;
 export type Kernels = Readonly<Record<string, Kernel>>;
 
-/** One chunk of rows as the kernels see it: `rows` rows of `cols` values; byte offsets of each
- *  row array by role (x, y, …), of each option's region by key (mask, support, alpha, params;
- *  0 when absent), and of the per-call scratch `tmp` (0 when none). */
-export interface Chunk {
-  rows: number;
-  cols: number;
-  tmp: number;
-  [pointer: string]: number;
-}
+/** The fields of a chunk record (Chunk): one chunk of rows as the kernels see it, `rows` rows of
+ *  `cols` values, and the byte offsets of the per-call scratch `tmp`, of each row array by role
+ *  (x, y, …) and of each option's region by key (mask, support, alpha, params; 0 when the option
+ *  is absent). A new role or option with a region adds its name here. */
+export enum F { rows, cols, tmp, x, y, mask, support, alpha, params }
+/** A chunk record, indexed by F (c[F.x]: x's byte offset). */
+export type Chunk = number[];
 
 /** Prepared option values by key (see each OptionSpec's check). */
 export type Values = Record<string, unknown>;
 
 /** A row-wise operation. F is its public signature (engine method and top-level function). */
-export interface RowOp<F = unknown> {
+export interface RowOp<S = unknown> {
   /** Its public name (set from the table's key). */
   name: string;
   /** The wasm exports it calls (checked when an engine is made). */
@@ -46,10 +44,12 @@ export interface RowOp<F = unknown> {
   /** Calls the kernels on one chunk; returns the number of exceptional rows. */
   readonly run: (k: Kernels, c: Chunk, v: Values) => number;
   /** (type only) the public signature. */
-  readonly signature?: F;
+  readonly signature?: S;
 }
 
-const op = <F>(d: Omit<RowOp<F>, "name">): RowOp<F> => d as RowOp<F>;
+/** A descriptor with every member present (one shape for all: the staging's accesses stay monomorphic). */
+const op = <S>(d: Omit<RowOp<S>, "name">): RowOp<S> =>
+  ({ name: "", kernels: d.kernels, inputs: d.inputs, outputs: d.outputs, inPlace: d.inPlace, options: d.options, tmp: d.tmp, run: d.run }) as RowOp<S>;
 
 /** x in, y out, in place allowed: every normaliser. */
 const NORMALISER = { inputs: ["x"], outputs: ["y"], inPlace: true } as const;
@@ -61,8 +61,8 @@ const EV_EPS = 1e-6; // ev-softmax training weight below the mean (the official 
 function multimax(log: boolean) {
   return (k: Kernels, c: Chunk, v: Values): number => {
     const order = (v.params as MultimaxParams).order;
-    if (order === 0) return log ? k.log_softmax(c.x, c.y, c.mask, c.rows, c.cols) : k.softmax(c.x, c.y, c.mask, c.rows, c.cols, 1);
-    return k[log ? "log_multimax" : "multimax"](c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.params, order);
+    if (order === 0) return log ? k.log_softmax(c[F.x], c[F.y], c[F.mask], c[F.rows], c[F.cols]) : k.softmax(c[F.x], c[F.y], c[F.mask], c[F.rows], c[F.cols], 1);
+    return k[log ? "log_multimax" : "multimax"](c[F.x], c[F.y], c[F.tmp], c[F.mask], c[F.rows], c[F.cols], c[F.params], order);
   };
 }
 
@@ -72,12 +72,12 @@ export const OPS = {
   /** softmax(x / temperature) along one axis: y_i = exp(x_i/T − max) / Σ_j exp(x_j/T − max). */
   softmax: op<Normaliser<SoftmaxOptions>>({
     ...NORMALISER, kernels: ["softmax"], options: [TEMPERATURE, MASK],
-    run: (k, c, v) => k.softmax(c.x, c.y, c.mask, c.rows, c.cols, v.temperature as number),
+    run: (k, c, v) => k.softmax(c[F.x], c[F.y], c[F.mask], c[F.rows], c[F.cols], v.temperature as number),
   }),
   /** log_softmax(x) along one axis: y_i = x_i − max − log Σ_j exp(x_j − max). */
   logSoftmax: op<Normaliser<LogSoftmaxOptions>>({
     ...NORMALISER, kernels: ["log_softmax"], options: [MASK],
-    run: (k, c) => k.log_softmax(c.x, c.y, c.mask, c.rows, c.cols),
+    run: (k, c) => k.log_softmax(c[F.x], c[F.y], c[F.mask], c[F.rows], c[F.cols]),
   }),
   /** MultiMax: softmax(φ(x) + M), φ the piece-wise modulator of Zhou et al. (ICML 2024), the
    *  mask M applied after the modulation, as in the official attention code. */
@@ -96,30 +96,30 @@ export const OPS = {
    *  argmin_{p ∈ Δ} ‖p − x‖²; y_i = max(x_i − τ, 0) with Σ y = 1. Exact, no sort. */
   sparsemax: op<Normaliser<SparseOptions>>({
     ...NORMALISER, kernels: ["sparsemax"], options: [MASK, SUPPORT], tmp: TWO_ROWS,
-    run: (k, c) => k.sparsemax(c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.support),
+    run: (k, c) => k.sparsemax(c[F.x], c[F.y], c[F.tmp], c[F.mask], c[F.rows], c[F.cols], c[F.support]),
   }),
   /** 1.5-entmax (Peters, Niculae & Martins, 2019): y_i = max(x_i/2 − τ, 0)² with Σ y = 1. Exact. */
   entmax15: op<Normaliser<SparseOptions>>({
     ...NORMALISER, kernels: ["entmax15"], options: [MASK, SUPPORT], tmp: TWO_ROWS,
-    run: (k, c) => k.entmax15(c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.support),
+    run: (k, c) => k.entmax15(c[F.x], c[F.y], c[F.tmp], c[F.mask], c[F.rows], c[F.cols], c[F.support]),
   }),
   /** α-entmax: argmax_{p ∈ Δ} ⟨x, p⟩ + H^T_α(p) (Tsallis entropy);
    *  y_i = max((α − 1)x_i − τ, 0)^(1/(α−1)) with Σ y = 1. α = 1 is softmax, 1.5 entmax15, 2 sparsemax. */
   entmax: op<Normaliser<EntmaxOptions>>({
     ...NORMALISER, kernels: ["entmax"], options: [MASK, SUPPORT, ALPHA_ENTMAX], tmp: TWO_ROWS,
-    run: (k, c, v) => k.entmax(c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.alpha, stride(v.alpha), c.support),
+    run: (k, c, v) => k.entmax(c[F.x], c[F.y], c[F.tmp], c[F.mask], c[F.rows], c[F.cols], c[F.alpha], stride(v.alpha), c[F.support]),
   }),
   /** α-normmax: argmax_{p ∈ Δ} ⟨x, p⟩ − ‖p‖_α; y ∝ max(x_i − τ, 0)^(1/(α−1)) with
    *  Σ max(x_i − τ, 0)^(α/(α−1)) = 1 (as entmax.normmax_bisect). */
   normmax: op<Normaliser<NormmaxOptions>>({
     ...NORMALISER, kernels: ["normmax"], options: [MASK, SUPPORT, ALPHA_NORMMAX], tmp: TWO_ROWS,
-    run: (k, c, v) => k.normmax(c.x, c.y, c.tmp, c.mask, c.rows, c.cols, c.alpha, stride(v.alpha), c.support),
+    run: (k, c, v) => k.normmax(c[F.x], c[F.y], c[F.tmp], c[F.mask], c[F.rows], c[F.cols], c[F.alpha], stride(v.alpha), c[F.support]),
   }),
   /** ev-softmax (official MultiMax repository): softmax over the entries ≥ the row mean, 0
    *  elsewhere (training: weight 1e-6 elsewhere). */
   evSoftmax: op<Normaliser<EvSoftmaxOptions>>({
     ...NORMALISER, kernels: ["ev_softmax"], options: [MASK, SUPPORT, TRAINING],
-    run: (k, c, v) => k.ev_softmax(c.x, c.y, c.mask, c.rows, c.cols, v.training ? EV_EPS : 0, c.support),
+    run: (k, c, v) => k.ev_softmax(c[F.x], c[F.y], c[F.mask], c[F.rows], c[F.cols], v.training ? EV_EPS : 0, c[F.support]),
   }),
 };
 

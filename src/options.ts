@@ -11,6 +11,7 @@ export interface Region {
   perRow: number;
   fixed: number;
 }
+const region = (r: Region, perRow: number, fixed: number): true => { r.perRow = perRow; r.fixed = fixed; return true; };
 
 /** What an option check knows of the call. */
 export interface CallInfo {
@@ -33,15 +34,19 @@ export interface OptionSpec<P = unknown> {
   readonly key: string;
   /** Checks the raw value (undefined when absent) and returns the prepared one. */
   check(v: unknown, call: CallInfo): P;
-  /** The scratch the prepared value needs for rows of C values (null: none; p undefined: the
-   *  most it can need, for reserve()). */
-  region?(p: P | undefined, C: number): Region | null;
+  /** The scratch the prepared value needs for rows of C values, written into r; false: none
+   *  (p undefined: the most it can need, for reserve()). */
+  region?(p: P | undefined, C: number, r: Region): boolean;
   /** Writes rows [r0, r1) of the prepared value at byte offset `at`, before the kernel runs (a
    *  region with no per-row part is written once, with the first chunk). */
   write?(p: P, m: Mem, at: number, r0: number, r1: number, L: Layout): void;
   /** Reads rows [r0, r1) back from byte offset `at`, after the kernel ran. */
   read?(p: P, m: Mem, at: number, r0: number, r1: number): void;
 }
+
+/** A spec with every member present (absent ones undefined), so that all specs share one shape
+ *  and the staging loop's accesses to them stay monomorphic. */
+const spec = <P>(d: OptionSpec<P>): OptionSpec<P> => ({ key: d.key, check: d.check, region: d.region, write: d.write, read: d.read });
 
 const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_SUBNORMAL = 1.401298464324817e-45;
@@ -54,7 +59,7 @@ const own = <T>(v: T, buffer: ArrayBufferLike): T =>
 const isBytes = (m: unknown): m is Uint8Array => m instanceof Uint8Array || m instanceof Uint8ClampedArray || m instanceof Int8Array;
 
 /** mask: 1/true keep, 0/false masked out; one byte per value, in the kernels' row order. */
-export const MASK: OptionSpec<ArrayLike<unknown> | null> = {
+export const MASK: OptionSpec<ArrayLike<unknown> | null> = spec({
   key: "mask",
   check(v, call) {
     if (v == null) return null;
@@ -62,7 +67,7 @@ export const MASK: OptionSpec<ArrayLike<unknown> | null> = {
     sameLength("mask", v, call.n, "x.length");
     return own(v, call.buffer);
   },
-  region: (p, C) => (p === null ? null : { perRow: C, fixed: 0 }),
+  region: (p, C, r) => p !== null && region(r, C, 0),
   write(p, m, at, r0, r1, L) {
     const { C, inner } = L, u8 = m.u8;
     if (inner === 1) {
@@ -77,30 +82,31 @@ export const MASK: OptionSpec<ArrayLike<unknown> | null> = {
       for (let c = 0, i = o * C * inner + j; c < C; c++, i += inner) u8[w++] = p![i] ? 1 : 0;
     }
   },
-};
+});
 
 /** temperature (softmax): the kernel takes k = 1/T as a float32 in [smallest subnormal, largest
  *  finite]: never 0 (−∞·0 would be NaN at masked entries) and never +∞. */
-export const TEMPERATURE: OptionSpec<number> = {
+export const TEMPERATURE: OptionSpec<number> = spec({
   key: "temperature",
   check: (v) => (v === undefined ? 1 : Math.min(Math.max(1 / checkNumber(v, "temperature", "a finite number > 0", isPositiveFinite), F32_MIN_SUBNORMAL), F32_MAX)),
-};
+});
 
 /** params (MultiMax): packed records [a, b, c, d] per order, 16 bytes each. */
-export const PARAMS: OptionSpec<MultimaxParams> = {
+export const PARAMS: OptionSpec<MultimaxParams> = spec({
   key: "params",
   check(v, call) {
     if (v === undefined) throw new TypeError(`${call.op}: options.params is required (${PARAM_FORMS})`);
     return prepareParams(v);
   },
-  region: (p) => ({ perRow: 0, fixed: 16 * (p === undefined ? 32 : p.order) }),
+  region: (p, C, r) => region(r, 0, 16 * (p === undefined ? 32 : p.order)),
   write(p, m, at) {
-    m.f32.set(p.records, at / 4);
+    const r = p.records, f32 = m.f32, a = at / 4;
+    for (let i = 0; i < r.length; i++) f32[a + i] = r[i]; // (a few records: a loop beats set())
   },
-};
+});
 
 /** support (sparse maps): an Int32Array, one slot per row, receiving count(y > 0). */
-export const SUPPORT: OptionSpec<Int32Array | null> = {
+export const SUPPORT: OptionSpec<Int32Array | null> = spec({
   key: "support",
   check(v, call) {
     if (v == null) return null;
@@ -110,11 +116,11 @@ export const SUPPORT: OptionSpec<Int32Array | null> = {
     if (v.buffer === call.buffer) throw new TypeError("support: expected an Int32Array outside the engine's memory (the call could detach a view of it)");
     return v;
   },
-  region: (p) => (p === null ? null : { perRow: 4, fixed: 0 }),
+  region: (p, C, r) => p !== null && region(r, 4, 0),
   read(p, m, at, r0, r1) {
     p!.set(new Int32Array(m.u8.buffer, at, r1 - r0), r0);
   },
-};
+});
 
 /** α: one f64 (shared) or one per row (stride 8 bytes). */
 export interface Alpha {
@@ -123,7 +129,7 @@ export interface Alpha {
 }
 
 function alpha(key: string, dflt: number, want: string, ok: (a: number) => boolean): OptionSpec<Alpha> {
-  return {
+  return spec({
     key,
     check(v, call) {
       if (v === undefined) return { value: dflt, perRow: null };
@@ -137,13 +143,13 @@ function alpha(key: string, dflt: number, want: string, ok: (a: number) => boole
       }
       return { value: checkNumber(v, "alpha", `${want}, or one per row`, ok), perRow: null };
     },
-    region: (p) => (p === undefined || p.perRow ? { perRow: 8, fixed: 0 } : { perRow: 0, fixed: 8 }),
+    region: (p, C, r) => (p === undefined || p.perRow ? region(r, 8, 0) : region(r, 0, 8)),
     write(p, m, at, r0, r1) {
       const f64 = new Float64Array(m.u8.buffer, at, p.perRow ? r1 - r0 : 1);
       if (p.perRow === null) f64[0] = p.value;
       else for (let r = r0; r < r1; r++) f64[r - r0] = p.perRow[r];
     },
-  };
+  });
 }
 
 /** α-entmax's α ≥ 1 (default 1.5). */
@@ -152,10 +158,10 @@ export const ALPHA_ENTMAX = alpha("alpha", 1.5, "a finite number >= 1", (a) => a
 export const ALPHA_NORMMAX = alpha("alpha", 2, "a finite number > 1", (a) => a > 1 && a !== Infinity);
 
 /** training (ev-softmax): a boolean, default false. */
-export const TRAINING: OptionSpec<boolean> = {
+export const TRAINING: OptionSpec<boolean> = spec({
   key: "training",
   check(v) {
     if (v !== undefined && typeof v !== "boolean") fail("training", "a boolean", v);
     return v === true;
   },
-};
+});

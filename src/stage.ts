@@ -9,8 +9,8 @@
 // the kernels cannot call back into JavaScript), so that a call allocates nothing but its result.
 import { alignLine } from "./heap.js";
 import type { Layout } from "./layout.js";
-import type { Mem, OptionSpec } from "./options.js";
-import type { Chunk, Kernels, RowOp, Values } from "./ops.js";
+import type { Mem } from "./options.js";
+import { F, type Chunk, type Kernels, type RowOp, type Values } from "./ops.js";
 
 /** Staged bytes per chunk (one chunk holds at least one row): small enough to stay in L2. */
 export const CHUNK_BYTES = 128 * 1024;
@@ -45,71 +45,92 @@ function strided(s: Float32Array, sAt: number, d: Float32Array, dAt: number, r0:
 
 /** A region of the arena for one chunk: bytes per row plus fixed bytes, and its offset. */
 interface Region {
-  key: string;
   perRow: number;
   fixed: number;
   at: number;
-  spec: OptionSpec | null;
+  /** The option it stages (index into the operation's options), or -1 (row arrays, tmp). */
+  opt: number;
   /** In use by this call (an option given, or a row array staged). */
   on: boolean;
 }
 
 /** One operation's staging state, reused by its calls. The engine fills `data`/`ptr` of each row
- *  array (ptr ≥ 0: in the engine's heap) and `values`, then calls run(). */
+ *  array (ptr ≥ 0: in the engine's heap) and `vals` (the prepared options, in the operation's
+ *  order), then calls run(). The kernels' call sees them by name through `values` and the chunk
+ *  record, whose fields read arrays that the staging loop writes by index. */
 export class Stager {
-  readonly values: Values = {};
+  /** Prepared option values, in the order of the operation's options. */
+  readonly vals: unknown[];
   readonly inData: Float32Array[];
   readonly inPtr: number[];
   readonly outData: Float32Array[];
   readonly outPtr: number[];
-  private _op: RowOp;
-  private _c: Chunk;
+  /** The option keys the operation takes: the layout options and its own. */
+  readonly takes: ReadonlySet<string>;
+  readonly op: RowOp;
+  private _values: Values; // vals by key (getters)
+  private _c: Chunk; // the chunk record the kernels' call reads
+  private _fields: number[]; // the chunk record's field (F) of each region
+  private _staged: boolean[]; // per row array: goes through the arena in this call
   private _direct: number[]; // per row array (inputs, then outputs): byte offset used in place, or -1
   private _regions: Region[]; // row arrays (inputs, then outputs), tmp, then the options' regions
   private _nIn: number;
+  private _last: unknown[]; // the last call's plan inputs (see _samePlan), and its plan:
+  private _chunk = 0;
+  private _bytes = 0;
 
   constructor(op: RowOp) {
-    this._op = op;
-    const roles = [...op.inputs, ...op.outputs];
+    this.op = op;
+    const roles = [...op.inputs, ...op.outputs], opts = op.options;
     this._nIn = op.inputs.length;
     this.inData = op.inputs.map(() => EMPTY);
     this.inPtr = op.inputs.map(() => -1);
     this.outData = op.outputs.map(() => EMPTY);
     this.outPtr = op.outputs.map(() => -1);
     this._direct = roles.map(() => -1);
-    const region = (key: string, spec: OptionSpec | null): Region => ({ key, perRow: 0, fixed: 0, at: 0, spec, on: false });
-    this._regions = [...roles.map((r) => region(r, null)), region("tmp", null), ...op.options.filter((s) => s.region).map((s) => region(s.key, s))];
-    // the chunk record: one shape per operation (rows, cols, tmp, row arrays, options)
-    const c: Record<string, number> = { rows: 0, cols: 0, tmp: 0 };
-    for (const key of [...roles, ...op.options.map((s) => s.key)]) c[key] = 0;
-    this._c = c as Chunk;
-    for (const s of op.options) this.values[s.key] = undefined;
+    this._staged = roles.map(() => false);
+    this.takes = new Set(["cols", "axis", "out", ...opts.map((s) => s.key)]);
+    this.vals = opts.map(() => undefined);
+    this._last = [-1, 0, 0, ...this.vals];
+    const region = (opt: number): Region => ({ perRow: 0, fixed: 0, at: 0, opt, on: false });
+    this._regions = [...roles.map(() => region(-1)), region(-1)];
+    opts.forEach((s, j) => { if (s.region) this._regions.push(region(j)); });
+    // the chunk record's field of each region (a role, tmp, an option with a region)
+    const field = (name: string): number => {
+      const f = F[name as keyof typeof F];
+      if (f === undefined) throw new Error(`multimax-wasm: ${name} is not a field of the chunk record (ops.ts F)`);
+      return f;
+    };
+    this._fields = [...roles.map(field), F.tmp, ...this._regions.slice(roles.length + 1).map((r) => field(opts[r.opt].key))];
+    this._c = new Array<number>(Object.keys(F).length).fill(0);
+    const vals = this.vals, v: Values = {};
+    opts.forEach((s, j) => Object.defineProperty(v, s.key, { get: () => vals[j], enumerable: true }));
+    this._values = v;
   }
 
-  /** Sizes the regions for rows of C values (staged: which row arrays go through the arena;
-   *  values undefined: every option at its largest); returns the rows per chunk. */
-  private _size(C: number, staged: (i: number) => boolean, inPlace: boolean, values: Values | undefined, rows: number): number {
-    const op = this._op, R = this._regions, nRoles = this._direct.length;
+  /** Sizes the regions for rows of C values (vals undefined: every option at its largest);
+   *  returns the rows per chunk. */
+  private _size(C: number, inPlace: boolean, vals: unknown[] | undefined, rows: number): number {
+    const op = this.op, R = this._regions, nRoles = this._direct.length;
     let perRow = 0;
     for (let i = 0; i < R.length; i++) {
       const r = R[i];
       r.perRow = r.fixed = 0;
-      if (i < nRoles) r.perRow = staged(i) ? 4 * C : 0;
-      else if (i === nRoles) r.fixed = op.tmp?.(C, inPlace) ?? 0;
+      if (i < nRoles) r.on = this._staged[i], r.perRow = r.on ? 4 * C : 0;
+      else if (i === nRoles) r.fixed = op.tmp?.(C, inPlace) ?? 0, r.on = r.fixed > 0;
       else {
-        const g = r.spec!.region!(values === undefined ? undefined : values[r.key], C);
-        if (g) { r.perRow = g.perRow; r.fixed = g.fixed; }
-        r.on = g !== null;
+        r.on = op.options[r.opt].region!(vals === undefined ? undefined : vals[r.opt], C, r);
       }
       perRow += r.perRow;
     }
     return perRow === 0 ? rows : Math.max(1, Math.min(rows, Math.floor(CHUNK_BYTES / perRow)));
   }
 
-  /** Lays the regions out for chunks of `chunk` rows (64-byte aligned); the arena bytes. */
+  /** Lays the regions out for chunks of `chunk` rows (64-byte aligned) from `base`; the bytes. */
   private _layout(chunk: number): number {
     let at = 0;
-    for (const r of this._regions) {
+    for (let i = 0; i < this._regions.length; i++) {
+      const r = this._regions[i];
       r.at = at;
       at += alignLine(r.fixed + r.perRow * chunk); // (0 for a region not in use)
     }
@@ -120,17 +141,33 @@ export class Stager {
    *  array given): a chunk's per-row data is at most max(CHUNK_BYTES, one row's), and the per-row
    *  and fixed parts grow with the row length. For reserve() and the initial arena. */
   worstBytes(n: number): number {
-    const op = this._op, shared = op.inPlace ? this._nIn : -1;
-    this._size(n, (i) => i !== shared, true, undefined, 1);
+    const op = this.op, shared = op.inPlace ? this._nIn : -1;
+    for (let i = 0; i < this._staged.length; i++) this._staged[i] = i !== shared;
+    this._size(n, true, undefined, 1);
+    this._last[0] = -1; // (the regions no longer hold the last call's plan)
     let perRow = 0, fixed = 0;
     for (const r of this._regions) { perRow += r.perRow; fixed += r.fixed; }
     return alignLine(Math.max(CHUNK_BYTES, perRow) + fixed) + 64 * this._regions.length;
   }
 
+  /** True when this call's plan is the last one's: the same staging, row length and rows, and
+   *  the same option values (identical objects: a mask, support or parameters reused in a loop).
+   *  Records this call's for the next one. */
+  private _samePlan(key: number, C: number, rows: number): boolean {
+    const last = this._last, vals = this.vals;
+    let same = last[0] === key && last[1] === C && last[2] === rows;
+    last[0] = key; last[1] = C; last[2] = rows;
+    for (let j = 0; j < vals.length; j++) {
+      if (last[3 + j] !== vals[j]) same = false;
+      last[3 + j] = vals[j];
+    }
+    return same;
+  }
+
   /** Runs the operation over the rows of layout L; returns the exceptional rows of all chunks. */
   run(k: Kernels, e: Arena, L: Layout): number {
-    const op = this._op, { C, rows, n } = L, transposed = L.inner !== 1, nIn = this._nIn;
-    const D = this._direct, R = this._regions, c = this._c, values = this.values, nRoles = D.length;
+    const op = this.op, C = L.C, rows = L.rows, n = L.n, transposed = L.inner !== 1, nIn = this._nIn;
+    const D = this._direct, R = this._regions, c = this._c, f = this._fields, vals = this.vals, nRoles = D.length, specs = op.options;
     // direct arrays: read and written where they are (never when the rows are strided)
     for (let i = 0; i < nRoles; i++) D[i] = transposed ? -1 : i < nIn ? this.inPtr[i] : this.outPtr[i - nIn];
     const d = D[nIn];
@@ -145,49 +182,55 @@ export class Stager {
     // staged input 0 and output 0 share a region when the kernels run in place
     const shared = op.inPlace && D[0] < 0 && d < 0;
     const inPlace = shared || (D[0] >= 0 && D[0] === d);
-    const chunk = this._size(C, (i) => D[i] < 0 && !(shared && i === nIn), inPlace, values, rows);
-    const base = e.arena(this._layout(chunk));
+    let key = inPlace ? 1 : 0; // (the plan's inputs: which arrays are staged, and in place)
+    for (let i = 0; i < nRoles; i++) if ((this._staged[i] = D[i] < 0 && !(shared && i === nIn))) key |= 2 << i;
+    if (!this._samePlan(key, C, rows)) {
+      this._chunk = this._size(C, inPlace, vals, rows);
+      this._bytes = this._layout(this._chunk);
+    }
+    const chunk = this._chunk, base = e.arena(this._bytes);
     const m = e.mem(); // (after any growth)
-    if (shared) R[nIn].at = R[0].at;
-    c.cols = C;
-    c.tmp = R[nRoles].fixed > 0 ? base + R[nRoles].at : 0;
-    for (let i = nRoles + 1; i < R.length; i++) c[R[i].key] = R[i].on ? base + R[i].at : 0; // (an option not given: 0)
+    if (shared) R[nIn].at = R[0].at, R[nIn].on = true;
+    c[F.cols] = C;
+    for (let i = nRoles; i < R.length; i++) c[f[i]] = R[i].on ? base + R[i].at : 0; // (tmp or an option not in use: 0)
     let special = 0;
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       const r1 = Math.min(rows, r0 + chunk), off = r0 * C, len = (r1 - r0) * C;
-      c.rows = r1 - r0;
+      c[F.rows] = r1 - r0;
       for (let i = 0; i < nRoles; i++) {
         const at = base + R[i].at;
-        c[R[i].key] = D[i] >= 0 ? D[i] + 4 * off : at;
+        c[f[i]] = D[i] >= 0 ? D[i] + 4 * off : at;
         if (i >= nIn || D[i] >= 0) continue;
-        const p = this.inPtr[i], src = p >= 0 ? m.f32 : this.inData[i], sAt = p >= 0 ? p / 4 : 0;
+        const q = this.inPtr[i], src = q >= 0 ? m.f32 : this.inData[i], sAt = q >= 0 ? q / 4 : 0;
         if (transposed) strided(src, sAt, m.f32, at / 4, r0, r1, L, false);
         else copy(src, sAt + off, m.f32, at / 4, len);
       }
       for (let i = nRoles + 1; i < R.length; i++) {
-        const r = R[i];
-        if (r.on && r.spec!.write && (r0 === 0 || r.perRow > 0)) r.spec!.write(values[r.key], m, c[r.key], r0, r1, L);
+        const r = R[i], s = specs[r.opt];
+        if (r.on && s.write && (r0 === 0 || r.perRow > 0)) s.write(vals[r.opt], m, c[f[i]], r0, r1, L);
       }
-      special += op.run(k, c, values);
+      special += op.run(k, c, this._values);
       for (let i = nIn; i < nRoles; i++) {
         if (D[i] >= 0) continue;
-        const p = this.outPtr[i - nIn], dst = p >= 0 ? m.f32 : this.outData[i - nIn], dAt = p >= 0 ? p / 4 : 0, at = c[R[i].key] / 4;
+        const q = this.outPtr[i - nIn], dst = q >= 0 ? m.f32 : this.outData[i - nIn], dAt = q >= 0 ? q / 4 : 0, at = c[f[i]] / 4;
         if (transposed) strided(m.f32, at, dst, dAt, r0, r1, L, true);
         else copy(m.f32, at, dst, dAt + off, len);
       }
-      for (let i = nRoles + 1; i < R.length; i++) if (R[i].on && R[i].spec!.read) R[i].spec!.read!(values[R[i].key], m, c[R[i].key], r0, r1);
+      for (let i = nRoles + 1; i < R.length; i++) {
+        const r = R[i], s = specs[r.opt];
+        if (r.on && s.read) s.read(vals[r.opt], m, c[f[i]], r0, r1);
+      }
     }
     return special;
   }
 
   /** Drops the references to the caller's arrays (none is kept between calls). */
   clear(): void {
-    this.inData.fill(EMPTY); this.outData.fill(EMPTY);
-    for (const key in this.values) this.values[key] = undefined;
+    // (loops: Array.prototype.fill costs more than these few stores)
+    for (let i = 0; i < this.inData.length; i++) this.inData[i] = EMPTY;
+    for (let i = 0; i < this.outData.length; i++) this.outData[i] = EMPTY;
+    for (let i = 0; i < this.vals.length; i++) this.vals[i] = undefined;
   }
 }
 
 const EMPTY = new Float32Array(0);
-const STAGERS = new Map<RowOp, Stager>();
-/** The operation's Stager. */
-export const stagerOf = (op: RowOp): Stager => STAGERS.get(op) ?? STAGERS.set(op, new Stager(op)).get(op)!;

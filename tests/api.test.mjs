@@ -338,17 +338,17 @@ describe('2. init forms and the wasm module', () => {
     const wat = readFileSync(new URL('../build/multimax.wat', import.meta.url), 'utf8');
     const scalarWat = readFileSync(new URL('../build/multimax-scalar.wat', import.meta.url), 'utf8');
     const body = (text, fn) => { const i = text.indexOf(`(func $${fn}`); assert.ok(i >= 0, `function ${fn} in the .wat`); return text.slice(i, text.indexOf('\n (func', i + 1)); };
-    const EXP = 'assembly/kernels/f32-raddstoreexpminusmax-wasmsimd-b2-p5-u16/f32_raddstoreexpminusmax';
-    for (const fn of [`${EXP}_k1__wasmsimd_b2_p5_u16`, `${EXP}_k__wasmsimd_b2_p5_u16`, 'assembly/kernels/f32-vmodmax-wasmsimd-u8/f32_vmodmax_o2__wasmsimd_u8']) {
+    // (one kernel per file: assembly/kernels/<its name in kebab case>.ts, so the .wat names it <file>/<name>)
+    const K = (name) => `assembly/kernels/${name.replace('__', '-').replace(/_/g, '-')}/${name}`;
+    const EXP1 = K('f32_raddstoreexpminusmax_k1__wasmsimd_b2_p5_u16'), EXPK = K('f32_raddstoreexpminusmax_k__wasmsimd_b2_p5_u16');
+    for (const fn of [EXP1, EXPK, K('f32_vmodmax_o2__wasmsimd_u8')]) {
       const b = body(wat, fn);
       for (const op of ['v128.load', 'v128.store', 'f32x4.mul', 'f32x4.add']) assert.ok(b.includes(op), `${fn} uses ${op}`);
     }
-    assert.ok(body(wat, `${EXP}_k1__wasmsimd_b2_p5_u16`).includes('f64x2.promote_low_f32x4'), 'sums in f64x2 lanes');
+    assert.ok(body(wat, EXP1).includes('f64x2.promote_low_f32x4'), 'sums in f64x2 lanes');
     // the sparse normalisers' passes (search, output, candidate filter, ev-softmax's mean and exp)
-    for (const fn of ['assembly/kernels/f32-rthresh-wasmsimd-u16/f32_rthresh_p2__wasmsimd_u16', 'assembly/kernels/f32-rthresh-wasmsimd-u4/f32_rthresh_pg__wasmsimd_u4',
-      'assembly/kernels/f32-vthreshpow-wasmsimd-u4/f32_vthreshpow_eg__wasmsimd_u4', 'assembly/kernels/f32-vrelusub-wasmsimd-u16/f32_vrelusub_e2__wasmsimd_u16',
-      'assembly/kernels/f32-vfilter-wasmsimd-u16/f32_vfilter__wasmsimd_u16',
-      'assembly/kernels/f32-rmaxsum-wasmsimd-u8/f32_rmaxsum__wasmsimd_u8', 'assembly/kernels/f32-raddstoreexpminusmax-thr-wasmsimd-b2-p5-u16/f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16']) {
+    for (const fn of ['f32_rthresh_p2__wasmsimd_u16', 'f32_rthresh_pg__wasmsimd_u4', 'f32_vthreshpow_eg__wasmsimd_u4', 'f32_vrelusub_e2__wasmsimd_u16',
+      'f32_vfilter__wasmsimd_u16', 'f32_rmaxsum__wasmsimd_u8', 'f32_raddstoreexpminusmax_thr__wasmsimd_b2_p5_u16'].map(K)) {
       const b = body(wat, fn);
       assert.ok(b.includes('v128.load') && /f32x4\.(gt|lt|pmax|sub)/.test(b), `${fn} is vectorised`);
     }
@@ -357,7 +357,7 @@ describe('2. init forms and the wasm module', () => {
     // does); the relaxed build's exp loops use f32x4.relaxed_madd (its exp polynomial)
     assert.ok(!/relaxed/.test(wat), 'the SIMD build has no relaxed-SIMD instruction');
     const relaxedWat = readFileSync(new URL('../build/multimax-relaxed.wat', import.meta.url), 'utf8');
-    for (const fn of [`${EXP}_k1__wasmsimd_b2_p5_u16`, `${EXP}_k__wasmsimd_b2_p5_u16`]) {
+    for (const fn of [EXP1, EXPK]) {
       const b = body(relaxedWat, fn);
       assert.ok(/f32x4\.relaxed_(madd|fma)/.test(b), `relaxed build: ${fn} uses f32x4.relaxed_madd (binaryen prints it as relaxed_fma)`);
     }
