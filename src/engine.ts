@@ -51,7 +51,7 @@ function checkLength(length: unknown): number {
 /** Arena bytes for every operation on up to `n` values (reserve() and the initial arena). */
 /** Each operation's staging state (reused by all engines: calls never overlap). */
 const STAGERS = new Map(OP_LIST.map((op) => [op.name, new Stager(op)]));
-const reserveBytes = (n: number): number => Math.max(...[...STAGERS.values()].map((st) => st.worstBytes(n)));
+const reserveBytes = (n: number): number => Math.max(...[...STAGERS.values()].map((st) => st._worstBytes(n)));
 
 /** Checks that an instance's exports are multimax-wasm's kernels. */
 export function checkExports(e: Record<string, unknown>): KernelExports {
@@ -221,7 +221,7 @@ export class Engine {
   private _run(st: Stager, x: unknown, options: unknown): unknown {
     this.lastSpecialRows = 0;
     this._syncViews(); // for the detached-view checks
-    const op = st.op, o = optionsOf(op, st.takes, options);
+    const op = st.op, o = optionsOf(op, st._takes, options);
     let data: Float32Array, dims: readonly number[] | null = null;
     if (isF32(x)) data = x;
     else ({ data, dims } = decode(x, "x"));
@@ -238,12 +238,12 @@ export class Engine {
     }
     const call = this._call;
     call.op = op.name; call.n = n; call.rows = L.rows; call.buffer = this._buffer;
-    for (let j = 0, specs = op.options; j < specs.length; j++) st.vals[j] = specs[j].check(o[specs[j].key], call);
+    for (let j = 0, specs = op.options; j < specs.length; j++) st._vals[j] = specs[j].check(o[specs[j].key], call);
     let result = outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
-    st.inData[0] = data; st.inPtr[0] = xPtr;
-    st.outData[0] = result; st.outPtr[0] = outArr === result ? outPtr : -1;
+    st._inData[0] = data; st._inPtr[0] = xPtr;
+    st._outData[0] = result; st._outPtr[0] = outArr === result ? outPtr : -1;
     if (n > 0) this.lastSpecialRows = st.run(this._k, this._arena, L);
-    st.clear();
+    st._clear();
     if (outArr !== null && result !== outArr) result = (outArr.set(result), outArr); // (out over the arena: written last)
     // a zero-copy `out` detached by memory growth during this call: hand back a live view
     if (outPtr >= 0 && result.buffer !== this._buffer)

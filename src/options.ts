@@ -8,10 +8,10 @@ import { MultimaxParams, PARAM_FORMS, prepareParams } from "./params.js";
 
 /** Scratch for one option in a chunk of rows: bytes per row plus fixed bytes. */
 export interface Region {
-  perRow: number;
-  fixed: number;
+  _perRow: number;
+  _fixed: number;
 }
-const region = (r: Region, perRow: number, fixed: number): true => { r.perRow = perRow; r.fixed = fixed; return true; };
+const region = (r: Region, perRow: number, fixed: number): true => { r._perRow = perRow; r._fixed = fixed; return true; };
 
 /** What an option check knows of the call. */
 export interface CallInfo {

@@ -45,13 +45,13 @@ function strided(s: Float32Array, sAt: number, d: Float32Array, dAt: number, r0:
 
 /** A region of the arena for one chunk: bytes per row plus fixed bytes, and its offset. */
 interface Region {
-  perRow: number;
-  fixed: number;
-  at: number;
+  _perRow: number;
+  _fixed: number;
+  _at: number;
   /** The option it stages (index into the operation's options), or -1 (row arrays, tmp). */
-  opt: number;
+  _opt: number;
   /** In use by this call (an option given, or a row array staged). */
-  on: boolean;
+  _on: boolean;
 }
 
 /** One operation's staging state, reused by its calls. The engine fills `data`/`ptr` of each row
@@ -60,13 +60,13 @@ interface Region {
  *  record, whose fields read arrays that the staging loop writes by index. */
 export class Stager {
   /** Prepared option values, in the order of the operation's options. */
-  readonly vals: unknown[];
-  readonly inData: Float32Array[];
-  readonly inPtr: number[];
-  readonly outData: Float32Array[];
-  readonly outPtr: number[];
+  readonly _vals: unknown[];
+  readonly _inData: Float32Array[];
+  readonly _inPtr: number[];
+  readonly _outData: Float32Array[];
+  readonly _outPtr: number[];
   /** The option keys the operation takes: the layout options and its own. */
-  readonly takes: ReadonlySet<string>;
+  readonly _takes: ReadonlySet<string>;
   readonly op: RowOp;
   private _values: Values; // vals by key (getters)
   private _c: Chunk; // the chunk record the kernels' call reads
@@ -83,16 +83,16 @@ export class Stager {
     this.op = op;
     const roles = [...op.inputs, ...op.outputs], opts = op.options;
     this._nIn = op.inputs.length;
-    this.inData = op.inputs.map(() => EMPTY);
-    this.inPtr = op.inputs.map(() => -1);
-    this.outData = op.outputs.map(() => EMPTY);
-    this.outPtr = op.outputs.map(() => -1);
+    this._inData = op.inputs.map(() => EMPTY);
+    this._inPtr = op.inputs.map(() => -1);
+    this._outData = op.outputs.map(() => EMPTY);
+    this._outPtr = op.outputs.map(() => -1);
     this._direct = roles.map(() => -1);
     this._staged = roles.map(() => false);
-    this.takes = new Set(["cols", "axis", "out", ...opts.map((s) => s.key)]);
-    this.vals = opts.map(() => undefined);
-    this._last = [-1, 0, 0, ...this.vals];
-    const region = (opt: number): Region => ({ perRow: 0, fixed: 0, at: 0, opt, on: false });
+    this._takes = new Set(["cols", "axis", "out", ...opts.map((s) => s.key)]);
+    this._vals = opts.map(() => undefined);
+    this._last = [-1, 0, 0, ...this._vals];
+    const region = (opt: number): Region => ({ _perRow: 0, _fixed: 0, _at: 0, _opt: opt, _on: false });
     this._regions = [...roles.map(() => region(-1)), region(-1)];
     opts.forEach((s, j) => { if (s.region) this._regions.push(region(j)); });
     // the chunk record's field of each region (a role, tmp, an option with a region)
@@ -101,9 +101,9 @@ export class Stager {
       if (f === undefined) throw new Error(`multimax-wasm: ${name} is not a field of the chunk record (ops.ts F)`);
       return f;
     };
-    this._fields = [...roles.map(field), F.tmp, ...this._regions.slice(roles.length + 1).map((r) => field(opts[r.opt].key))];
+    this._fields = [...roles.map(field), F.tmp, ...this._regions.slice(roles.length + 1).map((r) => field(opts[r._opt].key))];
     this._c = new Array<number>(Object.keys(F).length).fill(0);
-    const vals = this.vals, v: Values = {};
+    const vals = this._vals, v: Values = {};
     opts.forEach((s, j) => Object.defineProperty(v, s.key, { get: () => vals[j], enumerable: true }));
     this._values = v;
   }
@@ -115,13 +115,13 @@ export class Stager {
     let perRow = 0;
     for (let i = 0; i < R.length; i++) {
       const r = R[i];
-      r.perRow = r.fixed = 0;
-      if (i < nRoles) r.on = this._staged[i], r.perRow = r.on ? 4 * C : 0;
-      else if (i === nRoles) r.fixed = op.tmp?.(C, inPlace) ?? 0, r.on = r.fixed > 0;
+      r._perRow = r._fixed = 0;
+      if (i < nRoles) r._on = this._staged[i], r._perRow = r._on ? 4 * C : 0;
+      else if (i === nRoles) r._fixed = op.tmp?.(C, inPlace) ?? 0, r._on = r._fixed > 0;
       else {
-        r.on = op.options[r.opt].region!(vals === undefined ? undefined : vals[r.opt], C, r);
+        r._on = op.options[r._opt].region!(vals === undefined ? undefined : vals[r._opt], C, r);
       }
-      perRow += r.perRow;
+      perRow += r._perRow;
     }
     return perRow === 0 ? rows : Math.max(1, Math.min(rows, Math.floor(CHUNK_BYTES / perRow)));
   }
@@ -131,8 +131,8 @@ export class Stager {
     let at = 0;
     for (let i = 0; i < this._regions.length; i++) {
       const r = this._regions[i];
-      r.at = at;
-      at += alignLine(r.fixed + r.perRow * chunk); // (0 for a region not in use)
+      r._at = at;
+      at += alignLine(r._fixed + r._perRow * chunk); // (0 for a region not in use)
     }
     return at;
   }
@@ -140,13 +140,13 @@ export class Stager {
   /** The most arena bytes a call on up to `n` values can need (every array staged, every side
    *  array given): a chunk's per-row data is at most max(CHUNK_BYTES, one row's), and the per-row
    *  and fixed parts grow with the row length. For reserve() and the initial arena. */
-  worstBytes(n: number): number {
+  _worstBytes(n: number): number {
     const op = this.op, shared = op.inPlace ? this._nIn : -1;
     for (let i = 0; i < this._staged.length; i++) this._staged[i] = i !== shared;
     this._size(n, true, undefined, 1);
     this._last[0] = -1; // (the regions no longer hold the last call's plan)
     let perRow = 0, fixed = 0;
-    for (const r of this._regions) { perRow += r.perRow; fixed += r.fixed; }
+    for (const r of this._regions) { perRow += r._perRow; fixed += r._fixed; }
     return alignLine(Math.max(CHUNK_BYTES, perRow) + fixed) + 64 * this._regions.length;
   }
 
@@ -154,7 +154,7 @@ export class Stager {
    *  the same option values (identical objects: a mask, support or parameters reused in a loop).
    *  Records this call's for the next one. */
   private _samePlan(key: number, C: number, rows: number): boolean {
-    const last = this._last, vals = this.vals;
+    const last = this._last, vals = this._vals;
     let same = last[0] === key && last[1] === C && last[2] === rows;
     last[0] = key; last[1] = C; last[2] = rows;
     for (let j = 0; j < vals.length; j++) {
@@ -167,16 +167,16 @@ export class Stager {
   /** Runs the operation over the rows of layout L; returns the exceptional rows of all chunks. */
   run(k: Kernels, e: Arena, L: Layout): number {
     const op = this.op, C = L.C, rows = L.rows, n = L.n, transposed = L.inner !== 1, nIn = this._nIn;
-    const D = this._direct, R = this._regions, c = this._c, f = this._fields, vals = this.vals, nRoles = D.length, specs = op.options;
+    const D = this._direct, R = this._regions, c = this._c, f = this._fields, vals = this._vals, nRoles = D.length, specs = op.options;
     // direct arrays: read and written where they are (never when the rows are strided)
-    for (let i = 0; i < nRoles; i++) D[i] = transposed ? -1 : i < nIn ? this.inPtr[i] : this.outPtr[i - nIn];
+    for (let i = 0; i < nRoles; i++) D[i] = transposed ? -1 : i < nIn ? this._inPtr[i] : this._outPtr[i - nIn];
     const d = D[nIn];
     if (op.inPlace && d >= 0 && D[0] !== d && (D[0] < 0 || Math.abs(D[0] - d) < 4 * n)) {
       // input 0 not in memory, or overlapping the output: copied into the output's block once,
       // then the kernels work in place there (no scratch for the rows)
       const f32 = e.mem().f32;
       if (D[0] >= 0) f32.copyWithin(d / 4, D[0] / 4, D[0] / 4 + n);
-      else copy(this.inData[0], 0, f32, d / 4, n);
+      else copy(this._inData[0], 0, f32, d / 4, n);
       D[0] = d;
     }
     // staged input 0 and output 0 share a region when the kernels run in place
@@ -190,46 +190,46 @@ export class Stager {
     }
     const chunk = this._chunk, base = e.arena(this._bytes);
     const m = e.mem(); // (after any growth)
-    if (shared) R[nIn].at = R[0].at, R[nIn].on = true;
+    if (shared) R[nIn]._at = R[0]._at, R[nIn]._on = true;
     c[F.cols] = C;
-    for (let i = nRoles; i < R.length; i++) c[f[i]] = R[i].on ? base + R[i].at : 0; // (tmp or an option not in use: 0)
+    for (let i = nRoles; i < R.length; i++) c[f[i]] = R[i]._on ? base + R[i]._at : 0; // (tmp or an option not in use: 0)
     let special = 0;
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       const r1 = Math.min(rows, r0 + chunk), off = r0 * C, len = (r1 - r0) * C;
       c[F.rows] = r1 - r0;
       for (let i = 0; i < nRoles; i++) {
-        const at = base + R[i].at;
+        const at = base + R[i]._at;
         c[f[i]] = D[i] >= 0 ? D[i] + 4 * off : at;
         if (i >= nIn || D[i] >= 0) continue;
-        const q = this.inPtr[i], src = q >= 0 ? m.f32 : this.inData[i], sAt = q >= 0 ? q / 4 : 0;
+        const q = this._inPtr[i], src = q >= 0 ? m.f32 : this._inData[i], sAt = q >= 0 ? q / 4 : 0;
         if (transposed) strided(src, sAt, m.f32, at / 4, r0, r1, L, false);
         else copy(src, sAt + off, m.f32, at / 4, len);
       }
       for (let i = nRoles + 1; i < R.length; i++) {
-        const r = R[i], s = specs[r.opt];
-        if (r.on && s.write && (r0 === 0 || r.perRow > 0)) s.write(vals[r.opt], m, c[f[i]], r0, r1, L);
+        const r = R[i], s = specs[r._opt];
+        if (r._on && s.write && (r0 === 0 || r._perRow > 0)) s.write(vals[r._opt], m, c[f[i]], r0, r1, L);
       }
       special += op.run(k, c, this._values);
       for (let i = nIn; i < nRoles; i++) {
         if (D[i] >= 0) continue;
-        const q = this.outPtr[i - nIn], dst = q >= 0 ? m.f32 : this.outData[i - nIn], dAt = q >= 0 ? q / 4 : 0, at = c[f[i]] / 4;
+        const q = this._outPtr[i - nIn], dst = q >= 0 ? m.f32 : this._outData[i - nIn], dAt = q >= 0 ? q / 4 : 0, at = c[f[i]] / 4;
         if (transposed) strided(m.f32, at, dst, dAt, r0, r1, L, true);
         else copy(m.f32, at, dst, dAt + off, len);
       }
       for (let i = nRoles + 1; i < R.length; i++) {
-        const r = R[i], s = specs[r.opt];
-        if (r.on && s.read) s.read(vals[r.opt], m, c[f[i]], r0, r1);
+        const r = R[i], s = specs[r._opt];
+        if (r._on && s.read) s.read(vals[r._opt], m, c[f[i]], r0, r1);
       }
     }
     return special;
   }
 
   /** Drops the references to the caller's arrays (none is kept between calls). */
-  clear(): void {
+  _clear(): void {
     // (loops: Array.prototype.fill costs more than these few stores)
-    for (let i = 0; i < this.inData.length; i++) this.inData[i] = EMPTY;
-    for (let i = 0; i < this.outData.length; i++) this.outData[i] = EMPTY;
-    for (let i = 0; i < this.vals.length; i++) this.vals[i] = undefined;
+    for (let i = 0; i < this._inData.length; i++) this._inData[i] = EMPTY;
+    for (let i = 0; i < this._outData.length; i++) this._outData[i] = EMPTY;
+    for (let i = 0; i < this._vals.length; i++) this._vals[i] = undefined;
   }
 }
 
