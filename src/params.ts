@@ -1,5 +1,5 @@
 // MultiMax parameters: validation and packing into the kernel's record format (one record of four
-// float32 [a, b, c, d] per order n, see assembly/kernels/phi.ts):
+// float32 [a, b, c, d] per order n, see assembly/math/phi.ts):
 //   φ(x) = x + Σ_n a_n·max(b_n − x, 0)^n + c_n·max(x − d_n, 0)^n
 // Checkpoint form { ranges, ts } (the official code's tensors):  order 1 = [ts0, r0, ts1, r1],
 // order 2 = [ts2, r2, ts3, r3]. Paper form { orders: [{ tb, b, td, d }, …] }: order n =

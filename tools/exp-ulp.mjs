@@ -1,4 +1,4 @@
-// Exhaustive accuracy check of the b2-p5 exp (assembly/kernels/exp.ts) over every float32 in
+// Exhaustive accuracy check of the b2-p5 exp (assembly/math/exp.ts) over every float32 in
 // [-87.3, 0], emulating its float32 operations exactly with Math.fround (for +, −, × a float64
 // result rounded once to float32 equals the float32 operation). Reference: Math.exp in float64.
 // Prints the maximum error in ulps of the float32 result, the maximum relative error, and the

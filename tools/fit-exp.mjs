@@ -1,7 +1,7 @@
 // Fits 2^r ~ 1 + r*(c1 + r*(c2 + r*(c3 + r*(c4 + r*c5)))) on [-1/2, 1/2] in the minimax sense
 // for the *relative* error (Lawson's iteratively reweighted least squares on a dense grid), then
 // picks float32 coefficients (among the nearest ±2 ulps, the set with the smallest error) and
-// prints their bit patterns. Reproduces the constants of the b2-p5 exp in assembly/kernels/exp.ts
+// prints their bit patterns. Reproduces the constants of the b2-p5 exp in assembly/math/exp.ts
 // (about 20 s):  node tools/fit-exp.mjs
 const A = -0.5, B = 0.5, DEG = 5, N = 4001;
 const exp2 = (r) => 2 ** r;
