@@ -57,8 +57,8 @@ export function initSync(source: WasmModule | Bytes | { module: WasmModule } | {
 /** Every operation of the table, called on the engine of the last successful init()/initSync(). */
 const bound = {} as Operations;
 for (const name of Object.keys(OPS) as OpName[])
-  (bound as Record<string, unknown>)[name] = (x: unknown, options?: unknown) =>
-    (current(name)[name] as (x: unknown, o?: unknown) => unknown)(x, options);
+  (bound as Record<string, unknown>)[name] = (a: unknown, b?: unknown, c?: unknown) =>
+    (current(name)[name] as (a: unknown, b?: unknown, c?: unknown) => unknown)(a, b, c); // (x, options) or (y, dy, options)
 
 // (ES modules need the names spelt out: tests/api.test.mjs checks that this list is the table's)
 export const { softmax, logSoftmax, multimax, logMultimax, sparsemax, entmax15, entmax, normmax, evSoftmax } = bound;

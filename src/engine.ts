@@ -24,6 +24,7 @@ for (const op of OP_LIST) for (const s of op.options) TAKERS.set(s.key, [...(TAK
 const list = (a: readonly string[]): string => (a.length < 2 ? a.join("") : `${a.slice(0, -1).join(", ")} and ${a[a.length - 1]}`);
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const OVER_SCRATCH = -2;
+const NONE: readonly unknown[] = [];
 /** Every export the loader calls. */
 const EXPORTS = ["heap_base", "simd", ...new Set(OP_LIST.flatMap((op) => op.kernels))];
 
@@ -97,11 +98,13 @@ export class Engine {
   private _call: CallInfo = { op: "", n: 0, rows: 0, buffer: new ArrayBuffer(0) };
 
   static {
-    // the operations of the table (ops.ts) as methods: x first, then the options
+    // the operations of the table (ops.ts) as methods: the row inputs (x first), then the options
     for (const name of Object.keys(OPS) as OpName[]) {
-      const st = STAGERS.get(name)!;
+      const st = STAGERS.get(name)!, k = st.op.inputs.length;
       Object.defineProperty(Engine.prototype, name, {
-        value: function (this: Engine, x: unknown, options?: unknown) { return this._run(st, x, options); },
+        value: k === 1
+          ? function (this: Engine, x: unknown, options?: unknown) { return this._run(st, x, options, NONE); }
+          : function (this: Engine, ...a: unknown[]) { return this._run(st, a[0], a[k], a.slice(1, k)); },
         writable: true, configurable: true,
       });
     }
@@ -217,8 +220,9 @@ export class Engine {
     return p < this._scratch + this._scratchBytes && p + a.byteLength > this._scratch ? OVER_SCRATCH : p;
   }
 
-  /** One call of a row operation: its checks here, then the staging and the kernels (stage.ts). */
-  private _run(st: Stager, x: unknown, options: unknown): unknown {
+  /** One call of a row operation: its checks here, then the staging and the kernels (stage.ts).
+   *  `more`: the row inputs after x (any array of numbers of x's length, read in x's layout). */
+  private _run(st: Stager, x: unknown, options: unknown, more: readonly unknown[]): unknown {
     this.lastSpecialRows = 0;
     this._syncViews(); // for the detached-view checks
     const op = st.op, o = optionsOf(op, st._takes, options);
@@ -235,6 +239,13 @@ export class Engine {
       if (outArr === null) fail("out", `a Float32Array${dims ? " or a tensor-like with Float32Array data" : ""} of length ${n}`, out);
       outPtr = this._zeroCopyPtr(outArr, "out");
       sameLength("out", outArr, n, "x.length");
+    }
+    for (let i = 1; i < op.inputs.length; i++) {
+      const role = op.inputs[i], v = more[i - 1], d = isF32(v) ? v : decode(v, role).data;
+      const p = this._zeroCopyPtr(d, role);
+      sameLength(role, d, n, "x.length");
+      st._inData[i] = p === OVER_SCRATCH ? d.slice() : d;
+      st._inPtr[i] = p === OVER_SCRATCH ? -1 : p;
     }
     const call = this._call;
     call.op = op.name; call.n = n; call.rows = L.rows; call.buffer = this._buffer;

@@ -18,7 +18,7 @@ export type Kernels = Readonly<Record<string, Kernel>>;
  *  `cols` values, and the byte offsets of the per-call scratch `tmp`, of each row array by role
  *  (x, y, …) and of each option's region by key (mask, support, alpha, params; 0 when the option
  *  is absent). A new role or option with a region adds its name here. */
-export enum F { rows, cols, tmp, x, y, mask, support, alpha, params }
+export enum F { rows, cols, tmp, x, y, dy, dx, mask, support, alpha, params }
 /** A chunk record, indexed by F (c[F.x]: x's byte offset). */
 export type Chunk = number[];
 
