@@ -105,7 +105,7 @@ export class Engine {
         value: k === 1
           ? function (this: Engine, x: unknown, options?: unknown) { return this._run(st, x, options, NONE); }
           : function (this: Engine, ...a: unknown[]) { return this._run(st, a[0], a[k], a.slice(1, k)); },
-        writable: true, configurable: true,
+        writable: true, configurable: true, enumerable: true, // (enumerable: Object.keys(Engine.prototype) lists the operations)
       });
     }
   }
