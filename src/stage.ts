@@ -54,10 +54,11 @@ interface Region {
   _on: boolean;
 }
 
-/** One operation's staging state, reused by its calls. The engine fills `data`/`ptr` of each row
- *  array (ptr ≥ 0: in the engine's heap) and `vals` (the prepared options, in the operation's
- *  order), then calls run(). The kernels' call sees them by name through `values` and the chunk
- *  record, whose fields read arrays that the staging loop writes by index. */
+/** One operation's staging state, reused by its calls. The engine fills `_inData`/`_inPtr` and
+ *  `_outData`/`_outPtr` of each row array (ptr ≥ 0: in the engine's heap, usable in place) and
+ *  `_vals` (the prepared options, in the operation's order), then calls run(). The descriptor's
+ *  `run` sees the chunk record (an array indexed by the schema F: numeric stores only) and the
+ *  prepared values by key (getters over _vals). */
 export class Stager {
   /** Prepared option values, in the order of the operation's options. */
   readonly _vals: unknown[];
@@ -102,7 +103,7 @@ export class Stager {
       return f;
     };
     this._fields = [...roles.map(field), F.tmp, ...this._regions.slice(roles.length + 1).map((r) => field(opts[r._opt].key))];
-    this._c = new Array<number>(Object.keys(F).length).fill(0);
+    this._c = new Array<number>(Object.values(F).filter((f) => typeof f === "number").length).fill(0);
     const vals = this._vals, v: Values = {};
     opts.forEach((s, j) => Object.defineProperty(v, s.key, { get: () => vals[j], enumerable: true }));
     this._values = v;
@@ -126,7 +127,7 @@ export class Stager {
     return perRow === 0 ? rows : Math.max(1, Math.min(rows, Math.floor(CHUNK_BYTES / perRow)));
   }
 
-  /** Lays the regions out for chunks of `chunk` rows (64-byte aligned) from `base`; the bytes. */
+  /** Lays the regions out for chunks of `chunk` rows (64-byte aligned offsets); the arena bytes. */
   private _layout(chunk: number): number {
     let at = 0;
     for (let i = 0; i < this._regions.length; i++) {
