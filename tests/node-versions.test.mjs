@@ -11,7 +11,7 @@
 //      TAP output); the test fails if the child fails, and reports its counts as diagnostics.
 // Files: those that exercise the library in Node.js: golden conformance (conformance,
 // sparse-conformance, golden-copy), fast-check properties (properties, sparse-properties), the API
-// contract (api) and every operation's calls and staging (calls), init() and its build choice
+// contract (api), every operation's calls and staging (calls) and the staging step alone (stage), init() and its build choice
 // (init, relaxed: the relaxed build against the golden data and against the plain build), the
 // packed package installed into a fresh project and loaded through ESM, CommonJS and inline
 // (runtime-node), and the golden-selection checker (runtime-check, cheap). Left out: the other runtimes (runtime-deno, -bun, -chromium, -workerd,
@@ -27,7 +27,7 @@ import { NODE_VERSIONS, ensureNode, unsupported } from '../scripts/nodes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FILES = ['conformance', 'sparse-conformance', 'golden-copy', 'properties', 'sparse-properties', 'api',
-  'calls', 'init', 'relaxed', 'runtime-node', 'runtime-check'];
+  'calls', 'stage', 'init', 'relaxed', 'runtime-node', 'runtime-check'];
 const TIMEOUT = 20 * 60_000;
 
 /** Runs `bin args` in the repository with `bin`'s folder first on PATH; resolves { code, stdout, stderr }. */
