@@ -7,7 +7,9 @@
 //   npm run build && node bench/ab.mjs --base /tmp/base [--quick] [--rounds N] [--target-ms M] [--only a,b]
 //
 // For every shape and candidate (an operation in a calling mode: zc = zero-copy views for x and
-// out; copy = x a JS Float32Array, a new result per call; mask = zero-copy with a mask), both
+// out; copy = x a JS Float32Array, a new result per call (its allocation and garbage collection
+// make it noisy); out = x and out JS Float32Arrays, out reused; mask = zero-copy with a mask;
+// axis0 = zero-copy tensor views normalised along axis 0), both
 // sides run interleaved with the shared harness (bench/harness.mjs: warm-up, calibration, rounds
 // that rotate their starting candidate), and the ratio new/base is taken round by round; the table
 // shows its median and p10–p90 (below 1: the new build is faster). Outputs of the two sides are
@@ -44,10 +46,10 @@ const build = engines.new.relaxed ? "relaxed SIMD" : engines.new.simd ? "SIMD" :
 const P = { ranges: [-0.5, 0.5, -1, 1], ts: [2, 3, 0.5, 0.5] };
 
 const OPS = [
-  ["softmax", {}, ["zc", "copy", "mask", "axis0"]],
+  ["softmax", {}, ["zc", "copy", "out", "mask", "axis0"]],
   ["logSoftmax", {}, ["zc"]],
-  ["multimax", { params: P }, ["zc", "copy", "mask"]],
-  ["sparsemax", {}, ["zc", "copy", "mask"]],
+  ["multimax", { params: P }, ["zc", "copy", "out", "mask"]],
+  ["sparsemax", {}, ["zc", "copy", "out", "mask"]],
   ["entmax15", {}, ["zc"]],
   ["entmax", { alpha: 1.25 }, ["zc"]],
   ["normmax", {}, ["zc"]],
@@ -70,11 +72,12 @@ for (const [rows, cols] of SHAPES) {
   const make = () => {
     const cands = [];
     for (const [name, opts, modes] of OPS) for (const mode of modes) {
-      if (tiny && mode !== "copy") continue;
+      if (tiny && mode !== "copy" && mode !== "out") continue;
       for (const s of ["base", "new"]) {
         const e = engines[s], v = views[s], pick = pickIndex(n);
         const call = mode === "zc" ? () => e[name](v.xv, { ...opts, cols, out: v.yv })
           : mode === "mask" ? () => e[name](v.xv, { ...opts, cols, out: v.yv, mask })
+          : mode === "out" ? () => e[name](x, { ...opts, cols, out: v.out })
           : mode === "axis0" ? () => e[name]({ data: v.xv, dims: [rows, cols] }, { ...opts, axis: 0, out: { data: v.yv, dims: [rows, cols] } }).data
           : () => e[name](x, { ...opts, cols });
         cands.push({ key: `${s}:${name}:${mode}`, side: s, label: `${name} ${mode}`, call, run(reps) {

@@ -49,9 +49,11 @@ function checkLength(length: unknown): number {
   return v;
 }
 
-/** Arena bytes for every operation on up to `n` values (reserve() and the initial arena). */
-/** Each operation's staging state (reused by all engines: calls never overlap). */
+/** Each operation's staging state, shared by all engines: a call runs to its end before another
+ *  starts (the kernels cannot call back into JavaScript; a user getter that calls the library from
+ *  inside a call's own arguments is not supported). */
 const STAGERS = new Map(OP_LIST.map((op) => [op.name, new Stager(op)]));
+/** Arena bytes for every operation on up to `n` values (reserve() and the initial arena). */
 const reserveBytes = (n: number): number => Math.max(...[...STAGERS.values()].map((st) => st._worstBytes(n)));
 
 /** Checks that an instance's exports are multimax-wasm's kernels. */
