@@ -54,7 +54,7 @@ const fcOpts = (n, salt) => ({
 
 const f = Math.fround;
 const U = 2 ** -24; // unit roundoff of float32 (round to nearest)
-// README "exp accuracy": the kernels' exp errs by at most 3 ulp + |d|·7.1e-8 relative to exp(d), i.e.
+// docs/design.md "exp accuracy": the kernels' exp errs by at most 3 ulp + |d|·7.1e-8 relative to exp(d), i.e.
 // relative error ≤ EXP_REL_ERR + EXP_REL_ERR_D·|d| (3 ulp ≤ 3·2^−23 relative; 7.1e-8 ≈ 1.19u)
 const EXP_REL_ERR = 3.6e-7, EXP_REL_ERR_D = 7.1e-8;
 

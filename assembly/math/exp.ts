@@ -25,7 +25,7 @@
 // |d|·2^−24 to exp(d) (the same order as the rounding of d = x − max before every call), so the
 // ulp error grows with |d| while the relative error stays small. Measured over every float32 in
 // [−87.3, 0] (tools/exp-ulp.mjs, exhaustively; tests/assembly/exp.spec.ts sweeps it): see the
-// README ("exp accuracy").
+// docs/design.md ("exp accuracy").
 
 import { madd } from "./madd";
 
