@@ -12,7 +12,7 @@ export { MultimaxParams } from "./params.js";
 export type { Operations } from "./ops.js";
 export type {
   BaseOptions, Bytes, EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, Mask, MultimaxOptions, Normaliser, NormaliserWith, NormmaxOptions,
-  Numbers, Result, SoftmaxOptions, SparseOptions, Tensor, TensorLike, WasmMemory, WasmModule,
+  Numbers, Result, SoftmaxOptions, SparseOptions, TensorInput, TensorLike, WasmMemory, WasmModule,
 } from "./types.js";
 export type { CheckpointParams, PaperOrder, PaperParams, RawParams } from "./params.js";
 
@@ -61,4 +61,21 @@ for (const name of Object.keys(OPS) as OpName[])
     (current(name)[name] as (a: unknown, b?: unknown, c?: unknown) => unknown)(a, b, c); // (x, options) or (y, dy, options)
 
 // (ES modules need the names spelt out: tests/calls.test.mjs checks that this list is the table's)
-export const { softmax, logSoftmax, multimax, logMultimax, sparsemax, entmax15, entmax, normmax, evSoftmax } = bound;
+/** softmax on the engine of the last successful init()/initSync() (see Engine.softmax). */
+export const softmax = bound.softmax;
+/** logSoftmax on the engine of the last successful init()/initSync() (see Engine.logSoftmax). */
+export const logSoftmax = bound.logSoftmax;
+/** multimax on the engine of the last successful init()/initSync() (see Engine.multimax). */
+export const multimax = bound.multimax;
+/** logMultimax on the engine of the last successful init()/initSync() (see Engine.logMultimax). */
+export const logMultimax = bound.logMultimax;
+/** sparsemax on the engine of the last successful init()/initSync() (see Engine.sparsemax). */
+export const sparsemax = bound.sparsemax;
+/** entmax15 on the engine of the last successful init()/initSync() (see Engine.entmax15). */
+export const entmax15 = bound.entmax15;
+/** entmax on the engine of the last successful init()/initSync() (see Engine.entmax). */
+export const entmax = bound.entmax;
+/** normmax on the engine of the last successful init()/initSync() (see Engine.normmax). */
+export const normmax = bound.normmax;
+/** evSoftmax on the engine of the last successful init()/initSync() (see Engine.evSoftmax). */
+export const evSoftmax = bound.evSoftmax;

@@ -3,12 +3,12 @@
 // call. The math is the kernels' (assembly/); how arrays reach them is stage.ts's.
 import { checkNumber, fail } from "./describe.js";
 import { Heap, MAX_BYTES, TOO_BIG } from "./heap.js";
-import { decode, isF32, layoutOf, sameLength } from "./layout.js";
+import { decode, isF32, layoutOf, sameLength, type Layout } from "./layout.js";
 import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./ops.js";
 import type { CallInfo, Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
 import { ROW_FREE, Stager, type Arena } from "./stage.js";
-import type { Tensor, WasmMemory } from "./types.js";
+import type { TensorLike, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
 export interface KernelExports {
@@ -18,13 +18,26 @@ export interface KernelExports {
 }
 
 const OP_LIST = Object.values(OPS) as RowOp[];
-/** Which operations take each option key. */
+/** Which operations take each option key (or the spec's label), and the keys for which null
+ *  means absent (mask, support: their check takes null for none). */
 const TAKERS = new Map<string, string[]>();
-for (const op of OP_LIST) for (const s of op.options) TAKERS.set(s.key, [...(TAKERS.get(s.key) ?? []), op.name]);
+const NULL_ABSENT = new Set<string>();
+for (const op of OP_LIST)
+  for (const s of op.options) {
+    TAKERS.set(s.key, s.label ? [s.label] : [...(TAKERS.get(s.key) ?? []), op.name]);
+    try { if (s.check(null, { op: "", n: 0, rows: 0, buffer: new ArrayBuffer(0) }) === null) NULL_ABSENT.add(s.key); } catch { /* null is a wrong value */ }
+  }
 const list = (a: readonly string[]): string => (a.length < 2 ? a.join("") : `${a.slice(0, -1).join(", ")} and ${a[a.length - 1]}`);
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const OVER_SCRATCH = -2;
 const NONE: readonly unknown[] = [];
+/** Calls in progress (a getter of one call's arguments may call the library), and whether one
+ *  is staging its arrays. */
+let depth = 0, staging = false;
+
+/** True when two views share bytes. */
+const overlaps = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
+  a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 /** Every export the loader calls. */
 const EXPORTS = ["heap_base", "simd", ...new Set(OP_LIST.flatMap((op) => op.kernels))];
 
@@ -35,7 +48,9 @@ function optionsOf(op: RowOp, takes: ReadonlySet<string>, options: unknown): Rec
   if (typeof options !== "object" || Array.isArray(options)) fail("options", "an object", options);
   const o = options as Record<string, unknown>;
   for (const key in o) {
-    if (o[key] === undefined || takes.has(key)) continue;
+    if (takes.has(key)) continue; // (its value is read once, later: a getter runs once)
+    const v = o[key];
+    if (v === undefined || (v === null && NULL_ABSENT.has(key))) continue;
     const takers = TAKERS.get(key);
     if (takers) throw new TypeError(`${key}: ${op.name} does not take ${key} (${list(takers)} only)`);
     throw new TypeError(`${key}: ${op.name} has no option ${JSON.stringify(key)} (its options: ${list([...takes])})`);
@@ -63,6 +78,8 @@ export function checkExports(e: Record<string, unknown>): KernelExports {
       throw new TypeError(`init: the WebAssembly module is not multimax-wasm's (missing export '${name}')`);
   return e as unknown as KernelExports;
 }
+
+const memOf = (b: ArrayBufferLike): Mem => ({ f32: new Float32Array(b), f64: new Float64Array(b), i32: new Int32Array(b), u8: new Uint8Array(b) });
 
 /** A block handed out by alloc(); shared by a view and the views refresh() makes of it. */
 interface Block { _ptr: number; _length: number; _live: boolean }
@@ -96,8 +113,9 @@ export class Engine {
   private _scratchBytes = 0;
   private _views = new WeakMap<Float32Array, Block>(); // zero-copy view (and its refreshed twins) -> block
   private _retired = new WeakSet<ArrayBufferLike>(); // buffers of this memory detached by growth
-  private _arena: Arena = { arena: (bytes) => this._ensureScratch(bytes), mem: () => this._mem };
-  private _call: CallInfo = { op: "", n: 0, rows: 0, buffer: new ArrayBuffer(0) };
+  private _arena: Arena = { arena: (bytes, n) => this._ensureScratch(bytes, n), mem: () => this._mem };
+  private _call: CallInfo = { op: "", n: 0, rows: 0, buffer: new ArrayBuffer(0) }; // (reused by calls at depth 0)
+  private _layout: Layout = { n: 0, outer: 0, C: 0, inner: 0, rows: 0 };
 
   static {
     // the operations of the table (ops.ts) as methods: the row inputs (x first), then the options
@@ -122,7 +140,7 @@ export class Engine {
     this._heapBase = exports.heap_base();
     this._heap = new Heap(this.memory, this._heapBase);
     this._f32 = new Float32Array(this._buffer = this.memory.buffer);
-    this._mem = { f32: this._f32, u8: new Uint8Array(this._buffer) };
+    this._mem = memOf(this._buffer);
     this._ensureScratch(reserveBytes(ROW_FREE));
   }
 
@@ -178,9 +196,9 @@ export class Engine {
   // ---------------------------------------------------------------- internals
 
   /** The scratch arena, at least `bytes` long (may grow the memory); its offset. */
-  private _ensureScratch(bytes: number): number {
+  private _ensureScratch(bytes: number, n = 0): number {
     if (bytes > this._scratchBytes) {
-      if (bytes > MAX_BYTES) throw new RangeError(`x: the call needs more than 4 GiB`);
+      if (bytes > MAX_BYTES) throw new RangeError(`x: ${n} values need more than 4 GiB`);
       const size = Math.max(bytes, this._scratchBytes * 2);
       if (this._scratch) this._heap.release(this._scratch);
       this._scratch = this._scratchBytes = 0; // (no arena, should the allocation below throw)
@@ -203,7 +221,7 @@ export class Engine {
     if (this._f32.length === 0) {
       this._retired.add(this._buffer);
       this._f32 = new Float32Array(this._buffer = this.memory.buffer);
-      this._mem = { f32: this._f32, u8: new Uint8Array(this._buffer) };
+      this._mem = memOf(this._buffer);
     }
   }
 
@@ -224,24 +242,41 @@ export class Engine {
 
   /** One call of a row operation: its checks here, then the staging and the kernels (stage.ts).
    *  `more`: the row inputs after x (any array of numbers of x's length, read in x's layout). */
-  private _run(st: Stager, x: unknown, options: unknown, more: readonly unknown[]): unknown {
+  private _run(shared: Stager, x: unknown, options: unknown, more: readonly unknown[]): unknown {
+    const op = shared.op;
+    if (staging) throw new TypeError(`${op.name}: called while another call stages its arrays (from a getter of its mask or alpha?): not supported`);
     this.lastSpecialRows = 0;
     this._syncViews(); // for the detached-view checks
-    const op = st.op, o = optionsOf(op, st._takes, options);
+    // a call made from a getter of another call's arguments gets its own state
+    const nested = depth > 0, st = nested ? new Stager(op) : shared;
+    depth++;
+    try {
+      return this._call1(st, x, options, more, nested);
+    } finally {
+      depth--;
+      st._clear();
+    }
+  }
+
+  private _call1(st: Stager, x: unknown, options: unknown, more: readonly unknown[], nested: boolean): unknown {
+    const op = st.op, specs = op.options, o = optionsOf(op, st._takes, options);
+    // every option read once, before anything else (a getter runs once, and before any state is set)
+    const cols = o.cols, axis = o.axis, out = o.out, vals = st._vals;
+    for (let j = 0; j < specs.length; j++) vals[j] = o[specs[j].key];
     let data: Float32Array, dims: readonly number[] | null = null;
     if (isF32(x)) data = x;
     else ({ data, dims } = decode(x, "x"));
     let xPtr = this._zeroCopyPtr(data, "x");
-    const L = layoutOf(data.length, dims, o.cols, o.axis), n = L.n;
+    const L = layoutOf(data.length, dims, cols, axis, nested ? { n: 0, outer: 0, C: 0, inner: 0, rows: 0 } : this._layout), n = L.n;
     if (xPtr === OVER_SCRATCH) { data = data.slice(); xPtr = -1; }
-    const out = o.out;
     let outArr: Float32Array | null = null, outPtr = -1;
     if (out != null) {
-      outArr = isF32(out) ? out : isF32((out as Tensor).data) ? (out as Tensor).data : null;
-      if (outArr === null) fail("out", `a Float32Array${dims ? " or a tensor-like with Float32Array data" : ""} of length ${n}`, out);
+      outArr = isF32(out) ? out : isF32((out as TensorLike).data) ? (out as TensorLike).data : null;
+      if (outArr === null) fail("out", `a Float32Array${dims ? " or a tensor-like" : ""} of length ${n}`, out);
       outPtr = this._zeroCopyPtr(outArr, "out");
       sameLength("out", outArr, n, "x.length");
     }
+    st._inData[0] = data; st._inPtr[0] = xPtr;
     for (let i = 1; i < op.inputs.length; i++) {
       const role = op.inputs[i], v = more[i - 1], d = isF32(v) ? v : decode(v, role).data;
       const p = this._zeroCopyPtr(d, role);
@@ -249,21 +284,48 @@ export class Engine {
       st._inData[i] = p === OVER_SCRATCH ? d.slice() : d;
       st._inPtr[i] = p === OVER_SCRATCH ? -1 : p;
     }
-    const call = this._call;
+    const call = nested ? { op: "", n: 0, rows: 0, buffer: this._buffer } : this._call;
     call.op = op.name; call.n = n; call.rows = L.rows; call.buffer = this._buffer;
-    for (let j = 0, specs = op.options; j < specs.length; j++) st._vals[j] = specs[j].check(o[specs[j].key], call);
+    for (let j = 0; j < specs.length; j++) vals[j] = specs[j].check(vals[j], call);
     let result = outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
-    st._inData[0] = data; st._inPtr[0] = xPtr;
     st._outData[0] = result; st._outPtr[0] = outArr === result ? outPtr : -1;
-    if (n > 0) this.lastSpecialRows = st.run(this._k, this._arena, L);
-    st._clear();
+    this._unalias(st, L, result);
+    if (n > 0) {
+      staging = true;
+      try {
+        this.lastSpecialRows = st.run(this._k, this._arena, L);
+      } finally {
+        staging = false;
+      }
+    } else for (let j = 0; j < specs.length; j++) specs[j].empty?.(vals[j]); // (rows of no values)
     if (outArr !== null && result !== outArr) result = (outArr.set(result), outArr); // (out over the arena: written last)
     // a zero-copy `out` detached by memory growth during this call: hand back a live view
     if (outPtr >= 0 && result.buffer !== this._buffer)
       result = this._views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
     if (dims === null) return result;
-    if (out != null && (out as Tensor).data === result) return out;
+    if (out != null && (out as TensorLike).data === result) return out;
     return { data: result, dims: Array.from(dims) };
+  }
+
+  /** Inputs (row arrays, side arrays) that share memory with an output (the result, a per-row
+   *  output) are copied first: the staging writes each chunk's outputs before it reads the next
+   *  chunk's inputs. The one overlap the staging handles itself: x and the result both in the
+   *  heap, rows not strided (in place, or x copied into the result's block first). */
+  private _unalias(st: Stager, L: Layout, result: Float32Array): void {
+    const specs = st.op.options, vals = st._vals, outs: ArrayBufferView[] = [result];
+    for (let j = 0; j < specs.length; j++) if (specs[j].read && ArrayBuffer.isView(vals[j])) outs.push(vals[j] as ArrayBufferView);
+    const heapPair = L.inner === 1 && st._inPtr[0] >= 0 && st._outPtr[0] >= 0;
+    for (let i = 0; i < st._inData.length; i++)
+      for (const o of outs)
+        if (!(i === 0 && o === result && heapPair) && overlaps(st._inData[i], o)) {
+          st._inData[i] = st._inData[i].slice();
+          st._inPtr[i] = -1;
+          break;
+        }
+    for (let j = 0; j < specs.length; j++) {
+      const v = vals[j];
+      if (specs[j].write && ArrayBuffer.isView(v) && outs.some((o) => overlaps(v, o))) vals[j] = (v as Uint8Array).slice();
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // tensor-likes), the normalised axis, and the kernels' view of it (rows of C values). Knows no
 // math and no wasm memory.
 import { checkNumber, describe, fail, isArrayLike } from "./describe.js";
-import type { TensorLike } from "./types.js";
+import type { TensorInput } from "./types.js";
 
 /** True for a Float32Array of any realm. */
 export function isF32(v: unknown): v is Float32Array {
@@ -10,7 +10,7 @@ export function isF32(v: unknown): v is Float32Array {
 }
 
 /** A tensor-like: an object with `data` and `dims` (checked later). */
-const isTensor = (v: unknown): v is TensorLike => v !== null && typeof v === "object" && "data" in v && !isArrayLike(v);
+const isTensor = (v: unknown): v is TensorInput => v !== null && typeof v === "object" && "data" in v && !isArrayLike(v);
 
 /** `v` as float32: a Float32Array as it is, any other array of numbers copied (a TypeError
  *  naming `name[i]` at the first element that is not a number), else null. */
@@ -36,6 +36,7 @@ export function decode(v: unknown, name: string): Decoded {
   if (isTensor(v)) {
     const data = toF32(v.data, `${name}.data`);
     if (data === null) fail(`${name}.data`, "an array of numbers", v.data);
+    if (v.dims === null) return { data, dims: null }; // (a flat array, as before)
     if (!isArrayLike(v.dims)) fail(`${name}.dims`, "an array of non-negative integers", v.dims);
     return { data, dims: v.dims };
   }
@@ -64,8 +65,8 @@ function axisOf(axis: unknown, rank: number): number {
 const isCount = (v: number): boolean => Number.isInteger(v) && v >= 1;
 
 /** The layout of x (n values) from its dims (tensors) or from `cols` (flat arrays, dims null:
- *  [rows, cols]). */
-export function layoutOf(n: number, dims: readonly number[] | null, cols: unknown, axis: unknown): Layout {
+ *  [rows, cols]), written into L. */
+export function layoutOf(n: number, dims: readonly number[] | null, cols: unknown, axis: unknown, L: Layout): Layout {
   let outer: number, C: number, inner = 1;
   if (dims === null) {
     if (cols !== undefined) {
@@ -92,7 +93,8 @@ export function layoutOf(n: number, dims: readonly number[] | null, cols: unknow
     if (cols !== undefined && cols !== C) throw new RangeError(`cols: ${describe(cols)} does not match x.dims[${a}] = ${C} (omit cols for tensors)`);
     if (C === 0) outer = 0; // (then n is 0 too)
   }
-  return { n, outer, C, inner, rows: outer * inner };
+  L.n = n; L.outer = outer; L.C = C; L.inner = inner; L.rows = outer * inner;
+  return L;
 }
 
 /** A RangeError unless an array argument has the length the call needs. */

@@ -66,7 +66,7 @@ function multimax(log: boolean) {
   };
 }
 
-const stride = (a: unknown): number => ((a as Alpha).perRow ? 8 : 0);
+const stride = (a: unknown): number => (typeof (a as Alpha) === "number" ? 0 : 8);
 
 export const OPS = {
   /** softmax(x / temperature) along one axis: y_i = exp(x_i/T − max) / Σ_j exp(x_j/T − max). */
@@ -124,7 +124,8 @@ export const OPS = {
 };
 
 export type OpName = keyof typeof OPS;
-/** The operations' public signatures, by name: the engine's methods and the top-level functions. */
-export type Operations = { [K in OpName]: NonNullable<(typeof OPS)[K]["signature"]> };
+/** The operations' public signatures, by name: the engine's methods and the top-level functions
+ *  (a homomorphic mapping of the table, so that each keeps its entry's documentation). */
+export type Operations = { [K in keyof typeof OPS]: NonNullable<(typeof OPS)[K]["signature"]> };
 
 for (const name of Object.keys(OPS) as OpName[]) OPS[name].name = name;

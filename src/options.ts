@@ -27,11 +27,15 @@ export interface CallInfo {
 /** Views of the wasm memory, current for the chunk being staged. */
 export interface Mem {
   f32: Float32Array;
+  f64: Float64Array;
+  i32: Int32Array;
   u8: Uint8Array;
 }
 
 export interface OptionSpec<P = unknown> {
   readonly key: string;
+  /** Who takes it, for the message that refuses it elsewhere (default: the operations' names). */
+  readonly label?: string;
   /** Checks the raw value (undefined when absent) and returns the prepared one. */
   check(v: unknown, call: CallInfo): P;
   /** The scratch the prepared value needs for rows of C values, written into r; false: none
@@ -42,11 +46,14 @@ export interface OptionSpec<P = unknown> {
   write?(p: P, m: Mem, at: number, r0: number, r1: number, L: Layout): void;
   /** Reads rows [r0, r1) back from byte offset `at`, after the kernel ran. */
   read?(p: P, m: Mem, at: number, r0: number, r1: number): void;
+  /** A per-row output's value for a call with no values (rows of 0 columns): written here. */
+  empty?(p: P): void;
 }
 
 /** A spec with every member present (absent ones undefined), so that all specs share one shape
  *  and the staging loop's accesses to them stay monomorphic. */
-const spec = <P>(d: OptionSpec<P>): OptionSpec<P> => ({ key: d.key, check: d.check, region: d.region, write: d.write, read: d.read });
+const spec = <P>(d: OptionSpec<P>): OptionSpec<P> =>
+  ({ key: d.key, label: d.label, check: d.check, region: d.region, write: d.write, read: d.read, empty: d.empty });
 
 const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_SUBNORMAL = 1.401298464324817e-45;
@@ -108,6 +115,7 @@ export const PARAMS: OptionSpec<MultimaxParams> = spec({
 /** support (sparse maps): an Int32Array, one slot per row, receiving count(y > 0). */
 export const SUPPORT: OptionSpec<Int32Array | null> = spec({
   key: "support",
+  label: "the sparse normalisers",
   check(v, call) {
     if (v == null) return null;
     if (!(v instanceof Int32Array)) fail("support", "an Int32Array", v);
@@ -118,36 +126,34 @@ export const SUPPORT: OptionSpec<Int32Array | null> = spec({
   },
   region: (p, C, r) => p !== null && region(r, 4, 0),
   read(p, m, at, r0, r1) {
-    p!.set(new Int32Array(m.u8.buffer, at, r1 - r0), r0);
+    for (let r = r0, a = at / 4 - r0; r < r1; r++) p![r] = m.i32[a + r];
   },
+  empty: (p) => p?.fill(0),
 });
 
-/** α: one f64 (shared) or one per row (stride 8 bytes). */
-export interface Alpha {
-  value: number;
-  perRow: ArrayLike<number> | null;
-}
+/** α: one number (staged as one f64, stride 0) or one per row (an f64 per row, stride 8 bytes). */
+export type Alpha = number | ArrayLike<number>;
 
 function alpha(key: string, dflt: number, want: string, ok: (a: number) => boolean): OptionSpec<Alpha> {
   return spec({
     key,
     check(v, call) {
-      if (v === undefined) return { value: dflt, perRow: null };
+      if (v === undefined) return dflt;
       if (typeof v !== "number" && isArrayLike(v)) {
         sameLength("alpha", v, call.rows, "one value per row");
         for (let i = 0; i < call.rows; i++) {
           const a = v[i];
           if (typeof a !== "number" || !ok(a)) fail(`alpha[${i}]`, want, a, typeof a === "number");
         }
-        return { value: NaN, perRow: own(v as ArrayLike<number>, call.buffer) };
+        return own(v as ArrayLike<number>, call.buffer);
       }
-      return { value: checkNumber(v, "alpha", `${want}, or one per row`, ok), perRow: null };
+      return checkNumber(v, "alpha", `${want}, or one per row`, ok);
     },
-    region: (p, C, r) => (p === undefined || p.perRow ? region(r, 8, 0) : region(r, 0, 8)),
+    region: (p, C, r) => (typeof p !== "number" ? region(r, 8, 0) : region(r, 0, 8)),
     write(p, m, at, r0, r1) {
-      const f64 = new Float64Array(m.u8.buffer, at, p.perRow ? r1 - r0 : 1);
-      if (p.perRow === null) f64[0] = p.value;
-      else for (let r = r0; r < r1; r++) f64[r - r0] = p.perRow[r];
+      const f64 = m.f64, a = at / 8 - r0;
+      if (typeof p === "number") f64[at / 8] = p;
+      else for (let r = r0; r < r1; r++) f64[a + r] = p[r];
     },
   });
 }

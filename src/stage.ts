@@ -20,8 +20,9 @@ const SMALL_COPY = 64; // below this many floats, a plain loop beats subarray() 
 
 /** What the staging needs of the engine. */
 export interface Arena {
-  /** Makes the scratch arena at least `bytes` long (may grow the memory); returns its offset. */
-  arena(bytes: number): number;
+  /** Makes the scratch arena at least `bytes` long (may grow the memory) for a call on `n` values;
+   *  returns its offset. */
+  arena(bytes: number, n: number): number;
   /** Current views of the memory (after any growth). */
   mem(): Mem;
 }
@@ -171,15 +172,11 @@ export class Stager {
     const D = this._direct, R = this._regions, c = this._c, f = this._fields, vals = this._vals, nRoles = D.length, specs = op.options;
     // direct arrays: read and written where they are (never when the rows are strided)
     for (let i = 0; i < nRoles; i++) D[i] = transposed ? -1 : i < nIn ? this._inPtr[i] : this._outPtr[i - nIn];
-    const d = D[nIn];
-    if (op.inPlace && d >= 0 && D[0] !== d && (D[0] < 0 || Math.abs(D[0] - d) < 4 * n)) {
-      // input 0 not in memory, or overlapping the output: copied into the output's block once,
-      // then the kernels work in place there (no scratch for the rows)
-      const f32 = e.mem().f32;
-      if (D[0] >= 0) f32.copyWithin(d / 4, D[0] / 4, D[0] / 4 + n);
-      else copy(this._inData[0], 0, f32, d / 4, n);
-      D[0] = d;
-    }
+    const d = D[nIn], x0 = D[0];
+    // input 0 not in memory, or overlapping the output: copied into the output's block once (after
+    // the arena is in place: that can fail), then the kernels work in place there (no scratch)
+    const prefill = op.inPlace && d >= 0 && x0 !== d && (x0 < 0 || Math.abs(x0 - d) < 4 * n);
+    if (prefill) D[0] = d;
     // staged input 0 and output 0 share a region when the kernels run in place
     const shared = op.inPlace && D[0] < 0 && d < 0;
     const inPlace = shared || (D[0] >= 0 && D[0] === d);
@@ -189,8 +186,12 @@ export class Stager {
       this._chunk = this._size(C, inPlace, vals, rows);
       this._bytes = this._layout(this._chunk);
     }
-    const chunk = this._chunk, base = e.arena(this._bytes);
+    const chunk = this._chunk, base = e.arena(this._bytes, n);
     const m = e.mem(); // (after any growth)
+    if (prefill) {
+      if (x0 >= 0) m.f32.copyWithin(d / 4, x0 / 4, x0 / 4 + n);
+      else copy(this._inData[0], 0, m.f32, d / 4, n);
+    }
     if (shared) R[nIn]._at = R[0]._at, R[nIn]._on = true;
     c[F.cols] = C;
     for (let i = nRoles; i < R.length; i++) c[f[i]] = R[i]._on ? base + R[i]._at : 0; // (tmp or an option not in use: 0)

@@ -17,21 +17,23 @@ export type Bytes = ArrayBuffer | ArrayBufferView;
  *  memory), another typed array, or a number[] (copied into float32). */
 export type Numbers = Float32Array | ArrayLike<number>;
 
-/** A tensor as onnxruntime-web, transformers.js and tfjs hold them: row-major dims, data any
- *  array of numbers (float32 kept; other data copied into float32). Results have Float32Array data. */
+/** A tensor as onnxruntime-web and transformers.js hold them: float32 data, row-major dims. The
+ *  form of results for tensor inputs, and of a tensor `out`. */
 export interface TensorLike {
-  data: Float32Array | ArrayLike<number>;
+  data: Float32Array;
   dims: readonly number[];
 }
-/** A tensor-like as results come back: Float32Array data. */
-export interface Tensor extends TensorLike {
-  data: Float32Array;
+/** A tensor input: row-major dims, data any array of numbers (a Float32Array is used as it is,
+ *  other data is copied into float32). */
+export interface TensorInput {
+  data: Numbers;
+  dims: readonly number[];
 }
-export type Input = Numbers | TensorLike;
+export type Input = Numbers | TensorInput;
 export type Mask = Uint8Array | Uint8ClampedArray | Int8Array | ArrayLike<boolean | number>;
 
 /** The result of a normaliser: a Float32Array for an array input, a tensor-like for a tensor. */
-export type Result<X> = X extends TensorLike ? Tensor : Float32Array;
+export type Result<X> = X extends TensorInput ? TensorLike : Float32Array;
 
 export interface BaseOptions {
   /** Row length for an array input (default: x.length, one row). */
@@ -41,7 +43,7 @@ export interface BaseOptions {
   /** Same length as x; 1/true = keep, 0/false = masked out (probability exactly 0). */
   mask?: Mask;
   /** Where to write the result (same length as x; may be x itself). */
-  out?: Float32Array | Tensor;
+  out?: Float32Array | TensorLike;
 }
 export interface SoftmaxOptions extends BaseOptions {
   /** softmax(x / temperature); a finite number > 0 (default 1). */

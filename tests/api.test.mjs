@@ -1289,7 +1289,7 @@ describe('6. errors (class + message naming the argument; the engine keeps worki
       await initPlain();
     });
     test('init({ url }) of a missing file rejects', async () => {
-      await assert.rejects(() => init({ url: new URL('../build/does-not-exist.wasm', import.meta.url) }));
+      await assert.rejects(() => init({ url: new URL('../build/does-not-exist.wasm', import.meta.url) }), { name: 'TypeError', message: /^init: cannot read / });
       assertHealthy();
       await initPlain();
     });

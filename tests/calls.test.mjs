@@ -142,9 +142,11 @@ describe('B. options are checked against the operation', () => {
         assert.throws(() => mm[name](x, { ...o.need, cols: 4, [key]: v }), (e) => e instanceof TypeError && new RegExp(`^${key}: ${name} does not take ${key} \\(.* only\\)`).test(e.message), `${name} ${key}`);
       }
     });
-    test(`${name}: a key given as undefined counts as absent; the options must be an object, not an array`, () => {
+    test(`${name}: a key given as undefined counts as absent (null too for mask and support, as before); the options must be an object, not an array`, () => {
       const ref = mm[name](x, { ...o.need, cols: 4 });
       sameBits(mm[name](x, { ...o.need, cols: 4, colz: undefined, temperature: undefined, mask: undefined }), ref, 'undefined keys');
+      sameBits(mm[name](x, { ...o.need, cols: 4, mask: null, support: null }), ref, 'null mask and support');
+      sameBits(mm[name]({ data: x, dims: null }, { ...o.need, cols: 4 }), ref, 'a tensor-like with dims null is a flat array (as before)');
       for (const bad of [[4], [], 'cols', 5, true]) assert.throws(() => mm[name](x, bad), { name: 'TypeError', message: /^options: expected an object/ });
     });
   }
@@ -205,19 +207,27 @@ describe('C. a batch staged in chunks equals its rows one by one', () => {
 
 describe('D. memory', () => {
   test('calls on rows of up to 16,384 values never grow the memory, however many rows (copying, zero-copy, any axis)', () => {
-    const e = initSync(wasmModule);
+    const e = initSync(wasmModule), most = 100_000 * 8;
+    let xv = e.alloc(most);
+    const yv = e.alloc(most);
+    xv = e.refresh(xv); // (the views first: alloc grows the memory)
     const bytes = e.memory.buffer.byteLength;
     for (const [name, o] of Object.entries(OPS)) {
       for (const [rows, C] of [[1, 16384], [100_000, 8], [300, 1024]]) {
-        const x = randF32(rows * C, rows + C);
-        const opts = { ...o.need, ...o.extra, cols: C, mask: randMask(rows * C, 3) };
-        if (o.alpha) opts.alpha = new Float64Array(rows).fill(o.alpha[0]);
-        if (o.support) opts.support = new Int32Array(rows);
-        e[name](x, opts);
-        e[name]({ data: x, dims: [C, rows] }, { ...o.need, axis: 0 });
+        const n = rows * C, x = randF32(n, rows + C), flat = { cols: C }, tensor = { axis: 0 };
+        const side = { ...o.need, ...o.extra, mask: randMask(n, 3) };
+        if (o.alpha) side.alpha = new Float64Array(rows).fill(o.alpha[0]);
+        if (o.support) side.support = new Int32Array(rows);
+        const xz = xv.subarray(0, n), yz = yv.subarray(0, n);
+        xz.set(x);
+        e[name](x, { ...side, ...flat }); // copying
+        assert.equal(e[name](xz, { ...side, ...flat, out: yz }), yz, `${name} ${rows}x${C}: zero-copy out returned`); // zero-copy
+        e[name]({ data: x, dims: [C, rows] }, { ...side, ...tensor }); // copying, axis 0 (rows = the columns)
+        e[name]({ data: xz, dims: [C, rows] }, { ...side, ...tensor, out: { data: yz, dims: [C, rows] } }); // zero-copy, axis 0
         assert.equal(e.memory.buffer.byteLength, bytes, `${name} ${rows}x${C} grew the memory`);
       }
     }
+    assert.ok(xv.length === most && yv.length === most, 'the views stayed attached');
   });
   test('after reserve(n), every operation with every option on n values (one row, or n rows of 1) needs no growth', () => {
     const e = initSync(wasmModule), n = 100_000;
@@ -260,5 +270,67 @@ describe('E. a wrong type is a TypeError, a wrong value a RangeError', () => {
     await assert.rejects(() => init({ url: '' }), { name: 'RangeError', message: /^init: url: / });
     await assert.rejects(() => init(new URL('no-such-file.wasm', import.meta.url)), { name: 'TypeError', message: /^init: cannot read .*no-such-file\.wasm/ });
     await init(); // (the default engine again, for the files that run after this one)
+  });
+});
+
+describe('F. arrays that share memory, empty batches, calls from inside a call', () => {
+  const rows = 20000, C = 3, N = rows * C;
+  const x0 = randF32(N, 61), mask0 = randMask(N, 62);
+  for (const [name, o] of Object.entries(OPS)) {
+    test(`${name}: x and out overlapping in one JS buffer, in the heap along axis 0, a mask inside out, support over x: the results of independent arrays`, () => {
+      const opts = { ...o.need, ...o.extra, cols: C };
+      const ref = mm[name](x0, { ...opts, mask: mask0 });
+      // (a) x and out views of one JS buffer, one float apart, across many chunks
+      for (const shift of [1, -1, 5]) {
+        const buf = new Float32Array(N + 5), at = shift > 0 ? 0 : 5;
+        const x = buf.subarray(at, at + N), out = buf.subarray(at + shift, at + shift + N);
+        x.set(x0);
+        sameBits(mm[name](x, { ...opts, mask: mask0, out }), ref, `${name}: out = x shifted by ${shift}`);
+      }
+      // (b) views of one alloc(), one float apart, normalised along axis 0 (strided rows)
+      const v = mm.alloc(N + 1), xt = v.subarray(0, N), ot = v.subarray(1, N + 1);
+      const t0 = mm[name]({ data: x0, dims: [C, rows] }, { ...o.need, ...o.extra, axis: 0 }).data;
+      xt.set(x0);
+      sameBits(mm[name]({ data: xt, dims: [C, rows] }, { ...o.need, ...o.extra, axis: 0, out: { data: ot, dims: [C, rows] } }).data, t0, `${name}: heap views overlapping, axis 0`);
+      mm.free(v);
+      // (c) the mask's bytes inside out's
+      const out = new Float32Array(N), mask = new Uint8Array(out.buffer, 8, N);
+      mask.set(mask0);
+      sameBits(mm[name](x0, { ...opts, mask, out }), ref, `${name}: mask inside out`);
+      // (d) support over the end of x's buffer (the sparse maps)
+      if (o.support) {
+        const buf = new ArrayBuffer(4 * N), x = new Float32Array(buf), support = new Int32Array(buf, 4 * (N - rows), rows);
+        x.set(x0);
+        const refSupport = new Int32Array(rows);
+        const want = mm[name](x0, { ...opts, mask: mask0, support: refSupport });
+        const got = mm[name](x, { ...opts, mask: mask0, support });
+        sameBits(got, want, `${name}: support over x`);
+        assert.deepEqual(Array.from(support), Array.from(refSupport), `${name}: support over x: support`);
+      }
+    });
+  }
+  test('an empty batch whose rows have no values (cols with axis 0 on 0 values) zeroes support', () => {
+    for (const name of ['sparsemax', 'entmax15', 'entmax', 'normmax', 'evSoftmax']) {
+      const support = new Int32Array(4).fill(7);
+      const y = mm[name](new Float32Array(0), { cols: 4, axis: 0, support });
+      assert.equal(y.length, 0);
+      assert.deepEqual(Array.from(support), [0, 0, 0, 0], name);
+    }
+  });
+  test('a getter of the options that calls the library gets its result, and so does the call (as before)', () => {
+    const x = randF32(4 * 8, 71), other = randF32(3, 72), m = randMask(4 * 8, 73);
+    const ref = mm.softmax(x, { cols: 8, temperature: 2, mask: m }), refOther = mm.sparsemax(other);
+    let inner = null;
+    const y = mm.softmax(x, { cols: 8, temperature: 2, get mask() { inner = mm.sparsemax(other); return m; } });
+    sameBits(y, ref, 'outer call');
+    sameBits(inner, refOther, 'the call made by the getter');
+    const y2 = mm.entmax(x, { cols: 8, get alpha() { mm.softmax(other); return [1.25, 1.5, 2, 3]; } });
+    sameBits(y2, mm.entmax(x, { cols: 8, alpha: [1.25, 1.5, 2, 3] }), 'entmax with an alpha getter');
+  });
+  test('a call from inside another call\'s staging (a getter of a mask element) is a TypeError; the engine stays usable', () => {
+    const x = randF32(2 * 8, 74), m = randMask(2 * 8, 75);
+    const mask = new Proxy(Array.from(m), { get: (t, k) => (k === '5' ? (mm.softmax(Float32Array.of(1, 2)), t[k]) : t[k]) });
+    assert.throws(() => mm.softmax(x, { cols: 8, mask }), { name: 'TypeError', message: /^softmax: called while another call stages its arrays/ });
+    sameBits(mm.softmax(x, { cols: 8, mask: m }), mm.softmax(x, { cols: 8, mask: Array.from(m) }), 'after the error');
   });
 });

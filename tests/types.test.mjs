@@ -100,3 +100,36 @@ test("TypeScript: a wrong call is a type error (the check above can fail)", asyn
   assert.match(r.out, /wrong\.mts\(3,/);
   assert.match(r.out, /wrong\.mts\(4,/);
 });
+
+test("TypeScript: code written for the previous declarations still compiles (TensorLike is the float32 tensor); hovers show each operation's documentation", async () => {
+  writeFileSync(join(fx.app, "old-user.mts"), `
+import { init, softmax, type TensorLike } from "multimax-wasm";
+const mm = await init();
+const t: TensorLike = mm.softmax({ data: new Float32Array(4), dims: [2, 2] });
+const head: Float32Array = t.data.subarray(0, 2);
+const bytes: ArrayBufferLike = t.data.buffer;
+mm.logSoftmax(t, { out: t as TensorLike });
+softmax(head);
+console.log(bytes);
+`);
+  const r = await tsc(["old-user.mts"], ["--module", "node16", "--moduleResolution", "node16"]);
+  assert.equal(r.code, 0, `code written for the previous declarations:\n${r.out}`);
+  // hover documentation, through the TypeScript language service over the installed package
+  const ts = (await import("typescript")).default;
+  const file = join(fx.app, "hover.mts");
+  const src = `import { init, softmax, entmax } from "multimax-wasm";\nconst mm = await init();\nmm.softmax; mm.entmax; softmax; entmax;\n`;
+  writeFileSync(file, src);
+  const host = {
+    getScriptFileNames: () => [file], getScriptVersion: () => "1",
+    getScriptSnapshot: (f) => (ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)) : undefined),
+    getCurrentDirectory: () => fx.app, getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    getCompilationSettings: () => ({ target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, lib: ["lib.es2022.d.ts", "lib.dom.d.ts"], strict: true }),
+    fileExists: ts.sys.fileExists, readFile: ts.sys.readFile, readDirectory: ts.sys.readDirectory, directoryExists: ts.sys.directoryExists, getDirectories: ts.sys.getDirectories,
+  };
+  const service = ts.createLanguageService(host);
+  for (const [word, doc] of [["mm.softmax", /softmax\(x \/ temperature\)/], ["mm.entmax", /Tsallis/], [" softmax;", /last successful init/], [" entmax;", /last successful init/]]) {
+    const q = service.getQuickInfoAtPosition(file, src.indexOf(word) + word.length - 2);
+    const text = ts.displayPartsToString(q?.documentation ?? []);
+    assert.match(text, doc, `hover on ${word.trim()}: documentation ${JSON.stringify(text)}`);
+  }
+});
