@@ -8,7 +8,7 @@ import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./o
 import type { CallInfo, Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
 import { ROW_FREE, Stager, type Arena } from "./stage.js";
-import type { TensorLike, WasmMemory } from "./types.js";
+import type { TensorInput, TensorLike, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
 export interface KernelExports {
@@ -25,7 +25,8 @@ const NULL_ABSENT = new Set<string>();
 for (const op of OP_LIST)
   for (const s of op.options) {
     TAKERS.set(s.key, s.label ? [s.label] : [...(TAKERS.get(s.key) ?? []), op.name]);
-    try { if (s.check(null, { op: "", n: 0, rows: 0, buffer: new ArrayBuffer(0) }) === null) NULL_ABSENT.add(s.key); } catch { /* null is a wrong value */ }
+    const probe = (v: unknown): unknown => s.check(v, { op: op.name, n: 0, rows: 0, buffer: new ArrayBuffer(0) });
+    try { if (probe(null) === null) NULL_ABSENT.add(s.key); } catch { /* null is a wrong value */ }
   }
 const list = (a: readonly string[]): string => (a.length < 2 ? a.join("") : `${a.slice(0, -1).join(", ")} and ${a[a.length - 1]}`);
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
@@ -228,8 +229,7 @@ export class Engine {
   /** Byte offset of a Float32Array that lies in the engine's heap; -1 for an array outside the
    *  engine's memory (it is copied); OVER_SCRATCH for a view made by hand over the memory that
    *  overlaps the scratch arena (the staging would overwrite it: it is copied first). */
-  private _zeroCopyPtr(a: Float32Array, name: string): number {
-    const buffer = a.buffer;
+  private _zeroCopyPtr(a: Float32Array, name: string, buffer: ArrayBufferLike = a.buffer): number {
     if (buffer !== this._buffer) { // (after _syncViews: the current buffer)
       if (a.length === 0 && this._retired.has(buffer)) // (a detached view has length 0)
         throw new TypeError(`${name}: this view was detached when the engine's memory grew; get a live one from engine.refresh() of its alloc() view`);
@@ -243,81 +243,84 @@ export class Engine {
   /** One call of a row operation: its checks here, then the staging and the kernels (stage.ts).
    *  `more`: the row inputs after x (any array of numbers of x's length, read in x's layout). */
   private _run(shared: Stager, x: unknown, options: unknown, more: readonly unknown[]): unknown {
-    const op = shared.op;
-    if (staging) throw new TypeError(`${op.name}: called while another call stages its arrays (from a getter of its mask or alpha?): not supported`);
+    if (staging) throw new TypeError(`${shared.op.name}: called while another call stages its arrays (from a getter of its mask or alpha?): not supported`);
     this.lastSpecialRows = 0;
     this._syncViews(); // for the detached-view checks
     // a call made from a getter of another call's arguments gets its own state
-    const nested = depth > 0, st = nested ? new Stager(op) : shared;
+    const nested = depth > 0, st = nested ? new Stager(shared.op) : shared;
     depth++;
     try {
-      return this._call1(st, x, options, more, nested);
+      const op = st.op, specs = op.options, o = optionsOf(op, st._takes, options);
+      if (options == null) for (const s of st._required) s.check(undefined, { op: op.name, n: 0, rows: 0, buffer: this._buffer }); // (its error first, as before)
+      // every option read once, before anything else (a getter runs once, and before any state is set)
+      const cols = o.cols, axis = o.axis, out = o.out, vals = st._vals;
+      for (let j = 0; j < specs.length; j++) vals[j] = o[specs[j].key];
+      let data: Float32Array, dims: readonly number[] | null = null;
+      if (isF32(x)) data = x;
+      else ({ data, dims } = decode(x, "x"));
+      // (the buffer getter is a call: read once; not at all for the copy just made of an array,
+      // where it would allocate the ArrayBuffer of a small typed array)
+      const xBuf = data === x || data === (x as TensorInput).data ? data.buffer : null;
+      let xPtr = xBuf === null ? -1 : this._zeroCopyPtr(data, "x", xBuf);
+      const L = layoutOf(data.length, dims, cols, axis, nested ? { n: 0, outer: 0, C: 0, inner: 0, rows: 0 } : this._layout), n = L.n;
+      let outArr: Float32Array | null = null, outPtr = -1;
+      if (out != null) {
+        outArr = isF32(out) ? out : isF32((out as TensorLike).data) ? (out as TensorLike).data : null;
+        if (outArr === null) fail("out", `a Float32Array${dims ? " or a tensor-like" : ""} of length ${n}`, out);
+        const outBuf = outArr.buffer;
+        outPtr = this._zeroCopyPtr(outArr, "out", outBuf);
+        sameLength("out", outArr, n, "x.length");
+        // x sharing memory with out (other than both in the heap on the last axis, in place or
+        // copied into out's block by the staging): the chunks would overwrite x before reading it
+        if (xBuf === outBuf && xPtr !== OVER_SCRATCH && !(xPtr >= 0 && outPtr >= 0 && L.inner === 1) && overlaps(data, outArr)) xPtr = OVER_SCRATCH;
+      }
+      if (xPtr === OVER_SCRATCH) { data = data.slice(); xPtr = -1; }
+      st._inData[0] = data; st._inPtr[0] = xPtr;
+      for (let i = 1; i < op.inputs.length; i++) {
+        const role = op.inputs[i], v = more[i - 1], d = isF32(v) ? v : decode(v, role).data;
+        const p = this._zeroCopyPtr(d, role);
+        sameLength(role, d, n, "x.length");
+        st._inData[i] = p === OVER_SCRATCH ? d.slice() : d;
+        st._inPtr[i] = p === OVER_SCRATCH ? -1 : p;
+      }
+      const call = nested ? { op: "", n: 0, rows: 0, buffer: this._buffer } : this._call;
+      call.op = op.name; call.n = n; call.rows = L.rows; call.buffer = this._buffer;
+      for (let j = 0; j < specs.length; j++) vals[j] = specs[j].check(vals[j], call);
+      let result = outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
+      st._outData[0] = result; st._outPtr[0] = outArr === result ? outPtr : -1;
+      this._unalias(st, outArr === result ? result : null);
+      if (n > 0) {
+        staging = true;
+        this.lastSpecialRows = st.run(this._k, this._arena, L);
+        staging = false;
+      } else for (let j = 0; j < specs.length; j++) specs[j].empty?.(vals[j]); // (rows of no values)
+      if (outArr !== null && result !== outArr) result = (outArr.set(result), outArr); // (out over the arena: written last)
+      // a zero-copy `out` detached by memory growth during this call: hand back a live view
+      if (outPtr >= 0 && result.buffer !== this._buffer)
+        result = this._views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
+      if (dims === null) return result;
+      if (out != null && (out as TensorLike).data === result) return out;
+      return { data: result, dims: Array.from(dims) };
     } finally {
       depth--;
+      staging = false;
       st._clear();
     }
   }
 
-  private _call1(st: Stager, x: unknown, options: unknown, more: readonly unknown[], nested: boolean): unknown {
-    const op = st.op, specs = op.options, o = optionsOf(op, st._takes, options);
-    // every option read once, before anything else (a getter runs once, and before any state is set)
-    const cols = o.cols, axis = o.axis, out = o.out, vals = st._vals;
-    for (let j = 0; j < specs.length; j++) vals[j] = o[specs[j].key];
-    let data: Float32Array, dims: readonly number[] | null = null;
-    if (isF32(x)) data = x;
-    else ({ data, dims } = decode(x, "x"));
-    let xPtr = this._zeroCopyPtr(data, "x");
-    const L = layoutOf(data.length, dims, cols, axis, nested ? { n: 0, outer: 0, C: 0, inner: 0, rows: 0 } : this._layout), n = L.n;
-    if (xPtr === OVER_SCRATCH) { data = data.slice(); xPtr = -1; }
-    let outArr: Float32Array | null = null, outPtr = -1;
-    if (out != null) {
-      outArr = isF32(out) ? out : isF32((out as TensorLike).data) ? (out as TensorLike).data : null;
-      if (outArr === null) fail("out", `a Float32Array${dims ? " or a tensor-like" : ""} of length ${n}`, out);
-      outPtr = this._zeroCopyPtr(outArr, "out");
-      sameLength("out", outArr, n, "x.length");
-    }
-    st._inData[0] = data; st._inPtr[0] = xPtr;
-    for (let i = 1; i < op.inputs.length; i++) {
-      const role = op.inputs[i], v = more[i - 1], d = isF32(v) ? v : decode(v, role).data;
-      const p = this._zeroCopyPtr(d, role);
-      sameLength(role, d, n, "x.length");
-      st._inData[i] = p === OVER_SCRATCH ? d.slice() : d;
-      st._inPtr[i] = p === OVER_SCRATCH ? -1 : p;
-    }
-    const call = nested ? { op: "", n: 0, rows: 0, buffer: this._buffer } : this._call;
-    call.op = op.name; call.n = n; call.rows = L.rows; call.buffer = this._buffer;
-    for (let j = 0; j < specs.length; j++) vals[j] = specs[j].check(vals[j], call);
-    let result = outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
-    st._outData[0] = result; st._outPtr[0] = outArr === result ? outPtr : -1;
-    this._unalias(st, L, result);
-    if (n > 0) {
-      staging = true;
-      try {
-        this.lastSpecialRows = st.run(this._k, this._arena, L);
-      } finally {
-        staging = false;
-      }
-    } else for (let j = 0; j < specs.length; j++) specs[j].empty?.(vals[j]); // (rows of no values)
-    if (outArr !== null && result !== outArr) result = (outArr.set(result), outArr); // (out over the arena: written last)
-    // a zero-copy `out` detached by memory growth during this call: hand back a live view
-    if (outPtr >= 0 && result.buffer !== this._buffer)
-      result = this._views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
-    if (dims === null) return result;
-    if (out != null && (out as TensorLike).data === result) return out;
-    return { data: result, dims: Array.from(dims) };
-  }
-
-  /** Inputs (row arrays, side arrays) that share memory with an output (the result, a per-row
-   *  output) are copied first: the staging writes each chunk's outputs before it reads the next
-   *  chunk's inputs. The one overlap the staging handles itself: x and the result both in the
-   *  heap, rows not strided (in place, or x copied into the result's block first). */
-  private _unalias(st: Stager, L: Layout, result: Float32Array): void {
-    const specs = st.op.options, vals = st._vals, outs: ArrayBufferView[] = [result];
+  /** Inputs (row arrays, side arrays) that share memory with an output (`out`, a per-row output)
+   *  are copied first: the staging writes each chunk's outputs before it reads the next chunk's
+   *  inputs. (x against out is the caller's: the staging handles x and out both in the heap on
+   *  the last axis itself, in place or with x copied into out's block first.) */
+  private _unalias(st: Stager, result: Float32Array | null): void {
+    // (x against out: done by the caller; a result this call allocated overlaps nothing, and
+    // reading .buffer of a new small typed array would allocate its ArrayBuffer)
+    const specs = st.op.options, vals = st._vals, outs: ArrayBufferView[] = result === null ? [] : [result];
     for (let j = 0; j < specs.length; j++) if (specs[j].read && ArrayBuffer.isView(vals[j])) outs.push(vals[j] as ArrayBufferView);
-    const heapPair = L.inner === 1 && st._inPtr[0] >= 0 && st._outPtr[0] >= 0;
+    if (outs.length === 0) return;
     for (let i = 0; i < st._inData.length; i++)
       for (const o of outs)
-        if (!(i === 0 && o === result && heapPair) && overlaps(st._inData[i], o)) {
+        if (!(i === 0 && o === result) && overlaps(st._inData[i], o)) {
           st._inData[i] = st._inData[i].slice();
           st._inPtr[i] = -1;
           break;

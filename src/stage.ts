@@ -9,7 +9,7 @@
 // the kernels cannot call back into JavaScript), so that a call allocates nothing but its result.
 import { alignLine } from "./heap.js";
 import type { Layout } from "./layout.js";
-import type { Mem } from "./options.js";
+import type { Mem, OptionSpec } from "./options.js";
 import { F, type Chunk, type Kernels, type RowOp, type Values } from "./ops.js";
 
 /** Staged bytes per chunk (one chunk holds at least one row): small enough to stay in L2. */
@@ -69,6 +69,8 @@ export class Stager {
   readonly _outPtr: number[];
   /** The option keys the operation takes: the layout options and its own. */
   readonly _takes: ReadonlySet<string>;
+  /** The options it cannot do without (their check refuses undefined, e.g. MultiMax's params). */
+  readonly _required: readonly OptionSpec[];
   readonly op: RowOp;
   private _values: Values; // vals by key (getters)
   private _c: Chunk; // the chunk record the kernels' call reads
@@ -92,6 +94,9 @@ export class Stager {
     this._direct = roles.map(() => -1);
     this._staged = roles.map(() => false);
     this._takes = new Set(["cols", "axis", "out", ...opts.map((s) => s.key)]);
+    this._required = opts.filter((s) => {
+      try { s.check(undefined, { op: op.name, n: 0, rows: 0, buffer: EMPTY.buffer }); return false; } catch { return true; }
+    });
     this._vals = opts.map(() => undefined);
     this._last = [-1, 0, 0, ...this._vals];
     const region = (opt: number): Region => ({ _perRow: 0, _fixed: 0, _at: 0, _opt: opt, _on: false });
