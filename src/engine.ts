@@ -315,7 +315,11 @@ export class Engine {
   private _unalias(st: Stager, result: Float32Array | null): void {
     // (x against out: done by the caller; a result this call allocated overlaps nothing, and
     // reading .buffer of a new small typed array would allocate its ArrayBuffer)
-    const specs = st.op.options, vals = st._vals, outs: ArrayBufferView[] = result === null ? [] : [result];
+    const specs = st.op.options, vals = st._vals;
+    let views = st._inData.length > 1; // (anything besides x against out to look at?)
+    for (let j = 0; j < vals.length && !views; j++) views = ArrayBuffer.isView(vals[j]);
+    if (!views) return;
+    const outs: ArrayBufferView[] = result === null ? [] : [result];
     for (let j = 0; j < specs.length; j++) if (specs[j].read && ArrayBuffer.isView(vals[j])) outs.push(vals[j] as ArrayBufferView);
     if (outs.length === 0) return;
     for (let i = 0; i < st._inData.length; i++)
