@@ -1,8 +1,8 @@
 // Size budget (issue 4), printed and enforced by `npm test`: each .wasm <= 32 KiB, as the issue
 // asks. The JS entries have the issue's target of 12 KiB minified, which they miss: 15.6-17.0 KB
-// minified (6.5-7.0 KB gzipped) with the sparse normalisers' options, then 21.1-22.5 KB (8.6-9.1 KB
+// minified (6.5-7.0 KB gzipped) with the sparse normalisers' options, then 23.1-24.6 KB (9.4-10.0 KB
 // gzipped) since issue 10's operation table, chunked staging, array inputs and option checks
-// (docs/design.md, "Size"); they are held to a 23 KiB ceiling so that they cannot grow unnoticed. The
+// (docs/design.md, "Size"); they are held to a 25 KiB ceiling so that they cannot grow unnoticed. The
 // inline entry (the three builds embedded as base64) is printed, not budgeted: only users who import
 // multimax-wasm/inline pay for it.
 // Usage: node scripts/size.mjs   (exit code 1 when a file is over its enforced budget)
@@ -16,10 +16,10 @@ const files = [
   ["build/multimax.wasm", 32 * KiB, 32 * KiB],
   ["build/multimax-relaxed.wasm", 32 * KiB, 32 * KiB],
   ["build/multimax-scalar.wasm", 32 * KiB, 32 * KiB],
-  ["dist/index.js", 23 * KiB, 12 * KiB],
-  ["dist/index.cjs", 23 * KiB, 12 * KiB],
-  ["dist/browser.js", 23 * KiB, 12 * KiB],
-  ["dist/workerd.js", 23 * KiB, 12 * KiB],
+  ["dist/index.js", 25 * KiB, 12 * KiB],
+  ["dist/index.cjs", 25 * KiB, 12 * KiB],
+  ["dist/browser.js", 25 * KiB, 12 * KiB],
+  ["dist/workerd.js", 25 * KiB, 12 * KiB],
   ["dist/inline.js", null, null],
   ["dist/inline.cjs", null, null],
 ];
