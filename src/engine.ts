@@ -7,7 +7,7 @@ import { decode, isF32, layoutOf, sameLength, type Layout } from "./layout.js";
 import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./ops.js";
 import type { CallInfo, Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
-import { ROW_FREE, Stager, type Arena } from "./stage.js";
+import { ROW_FREE, Stager, worstBytes, type Arena } from "./stage.js";
 import type { TensorInput, TensorLike, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
@@ -25,8 +25,7 @@ const NULL_ABSENT = new Set<string>();
 for (const op of OP_LIST)
   for (const s of op.options) {
     TAKERS.set(s.key, s.label ? [s.label] : [...(TAKERS.get(s.key) ?? []), op.name]);
-    const probe = (v: unknown): unknown => s.check(v, { op: op.name, n: 0, rows: 0, buffer: new ArrayBuffer(0) });
-    try { if (probe(null) === null) NULL_ABSENT.add(s.key); } catch { /* null is a wrong value */ }
+    if (s.nullAbsent) NULL_ABSENT.add(s.key);
   }
 const list = (a: readonly string[]): string => (a.length < 2 ? a.join("") : `${a.slice(0, -1).join(", ")} and ${a[a.length - 1]}`);
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
@@ -65,12 +64,8 @@ function checkLength(length: unknown): number {
   return v;
 }
 
-/** Each operation's staging state, shared by all engines: a call runs to its end before another
- *  starts (the kernels cannot call back into JavaScript; a user getter that calls the library from
- *  inside a call's own arguments is not supported). */
-const STAGERS = new Map(OP_LIST.map((op) => [op.name, new Stager(op)]));
 /** Arena bytes for every operation on up to `n` values (reserve() and the initial arena). */
-const reserveBytes = (n: number): number => Math.max(...[...STAGERS.values()].map((st) => st._worstBytes(n)));
+const reserveBytes = (n: number): number => Math.max(...OP_LIST.map((op) => worstBytes(op, n)));
 
 /** Checks that an instance's exports are multimax-wasm's kernels. */
 export function checkExports(e: Record<string, unknown>): KernelExports {
@@ -120,12 +115,15 @@ export class Engine {
 
   static {
     // the operations of the table (ops.ts) as methods: the row inputs (x first), then the options
+    // Each operation's staging state is made on its first call and shared by all engines: a call
+    // runs to its end before another starts (see _run for calls made from a call's arguments).
     for (const name of Object.keys(OPS) as OpName[]) {
-      const st = STAGERS.get(name)!, k = st.op.inputs.length;
+      const op: RowOp = OPS[name], k = op.inputs.length;
+      let st: Stager | null = null;
       Object.defineProperty(Engine.prototype, name, {
         value: k === 1
-          ? function (this: Engine, x: unknown, options?: unknown) { return this._run(st, x, options, NONE); }
-          : function (this: Engine, ...a: unknown[]) { return this._run(st, a[0], a[k], a.slice(1, k)); },
+          ? function (this: Engine, x: unknown, options?: unknown) { return this._run(st ??= new Stager(op), x, options, NONE); }
+          : function (this: Engine, ...a: unknown[]) { return this._run(st ??= new Stager(op), a[0], a[k], a.slice(1, k)); },
         writable: true, configurable: true, enumerable: true, // (enumerable: Object.keys(Engine.prototype) lists the operations)
       });
     }

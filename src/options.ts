@@ -36,6 +36,10 @@ export interface OptionSpec<P = unknown> {
   readonly key: string;
   /** Who takes it, for the message that refuses it elsewhere (default: the operations' names). */
   readonly label?: string;
+  /** The operation cannot do without it: a call with no options at all reports it first. */
+  readonly required?: boolean;
+  /** null means absent, as undefined does (mask, support): another operation does not refuse it. */
+  readonly nullAbsent?: boolean;
   /** Checks the raw value (undefined when absent) and returns the prepared one. */
   check(v: unknown, call: CallInfo): P;
   /** The scratch the prepared value needs for rows of C values, written into r; false: none
@@ -53,7 +57,7 @@ export interface OptionSpec<P = unknown> {
 /** A spec with every member present (absent ones undefined), so that all specs share one shape
  *  and the staging loop's accesses to them stay monomorphic. */
 const spec = <P>(d: OptionSpec<P>): OptionSpec<P> =>
-  ({ key: d.key, label: d.label, check: d.check, region: d.region, write: d.write, read: d.read, empty: d.empty });
+  ({ key: d.key, label: d.label, required: d.required, nullAbsent: d.nullAbsent, check: d.check, region: d.region, write: d.write, read: d.read, empty: d.empty });
 
 const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_SUBNORMAL = 1.401298464324817e-45;
@@ -68,6 +72,7 @@ const isBytes = (m: unknown): m is Uint8Array => m instanceof Uint8Array || m in
 /** mask: 1/true keep, 0/false masked out; one byte per value, in the kernels' row order. */
 export const MASK: OptionSpec<ArrayLike<unknown> | null> = spec({
   key: "mask",
+  nullAbsent: true,
   check(v, call) {
     if (v == null) return null;
     if (!isArrayLike(v)) fail("mask", "a Uint8Array or an array of booleans", v);
@@ -101,6 +106,7 @@ export const TEMPERATURE: OptionSpec<number> = spec({
 /** params (MultiMax): packed records [a, b, c, d] per order, 16 bytes each. */
 export const PARAMS: OptionSpec<MultimaxParams> = spec({
   key: "params",
+  required: true,
   check(v, call) {
     if (v === undefined) throw new TypeError(`${call.op}: options.params is required (${PARAM_FORMS})`);
     return prepareParams(v);
@@ -116,6 +122,7 @@ export const PARAMS: OptionSpec<MultimaxParams> = spec({
 export const SUPPORT: OptionSpec<Int32Array | null> = spec({
   key: "support",
   label: "the sparse normalisers",
+  nullAbsent: true,
   check(v, call) {
     if (v == null) return null;
     if (!(v instanceof Int32Array)) fail("support", "an Int32Array", v);

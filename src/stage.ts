@@ -44,6 +44,19 @@ function strided(s: Float32Array, sAt: number, d: Float32Array, dAt: number, r0:
   }
 }
 
+/** The most arena bytes a call of `op` on up to `n` values can need (every row array staged, but
+ *  output 0 sharing input 0's region when the kernels run in place; every option at its largest):
+ *  a chunk's per-row data is at most max(CHUNK_BYTES, one row's), and the per-row and fixed parts
+ *  grow with the row length. For reserve() and the initial arena: the regions of Stager.run, summed
+ *  without a Stager, plus a line of alignment per region. */
+export function worstBytes(op: RowOp, n: number): number {
+  const roles = op.inputs.length + op.outputs.length - (op.inPlace ? 1 : 0), r = { _perRow: 0, _fixed: 0 };
+  let perRow = 4 * n * roles, fixed = op.tmp?.(n, true) ?? 0, regions = roles + 1;
+  for (const s of op.options)
+    if (s.region?.(undefined, n, r)) { perRow += r._perRow; fixed += r._fixed; regions++; }
+  return alignLine(Math.max(CHUNK_BYTES, perRow) + fixed) + 64 * regions;
+}
+
 /** A region of the arena for one chunk: bytes per row plus fixed bytes, and its offset. */
 interface Region {
   _perRow: number;
@@ -69,7 +82,7 @@ export class Stager {
   readonly _outPtr: number[];
   /** The option keys the operation takes: the layout options and its own. */
   readonly _takes: ReadonlySet<string>;
-  /** The options it cannot do without (their check refuses undefined, e.g. MultiMax's params). */
+  /** The options it cannot do without (MultiMax's params). */
   readonly _required: readonly OptionSpec[];
   readonly op: RowOp;
   private _values: Values; // vals by key (getters)
@@ -94,9 +107,7 @@ export class Stager {
     this._direct = roles.map(() => -1);
     this._staged = roles.map(() => false);
     this._takes = new Set(["cols", "axis", "out", ...opts.map((s) => s.key)]);
-    this._required = opts.filter((s) => {
-      try { s.check(undefined, { op: op.name, n: 0, rows: 0, buffer: EMPTY.buffer }); return false; } catch { return true; }
-    });
+    this._required = opts.filter((s) => s.required);
     this._vals = opts.map(() => undefined);
     this._last = [-1, 0, 0, ...this._vals];
     const region = (opt: number): Region => ({ _perRow: 0, _fixed: 0, _at: 0, _opt: opt, _on: false });
@@ -142,19 +153,6 @@ export class Stager {
       at += alignLine(r._fixed + r._perRow * chunk); // (0 for a region not in use)
     }
     return at;
-  }
-
-  /** The most arena bytes a call on up to `n` values can need (every array staged, every side
-   *  array given): a chunk's per-row data is at most max(CHUNK_BYTES, one row's), and the per-row
-   *  and fixed parts grow with the row length. For reserve() and the initial arena. */
-  _worstBytes(n: number): number {
-    const op = this.op, shared = op.inPlace ? this._nIn : -1;
-    for (let i = 0; i < this._staged.length; i++) this._staged[i] = i !== shared;
-    this._size(n, true, undefined, 1);
-    this._last[0] = -1; // (the regions no longer hold the last call's plan)
-    let perRow = 0, fixed = 0;
-    for (const r of this._regions) { perRow += r._perRow; fixed += r._fixed; }
-    return alignLine(Math.max(CHUNK_BYTES, perRow) + fixed) + 64 * this._regions.length;
   }
 
   /** True when this call's plan is the last one's: the same staging, row length and rows, and

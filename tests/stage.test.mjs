@@ -14,10 +14,10 @@ import { mulberry32 } from '../tools/prng.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = await esbuild.build({
-  stdin: { contents: 'export { Stager, CHUNK_BYTES } from "./src/stage.ts"; export { F } from "./src/ops.ts"; export { MASK, SUPPORT } from "./src/options.ts";', resolveDir: root, loader: 'ts' },
+  stdin: { contents: 'export { Stager, CHUNK_BYTES, worstBytes } from "./src/stage.ts"; export { F } from "./src/ops.ts"; export { MASK, SUPPORT } from "./src/options.ts";', resolveDir: root, loader: 'ts' },
   bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'warning',
 });
-const { Stager, CHUNK_BYTES, F, MASK, SUPPORT } = await import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString('base64')}`);
+const { Stager, CHUNK_BYTES, worstBytes, F, MASK, SUPPORT } = await import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString('base64')}`);
 
 /** A memory with a heap from HEAP on, an arena right after the caller's views, and the kernel. */
 function machine() {
@@ -132,7 +132,7 @@ for (const [outer, C, inner] of SHAPES) {
       assert.deepEqual(Array.from(support), Array.from(ref.support), `${what}: support`);
       assert.equal(empty, ref.empty, `${what}: the kernels' count over all chunks`);
       if (pdy === 'view') for (let i = 0; i < n; i++) if (!Object.is(new Float32Array(M.memory.buffer, DY.ptr, n)[i], dy[i])) assert.fail(`${what}: dy was written`);
-      assert.ok(M.most <= st._worstBytes(n), `${what}: the arena (${M.most} bytes) exceeds the planner's worst case for ${n} values`);
+      assert.ok(M.most <= worstBytes(OP, n), `${what}: the arena (${M.most} bytes) exceeds the planner's worst case for ${n} values`);
       // (per-row data beyond one chunk only for rows that alone exceed it; tmp and alignment besides)
       assert.ok(M.most <= Math.max(CHUNK_BYTES, 9 * C + 4) + 4 * C + 8 * 64, `${what}: arena ${M.most} bytes for rows of ${C}`);
     }
