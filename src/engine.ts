@@ -1,8 +1,9 @@
 // The public API over one wasm instance: the Engine, whose methods come from the operation table
 // (ops.ts), its memory (the scratch arena and the caller's zero-copy views) and the checks of each
 // call. The math is the kernels' (assembly/); how arrays reach them is stage.ts's.
-import { checkNumber, fail } from "./describe.js";
-import { Heap, MAX_BYTES, TOO_BIG } from "./heap.js";
+import { checkLength, optionsOf, overlaps, unalias } from "./checks.js";
+import { fail } from "./describe.js";
+import { Heap, MAX_BYTES } from "./heap.js";
 import { decode, isF32, layoutOf, sameLength, type Layout } from "./layout.js";
 import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./ops.js";
 import type { CallInfo, Mem } from "./options.js";
@@ -18,51 +19,14 @@ export interface KernelExports {
 }
 
 const OP_LIST = Object.values(OPS) as RowOp[];
-/** Which operations take each option key (or the spec's label), and the keys for which null
- *  means absent (mask, support: their check takes null for none). */
-const TAKERS = new Map<string, string[]>();
-const NULL_ABSENT = new Set<string>();
-for (const op of OP_LIST)
-  for (const s of op.options) {
-    TAKERS.set(s.key, s.label ? [s.label] : [...(TAKERS.get(s.key) ?? []), op.name]);
-    if (s.nullAbsent) NULL_ABSENT.add(s.key);
-  }
-const list = (a: readonly string[]): string => (a.length < 2 ? a.join("") : `${a.slice(0, -1).join(", ")} and ${a[a.length - 1]}`);
-const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const OVER_SCRATCH = -2;
 const NONE: readonly unknown[] = [];
 /** Calls in progress (a getter of one call's arguments may call the library), and whether one
  *  is staging its arrays. */
 let depth = 0, staging = false;
 
-/** True when two views share bytes. */
-const overlaps = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
-  a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 /** Every export the loader calls. */
 const EXPORTS = ["heap_base", "simd", ...new Set(OP_LIST.flatMap((op) => op.kernels))];
-
-/** The options object of a call: an object whose keys the operation takes (`takes`; a key given
- *  as undefined counts as absent). */
-function optionsOf(op: RowOp, takes: ReadonlySet<string>, options: unknown): Record<string, unknown> {
-  if (options == null) return EMPTY;
-  if (typeof options !== "object" || Array.isArray(options)) fail("options", "an object", options);
-  const o = options as Record<string, unknown>;
-  for (const key in o) {
-    if (takes.has(key)) continue; // (its value is read once, later: a getter runs once)
-    const v = o[key];
-    if (v === undefined || (v === null && NULL_ABSENT.has(key))) continue;
-    const takers = TAKERS.get(key);
-    if (takers) throw new TypeError(`${key}: ${op.name} does not take ${key} (${list(takers)} only)`);
-    throw new TypeError(`${key}: ${op.name} has no option ${JSON.stringify(key)} (its options: ${list([...takes])})`);
-  }
-  return o;
-}
-
-function checkLength(length: unknown): number {
-  const v = checkNumber(length, "length", "an integer >= 1", (v) => Number.isInteger(v) && v >= 1);
-  if (v * 4 > MAX_BYTES) throw new RangeError(`length: ${v} floats ${TOO_BIG}`);
-  return v;
-}
 
 /** Arena bytes for every operation on up to `n` values (reserve() and the initial arena). */
 const reserveBytes = (n: number): number => Math.max(...OP_LIST.map((op) => worstBytes(op, n)));
@@ -286,7 +250,7 @@ export class Engine {
       for (let j = 0; j < specs.length; j++) vals[j] = specs[j].check(vals[j], call);
       let result = outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
       st._outData[0] = result; st._outPtr[0] = outArr === result ? outPtr : -1;
-      this._unalias(st, outArr === result ? result : null);
+      unalias(st, outArr === result ? result : null);
       if (n > 0) {
         staging = true;
         this.lastSpecialRows = st.run(this._k, this._arena, L);
@@ -306,31 +270,6 @@ export class Engine {
     }
   }
 
-  /** Inputs (row arrays, side arrays) that share memory with an output (`out`, a per-row output)
-   *  are copied first: the staging writes each chunk's outputs before it reads the next chunk's
-   *  inputs. (x against out is the caller's: the staging handles x and out both in the heap on
-   *  the last axis itself, in place or with x copied into out's block first.) */
-  private _unalias(st: Stager, result: Float32Array | null): void {
-    // (x against out: done by the caller; a result this call allocated overlaps nothing, and
-    // reading .buffer of a new small typed array would allocate its ArrayBuffer)
-    const specs = st.op.options, vals = st._vals;
-    let views = st._inData.length > 1; // (anything besides x against out to look at?)
-    for (let j = 0; j < vals.length && !views; j++) views = ArrayBuffer.isView(vals[j]);
-    if (!views) return;
-    const outs: ArrayBufferView[] = result === null ? [] : [result];
-    for (let j = 0; j < specs.length; j++) if (specs[j].read && ArrayBuffer.isView(vals[j])) outs.push(vals[j] as ArrayBufferView);
-    if (outs.length === 0) return;
-    for (let i = 0; i < st._inData.length; i++)
-      for (const o of outs)
-        if (!(i === 0 && o === result) && overlaps(st._inData[i], o)) {
-          st._inData[i] = st._inData[i].slice();
-          st._inPtr[i] = -1;
-          break;
-        }
-    for (let j = 0; j < specs.length; j++) {
-      const v = vals[j];
-      if (specs[j].write && ArrayBuffer.isView(v) && outs.some((o) => overlaps(v, o))) vals[j] = (v as Uint8Array).slice();
-    }
-  }
+
 }
 
