@@ -156,8 +156,8 @@ export class Stager {
   }
 
   /** True when this call's plan is the last one's: the same staging, row length and rows, and
-   *  the same option values (identical objects: a mask, support or parameters reused in a loop).
-   *  Records this call's for the next one. */
+   *  the same option values (equal numbers, absent options; objects are not kept between calls,
+   *  see _clear). Records this call's for the next one. */
   private _samePlan(key: number, C: number, rows: number): boolean {
     const last = this._last, vals = this._vals;
     let same = last[0] === key && last[1] === C && last[2] === rows;
@@ -235,7 +235,11 @@ export class Stager {
     for (let i = 0; i < this._inData.length; i++) this._inData[i] = EMPTY;
     for (let i = 0; i < this._outData.length; i++) this._outData[i] = EMPTY;
     for (let i = 0; i < this._vals.length; i++) this._vals[i] = undefined;
+    // the plan's record of object options (a mask, support, parameters) is dropped too: the next
+    // call with objects makes its plan again, one with none (or numbers) reuses it
+    for (let i = 3; i < this._last.length; i++) if (typeof this._last[i] === "object" && this._last[i] !== null) this._last[i] = STALE;
   }
 }
 
 const EMPTY = new Float32Array(0);
+const STALE = Symbol("stale"); // (equal to no option value)
