@@ -4,6 +4,10 @@ import { multimax_rows, softmax_rows } from "./rows";
 import { threshold_rows } from "./threshold/rows";
 import { evsoftmax_rows } from "./evsoftmax";
 import { ThresholdMap } from "./kinds";
+import { log_softmax_backward_rows, softmax_backward_rows, sparse_backward_rows } from "./backward/normalisers";
+import { multimax_backward_rows } from "./backward/multimax";
+import { fy_loss_rows } from "./backward/loss";
+import { cross_entropy_rows } from "./backward/crossentropy";
 
 /** First free byte after the static data, 16-byte aligned: the loader manages memory from here. */
 export function heap_base(): usize {
@@ -59,4 +63,42 @@ export function normmax(x: usize, y: usize, tmp: usize, mask: usize, rows: i32, 
 /** ev-softmax row by row (evsoftmax.ts); eps: 0 (eval) or 1e-6 (training). */
 export function ev_softmax(x: usize, y: usize, mask: usize, rows: i32, cols: i32, eps: f32, support: usize): i32 {
   return evsoftmax_rows(x, y, mask, rows, cols, eps, support);
+}
+
+// ---- backward passes and losses (backward/). Memory contract as for the forwards, plus: dx may
+// equal the first input (y, or x for MultiMax) and is disjoint from every other array; dy, y, x
+// are rows·cols floats; per-row arrays (targets i32, dloss f32, loss f32) hold `rows` entries;
+// dloss 0 means 1 for every row. Masked entries (mask byte 0) get dx = 0 and add to no sum.
+
+/** dx = k·y ⊙ (dy − ⟨dy, y⟩) row by row: softmax(x·k)'s VJP (k = 1/T), and ev-softmax's (k = 1). */
+export function softmax_backward(y: usize, dy: usize, dx: usize, mask: usize, rows: i32, cols: i32, k: f32): i32 {
+  return softmax_backward_rows(y, dy, dx, mask, rows, cols, k);
+}
+
+/** dx = dy − exp(y)·Σ dy row by row (y = log_softmax(x)). */
+export function log_softmax_backward(y: usize, dy: usize, dx: usize, mask: usize, rows: i32, cols: i32): i32 {
+  return log_softmax_backward_rows(y, dy, dx, mask, rows, cols);
+}
+
+/** The threshold maps' VJP from y alone (kind: ThresholdMap; alpha as for entmax / normmax). */
+export function sparse_backward(y: usize, dy: usize, dx: usize, mask: usize, rows: i32, cols: i32, kind: i32, alpha: usize, alphaStride: i32): i32 {
+  return sparse_backward_rows(y, dy, dx, mask, rows, cols, kind, alpha, alphaStride);
+}
+
+/** MultiMax (log = 0) or log-MultiMax (log = 1) backward: dx = φ'(x) ⊙ (the softmax VJP at y);
+ *  y = 0: recomputed into tmp (one row); grads: f64 [da, db, dc, dd] per order, added to. */
+export function multimax_backward(x: usize, dy: usize, y: usize, dx: usize, tmp: usize, mask: usize, rows: i32, cols: i32, params: usize, order: i32, grads: usize, log: i32): i32 {
+  return multimax_backward_rows(x, dy, y, dx, tmp, mask, rows, cols, params, order, grads, log != 0);
+}
+
+/** Fenchel–Young loss of a threshold map per row into loss; dx = dloss·(p − e_target); rows whose
+ *  target is `ignore` get loss 0 and dx 0. tmp: two rows (the map's scratch). */
+export function fy_loss(x: usize, dx: usize, tmp: usize, mask: usize, rows: i32, cols: i32, kind: i32, alpha: usize, alphaStride: i32, targets: usize, dloss: usize, loss: usize, ignore: i32): i32 {
+  return fy_loss_rows(x, dx, tmp, mask, rows, cols, kind, alpha, alphaStride, targets, dloss, loss, ignore);
+}
+
+/** Cross-entropy −log p_target of p = softmax(k·z), z = x (order 0) or φ(x), label smoothing ε;
+ *  dx its gradient times dloss; grads as for multimax_backward (order > 0). */
+export function cross_entropy(x: usize, dx: usize, mask: usize, rows: i32, cols: i32, k: f32, params: usize, order: i32, grads: usize, targets: usize, dloss: usize, loss: usize, ignore: i32, smoothing: f32): i32 {
+  return cross_entropy_rows(x, dx, mask, rows, cols, k, params, order, grads, targets, dloss, loss, ignore, smoothing);
 }

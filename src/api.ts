@@ -13,6 +13,8 @@ export type { Operations } from "./ops.js";
 export type {
   BaseOptions, Bytes, EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, Mask, MultimaxOptions, Normaliser, NormaliserWith, NormmaxOptions,
   Numbers, Result, SoftmaxOptions, SparseOptions, TensorInput, TensorLike, WasmMemory, WasmModule,
+  Backward, CrossEntropyOptions, EntmaxBackwardOptions, EntmaxLossOptions, EvSoftmaxBackwardOptions, Loss, LossOptions, LossResult, MaskOptions,
+  MultimaxBackward, MultimaxBackwardOptions, NormmaxBackwardOptions, ParamsGrad, SoftmaxBackwardOptions, Targets,
 } from "./types.js";
 export type { CheckpointParams, PaperOrder, PaperParams, RawParams } from "./params.js";
 
@@ -79,3 +81,29 @@ export const entmax = bound.entmax;
 export const normmax = bound.normmax;
 /** evSoftmax on the engine of the last successful init()/initSync() (see Engine.evSoftmax). */
 export const evSoftmax = bound.evSoftmax;
+/** softmaxBackward on the engine of the last successful init()/initSync() (see Engine.softmaxBackward). */
+export const softmaxBackward = bound.softmaxBackward;
+/** logSoftmaxBackward on the engine of the last successful init()/initSync() (see Engine.logSoftmaxBackward). */
+export const logSoftmaxBackward = bound.logSoftmaxBackward;
+/** multimaxBackward on the engine of the last successful init()/initSync() (see Engine.multimaxBackward). */
+export const multimaxBackward = bound.multimaxBackward;
+/** logMultimaxBackward on the engine of the last successful init()/initSync() (see Engine.logMultimaxBackward). */
+export const logMultimaxBackward = bound.logMultimaxBackward;
+/** sparsemaxBackward on the engine of the last successful init()/initSync() (see Engine.sparsemaxBackward). */
+export const sparsemaxBackward = bound.sparsemaxBackward;
+/** entmax15Backward on the engine of the last successful init()/initSync() (see Engine.entmax15Backward). */
+export const entmax15Backward = bound.entmax15Backward;
+/** entmaxBackward on the engine of the last successful init()/initSync() (see Engine.entmaxBackward). */
+export const entmaxBackward = bound.entmaxBackward;
+/** normmaxBackward on the engine of the last successful init()/initSync() (see Engine.normmaxBackward). */
+export const normmaxBackward = bound.normmaxBackward;
+/** evSoftmaxBackward on the engine of the last successful init()/initSync() (see Engine.evSoftmaxBackward). */
+export const evSoftmaxBackward = bound.evSoftmaxBackward;
+/** sparsemaxLoss on the engine of the last successful init()/initSync() (see Engine.sparsemaxLoss). */
+export const sparsemaxLoss = bound.sparsemaxLoss;
+/** entmax15Loss on the engine of the last successful init()/initSync() (see Engine.entmax15Loss). */
+export const entmax15Loss = bound.entmax15Loss;
+/** entmaxLoss on the engine of the last successful init()/initSync() (see Engine.entmaxLoss). */
+export const entmaxLoss = bound.entmaxLoss;
+/** crossEntropy on the engine of the last successful init()/initSync() (see Engine.crossEntropy). */
+export const crossEntropy = bound.crossEntropy;

@@ -12,6 +12,7 @@ const TAKERS = new Map<string, string[]>();
 const NULL_ABSENT = new Set<string>();
 for (const op of OP_LIST)
   for (const s of op.options) {
+    if (op.positional.includes(s.key)) continue; // (an argument, not an option)
     TAKERS.set(s.key, s.label ? [s.label] : [...(TAKERS.get(s.key) ?? []), op.name]);
     if (s.nullAbsent) NULL_ABSENT.add(s.key);
   }

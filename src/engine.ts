@@ -8,7 +8,7 @@ import { decode, isF32, layoutOf, sameLength, type Layout } from "./layout.js";
 import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./ops.js";
 import type { CallInfo, Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
-import { ROW_FREE, Stager, worstBytes, type Arena } from "./stage.js";
+import { ABSENT, ROW_FREE, Stager, worstBytes, type Arena } from "./stage.js";
 import type { TensorInput, TensorLike, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
@@ -21,6 +21,7 @@ export interface KernelExports {
 const OP_LIST = Object.values(OPS) as RowOp[];
 const OVER_SCRATCH = -2;
 const NONE: readonly unknown[] = [];
+const NO_DATA = new Float32Array(0);
 /** Calls in progress (a getter of one call's arguments may call the library), and whether one
  *  is staging its arrays. */
 let depth = 0, staging = false;
@@ -74,7 +75,7 @@ export class Engine {
   private _views = new WeakMap<Float32Array, Block>(); // zero-copy view (and its refreshed twins) -> block
   private _retired = new WeakSet<ArrayBufferLike>(); // buffers of this memory detached by growth
   private _arena: Arena = { arena: (bytes, n) => this._ensureScratch(bytes, n), mem: () => this._mem };
-  private _call: CallInfo = { op: "", n: 0, rows: 0, buffer: new ArrayBuffer(0) }; // (reused by calls at depth 0)
+  private _call: CallInfo = { op: "", n: 0, rows: 0, C: 0, inner: 0, buffer: new ArrayBuffer(0) }; // (reused by calls at depth 0)
   private _layout: Layout = { n: 0, outer: 0, C: 0, inner: 0, rows: 0 };
 
   static {
@@ -82,12 +83,16 @@ export class Engine {
     // Each operation's staging state is made on its first call and shared by all engines: a call
     // runs to its end before another starts (see _run for calls made from a call's arguments).
     for (const name of Object.keys(OPS) as OpName[]) {
-      const op: RowOp = OPS[name], k = op.inputs.length;
+      // arguments: the row inputs (but the optional ones, which are options), the positional
+      // options (a loss's targets), then the options object
+      const op: RowOp = OPS[name], k = op.inputs.length - op.optional + op.positional.length;
       let st: Stager | null = null;
       Object.defineProperty(Engine.prototype, name, {
         value: k === 1
           ? function (this: Engine, x: unknown, options?: unknown) { return this._run(st ??= new Stager(op), x, options, NONE); }
-          : function (this: Engine, ...a: unknown[]) { return this._run(st ??= new Stager(op), a[0], a[k], a.slice(1, k)); },
+          : k === 2
+            ? function (this: Engine, x: unknown, b: unknown, options?: unknown) { return this._run(st ??= new Stager(op), x, options, [b]); }
+            : function (this: Engine, ...a: unknown[]) { return this._run(st ??= new Stager(op), a[0], a[k], a.slice(1, k)); },
         writable: true, configurable: true, enumerable: true, // (enumerable: Object.keys(Engine.prototype) lists the operations)
       });
     }
@@ -202,6 +207,15 @@ export class Engine {
     return p < this._scratch + this._scratchBytes && p + a.byteLength > this._scratch ? OVER_SCRATCH : p;
   }
 
+  /** Row input i of a call (after x): any array of numbers of x's length, read in x's layout. */
+  private _input(st: Stager, i: number, v: unknown, n: number): void {
+    const role = st.op.inputs[i], d = isF32(v) ? v : decode(v, role).data;
+    const p = this._zeroCopyPtr(d, role);
+    sameLength(role, d, n, "x.length");
+    st._inData[i] = p === OVER_SCRATCH ? d.slice() : d;
+    st._inPtr[i] = p === OVER_SCRATCH ? -1 : p;
+  }
+
   /** One call of a row operation: its checks here, then the staging and the kernels (stage.ts).
    *  `more`: the row inputs after x (any array of numbers of x's length, read in x's layout). */
   private _run(shared: Stager, x: unknown, options: unknown, more: readonly unknown[]): unknown {
@@ -213,10 +227,10 @@ export class Engine {
     depth++;
     try {
       const op = st.op, specs = op.options, o = optionsOf(op, st._takes, options);
-      if (options == null) for (const s of st._required) s.check(undefined, { op: op.name, n: 0, rows: 0, buffer: this._buffer }); // (its error first, as before)
+      if (options == null) for (const s of st._required) s.check(undefined, { op: op.name, n: 0, rows: 0, C: 0, inner: 0, buffer: this._buffer }); // (its error first, as before)
       // every option read once, before anything else (a getter runs once, and before any state is set)
-      const cols = o.cols, axis = o.axis, out = o.out, vals = st._vals;
-      for (let j = 0; j < specs.length; j++) vals[j] = o[specs[j].key];
+      const cols = o.cols, axis = o.axis, out = o.out, vals = st._vals, src = st._src;
+      for (let j = 0; j < specs.length; j++) vals[j] = src[j] < 0 ? o[specs[j].key] : more[src[j]];
       let data: Float32Array, dims: readonly number[] | null = null;
       if (isF32(x)) data = x;
       else ({ data, dims } = decode(x, "x"));
@@ -238,16 +252,17 @@ export class Engine {
       }
       if (xPtr === OVER_SCRATCH) { data = data.slice(); xPtr = -1; }
       st._inData[0] = data; st._inPtr[0] = xPtr;
-      for (let i = 1; i < op.inputs.length; i++) {
-        const role = op.inputs[i], v = more[i - 1], d = isF32(v) ? v : decode(v, role).data;
-        const p = this._zeroCopyPtr(d, role);
-        sameLength(role, d, n, "x.length");
-        st._inData[i] = p === OVER_SCRATCH ? d.slice() : d;
-        st._inPtr[i] = p === OVER_SCRATCH ? -1 : p;
-      }
-      const call = nested ? { op: "", n: 0, rows: 0, buffer: this._buffer } : this._call;
-      call.op = op.name; call.n = n; call.rows = L.rows; call.buffer = this._buffer;
+      const nArgs = op.inputs.length - op.optional;
+      for (let i = 1; i < nArgs; i++) this._input(st, i, more[i - 1], n);
+      const call = nested ? { op: "", n: 0, rows: 0, C: 0, inner: 0, buffer: this._buffer } : this._call;
+      call.op = op.name; call.n = n; call.rows = L.rows; call.C = L.C; call.inner = L.inner; call.buffer = this._buffer;
       for (let j = 0; j < specs.length; j++) vals[j] = specs[j].check(vals[j], call);
+      op.validate?.(st._values, call, out != null);
+      // optional row inputs (MultiMax's y), given as options: staged as inputs, or absent
+      for (let i = nArgs; i < op.inputs.length; i++) {
+        const v = vals[st._optIn[i - nArgs]];
+        if (v == null) { st._inData[i] = NO_DATA; st._inPtr[i] = ABSENT; } else this._input(st, i, v, n);
+      }
       let result = outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
       st._outData[0] = result; st._outPtr[0] = outArr === result ? outPtr : -1;
       unalias(st, outArr === result ? result : null);
@@ -260,9 +275,8 @@ export class Engine {
       // a zero-copy `out` detached by memory growth during this call: hand back a live view
       if (outPtr >= 0 && result.buffer !== this._buffer)
         result = this._views.has(result) ? this.refresh(result) : new Float32Array(this.memory.buffer, outPtr, n);
-      if (dims === null) return result;
-      if (out != null && (out as TensorLike).data === result) return out;
-      return { data: result, dims: Array.from(dims) };
+      const shaped = dims === null ? result : out != null && (out as TensorLike).data === result ? out : { data: result, dims: Array.from(dims) };
+      return op.finish === undefined ? shaped : op.finish(shaped, st._values);
     } finally {
       depth--;
       staging = false;

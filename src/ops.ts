@@ -4,52 +4,13 @@
 // calls `run` with the chunk's pointers. The kernels' math lives in assembly/ (exports in
 // assembly/index.ts); this table only says how to call them. docs/adding-an-operation.md tells
 // how to add a row.
-import { ALPHA_ENTMAX, ALPHA_NORMMAX, MASK, PARAMS, SUPPORT, TEMPERATURE, TRAINING, type Alpha, type OptionSpec } from "./options.js";
+import { F, op, stride, type Chunk, type Kernels, type Values } from "./descriptor.js";
+import { ALPHA_ENTMAX, ALPHA_NORMMAX, MASK, PARAMS, SUPPORT, TEMPERATURE, TRAINING } from "./options.js";
+import { TRAIN_OPS } from "./ops-train.js";
 import type { MultimaxParams } from "./params.js";
 import type {
   EntmaxOptions, EvSoftmaxOptions, LogSoftmaxOptions, MultimaxOptions, Normaliser, NormaliserWith, NormmaxOptions, SoftmaxOptions, SparseOptions,
 } from "./types.js";
-
-/** A wasm export: pointers, sizes and scalars in, a count out (rows that left the fast path). */
-export type Kernel = (...args: number[]) => number;
-export type Kernels = Readonly<Record<string, Kernel>>;
-
-/** The fields of a chunk record (Chunk): one chunk of rows as the kernels see it, `rows` rows of
- *  `cols` values, and the byte offsets of the per-call scratch `tmp`, of each row array by role
- *  (x, y, …) and of each option's region by key (mask, support, alpha, params; 0 when the option
- *  is absent). A new role or option with a region adds its name here. */
-export enum F { rows, cols, tmp, x, y, dy, dx, mask, support, alpha, params }
-/** A chunk record, indexed by F (c[F.x]: x's byte offset). */
-export type Chunk = number[];
-
-/** Prepared option values by key (see each OptionSpec's check). */
-export type Values = Record<string, unknown>;
-
-/** A row-wise operation. F is its public signature (engine method and top-level function). */
-export interface RowOp<S = unknown> {
-  /** Its public name (set from the table's key). */
-  name: string;
-  /** The wasm exports it calls (checked when an engine is made). */
-  readonly kernels: readonly string[];
-  /** Row arrays in, by role: the first is x, whose layout (cols, axis, dims) the call follows. */
-  readonly inputs: readonly string[];
-  /** Row arrays out, by role: the first is the result (written to `out` when given). */
-  readonly outputs: readonly string[];
-  /** The kernels may write the first output over the first input (same pointer). */
-  readonly inPlace: boolean;
-  /** The options it takes besides the layout options (cols, axis, out), in checking order. */
-  readonly options: readonly OptionSpec[];
-  /** Scratch bytes per call for rows of C values (`inPlace`: the kernel reads and writes one row). */
-  readonly tmp?: (C: number, inPlace: boolean) => number;
-  /** Calls the kernels on one chunk; returns the number of exceptional rows. */
-  readonly run: (k: Kernels, c: Chunk, v: Values) => number;
-  /** (type only) the public signature. */
-  readonly signature?: S;
-}
-
-/** A descriptor with every member present (one shape for all: the staging's accesses stay monomorphic). */
-const op = <S>(d: Omit<RowOp<S>, "name">): RowOp<S> =>
-  ({ name: "", kernels: d.kernels, inputs: d.inputs, outputs: d.outputs, inPlace: d.inPlace, options: d.options, tmp: d.tmp, run: d.run }) as RowOp<S>;
 
 /** x in, y out, in place allowed: every normaliser. */
 const NORMALISER = { inputs: ["x"], outputs: ["y"], inPlace: true } as const;
@@ -66,9 +27,7 @@ function multimax(log: boolean) {
   };
 }
 
-const stride = (a: unknown): number => (typeof (a as Alpha) === "number" ? 0 : 8);
-
-export const OPS = {
+const FORWARD = {
   /** softmax(x / temperature) along one axis: y_i = exp(x_i/T − max) / Σ_j exp(x_j/T − max). */
   softmax: op<Normaliser<SoftmaxOptions>>({
     ...NORMALISER, kernels: ["softmax"], options: [TEMPERATURE, MASK],
@@ -123,6 +82,10 @@ export const OPS = {
   }),
 };
 
+/** The table: the forwards, then the backward passes and losses (ops-train.ts). */
+export const OPS = { ...FORWARD, ...TRAIN_OPS };
+
+export type { Kernels, RowOp } from "./descriptor.js";
 export type OpName = keyof typeof OPS;
 /** The operations' public signatures, by name: the engine's methods and the top-level functions
  *  (a homomorphic mapping of the table, so that each keeps its entry's documentation). */

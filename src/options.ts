@@ -11,15 +11,17 @@ export interface Region {
   _perRow: number;
   _fixed: number;
 }
-const region = (r: Region, perRow: number, fixed: number): true => { r._perRow = perRow; r._fixed = fixed; return true; };
+export const region = (r: Region, perRow: number, fixed: number): true => { r._perRow = perRow; r._fixed = fixed; return true; };
 
 /** What an option check knows of the call. */
 export interface CallInfo {
   /** The operation's public name (for messages). */
   op: string;
-  /** Values in x, and normalised rows. */
+  /** Values in x, normalised rows, values per row, and the rows' stride pattern (layout.ts). */
   n: number;
   rows: number;
+  C: number;
+  inner: number;
   /** The engine's memory buffer: typed arrays over it are copied before the call can grow it. */
   buffer: ArrayBufferLike;
 }
@@ -56,7 +58,7 @@ export interface OptionSpec<P = unknown> {
 
 /** A spec with every member present (absent ones undefined), so that all specs share one shape
  *  and the staging loop's accesses to them stay monomorphic. */
-const spec = <P>(d: OptionSpec<P>): OptionSpec<P> =>
+export const spec = <P>(d: OptionSpec<P>): OptionSpec<P> =>
   ({ key: d.key, label: d.label, required: d.required, nullAbsent: d.nullAbsent, check: d.check, region: d.region, write: d.write, read: d.read, empty: d.empty });
 
 const F32_MAX = 3.4028234663852886e38;
@@ -64,7 +66,7 @@ const F32_MIN_SUBNORMAL = 1.401298464324817e-45;
 const isPositiveFinite = (v: number): boolean => v > 0 && v !== Infinity;
 
 /** A typed array over the engine's memory, copied (a call may grow the memory and detach it). */
-const own = <T>(v: T, buffer: ArrayBufferLike): T =>
+export const own = <T>(v: T, buffer: ArrayBufferLike): T =>
   ArrayBuffer.isView(v) && v.buffer === buffer ? ((v as unknown as Uint8Array).slice() as unknown as T) : v;
 
 const isBytes = (m: unknown): m is Uint8Array => m instanceof Uint8Array || m instanceof Uint8ClampedArray || m instanceof Int8Array;

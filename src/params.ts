@@ -22,12 +22,18 @@ export class MultimaxParams {
   readonly order: number;
   /** float32 records [a, b, c, d] per order. */
   readonly records: Float32Array;
+  /** @internal Every order given, trailing zero orders included (their gradients are not 0). */
+  readonly _all: Float32Array;
+  /** @internal The form it was made from: "paper" ({ orders }) or "checkpoint" ({ ranges, ts }). */
+  readonly _form: "paper" | "checkpoint";
   /** @internal */
-  constructor(records: Float32Array) {
+  constructor(records: Float32Array, form: "paper" | "checkpoint") {
     let order = records.length >> 2;
     while (order > 0 && records[4 * order - 4] === 0 && records[4 * order - 2] === 0) order--;
     this.order = order;
     this.records = records.slice(0, 4 * order);
+    this._all = records;
+    this._form = form;
     Object.freeze(this);
   }
 }
@@ -80,7 +86,7 @@ export function prepareParams(p: unknown): MultimaxParams {
       rec[4 * j + 2] = fit(td, td - 1, `${name}.td`);
       rec[4 * j + 3] = coefficient(e.d, `${name}.d`);
     }
-    return new MultimaxParams(rec);
+    return new MultimaxParams(rec, "paper");
   }
   if ("ranges" in o || "ts" in o) {
     const r = four(o.ranges, "params.ranges"), t = four(o.ts, "params.ts");
@@ -90,7 +96,19 @@ export function prepareParams(p: unknown): MultimaxParams {
       rec[2 * i + 1] = coefficient(r[i], `params.ranges[${i}]`);
       rec[2 * i] = coefficient(t[i], `params.ts[${i}]`);
     }
-    return new MultimaxParams(rec);
+    return new MultimaxParams(rec, "checkpoint");
   }
   throw new TypeError(`params: expected ${PARAM_FORMS}, got an object with keys [${Object.keys(o).join(", ")}]`);
+}
+
+/** The gradient of a loss with respect to MultiMax parameters, in the form they were given in. */
+export type ParamsGrad = { ranges: number[]; ts: number[] } | { orders: PaperOrder[] };
+
+/** Parameter gradients in the form of `p`, from the kernels' sums [da, db, dc, dd] per order
+ *  (a = 1 − tb and c = td − 1 in the paper form: d/dtb = −d/da, d/dtd = d/dc). */
+export function paramsGrad(p: MultimaxParams, g: Float64Array): ParamsGrad {
+  if (p._form === "checkpoint") return { ranges: [g[1], g[3], g[5], g[7]], ts: [g[0], g[2], g[4], g[6]] };
+  const orders: PaperOrder[] = [];
+  for (let j = 0; j < g.length; j += 4) orders.push({ tb: 0 - g[j], b: g[j + 1], td: g[j + 2], d: g[j + 3] });
+  return { orders };
 }

@@ -10,7 +10,7 @@
 import { alignLine } from "./heap.js";
 import type { Layout } from "./layout.js";
 import type { Mem, OptionSpec } from "./options.js";
-import { F, type Chunk, type Kernels, type RowOp, type Values } from "./ops.js";
+import { F, type Chunk, type Kernels, type RowOp, type Values } from "./descriptor.js";
 
 /** Staged bytes per chunk (one chunk holds at least one row): small enough to stay in L2. */
 export const CHUNK_BYTES = 128 * 1024;
@@ -84,8 +84,13 @@ export class Stager {
   readonly _takes: ReadonlySet<string>;
   /** The options it cannot do without (MultiMax's params). */
   readonly _required: readonly OptionSpec[];
+  /** Per option: its index among the call's extra arguments when it is positional (a loss's
+   *  targets), else -1. */
+  readonly _src: readonly number[];
+  /** Per optional row input (RowOp.optional): the index of the option that gives it. */
+  readonly _optIn: readonly number[];
   readonly op: RowOp;
-  private _values: Values; // vals by key (getters)
+  readonly _values: Values; // vals by key (getters; the descriptor's run, validate and finish read them)
   private _c: Chunk; // the chunk record the kernels' call reads
   private _fields: number[]; // the chunk record's field (F) of each region
   private _staged: boolean[]; // per row array: goes through the arena in this call
@@ -106,7 +111,10 @@ export class Stager {
     this._outPtr = op.outputs.map(() => -1);
     this._direct = roles.map(() => -1);
     this._staged = roles.map(() => false);
-    this._takes = new Set(["cols", "axis", "out", ...opts.map((s) => s.key)]);
+    const nArgs = op.inputs.length - op.optional; // (row inputs given as arguments, x first)
+    this._takes = new Set(["cols", "axis", "out", ...opts.map((s) => s.key).filter((k) => !op.positional.includes(k))]);
+    this._src = opts.map((s) => { const p = op.positional.indexOf(s.key); return p < 0 ? -1 : nArgs - 1 + p; });
+    this._optIn = op.inputs.slice(nArgs).map((role) => opts.findIndex((s) => s.key === role));
     this._required = opts.filter((s) => s.required);
     this._vals = opts.map(() => undefined);
     this._last = [-1, 0, 0, ...this._vals];
@@ -174,7 +182,7 @@ export class Stager {
     const op = this.op, C = L.C, rows = L.rows, n = L.n, transposed = L.inner !== 1, nIn = this._nIn;
     const D = this._direct, R = this._regions, c = this._c, f = this._fields, vals = this._vals, nRoles = D.length, specs = op.options;
     // direct arrays: read and written where they are (never when the rows are strided)
-    for (let i = 0; i < nRoles; i++) D[i] = transposed ? -1 : i < nIn ? this._inPtr[i] : this._outPtr[i - nIn];
+    for (let i = 0; i < nRoles; i++) D[i] = i < nIn && this._inPtr[i] === ABSENT ? ABSENT : transposed ? -1 : i < nIn ? this._inPtr[i] : this._outPtr[i - nIn];
     const d = D[nIn], x0 = D[0];
     // input 0 not in memory, or overlapping the output: copied into the output's block once (after
     // the arena is in place: that can fail), then the kernels work in place there (no scratch)
@@ -184,7 +192,7 @@ export class Stager {
     const shared = op.inPlace && D[0] < 0 && d < 0;
     const inPlace = shared || (D[0] >= 0 && D[0] === d);
     let key = inPlace ? 1 : 0; // (the plan's inputs: which arrays are staged, and in place)
-    for (let i = 0; i < nRoles; i++) if ((this._staged[i] = D[i] < 0 && !(shared && i === nIn))) key |= 2 << i;
+    for (let i = 0; i < nRoles; i++) if ((this._staged[i] = D[i] === -1 && !(shared && i === nIn))) key |= 2 << i;
     if (!this._samePlan(key, C, rows)) {
       this._chunk = this._size(C, inPlace, vals, rows);
       this._bytes = this._layout(this._chunk);
@@ -204,8 +212,8 @@ export class Stager {
       c[F.rows] = r1 - r0;
       for (let i = 0; i < nRoles; i++) {
         const at = base + R[i]._at;
-        c[f[i]] = D[i] >= 0 ? D[i] + 4 * off : at;
-        if (i >= nIn || D[i] >= 0) continue;
+        c[f[i]] = D[i] >= 0 ? D[i] + 4 * off : D[i] === ABSENT ? 0 : at;
+        if (i >= nIn || D[i] !== -1) continue;
         const q = this._inPtr[i], src = q >= 0 ? m.f32 : this._inData[i], sAt = q >= 0 ? q / 4 : 0;
         if (transposed) strided(src, sAt, m.f32, at / 4, r0, r1, L, false);
         else copy(src, sAt + off, m.f32, at / 4, len);
@@ -242,4 +250,6 @@ export class Stager {
 }
 
 const EMPTY = new Float32Array(0);
+/** The pointer of an optional row input that the call did not give (the kernel sees 0). */
+export const ABSENT = -3;
 const STALE = Symbol("stale"); // (equal to no option value)

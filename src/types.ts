@@ -75,3 +75,73 @@ export interface EvSoftmaxOptions extends SparseOptions {
 export type Normaliser<O> = <X extends Input>(x: X, options?: O) => Result<X>;
 /** A normaliser whose options are required (MultiMax: params). */
 export type NormaliserWith<O> = <X extends Input>(x: X, options: O) => Result<X>;
+
+// ---- backward passes and losses (docs/training.md)
+
+/** The options of a backward pass that takes only the layout options and a mask. */
+export type MaskOptions = BaseOptions;
+export interface SoftmaxBackwardOptions extends BaseOptions {
+  /** The forward's temperature (default 1). */
+  temperature?: number;
+}
+export interface EntmaxBackwardOptions extends BaseOptions {
+  /** The forward's α ≥ 1: one number, or one per row (default 1.5). */
+  alpha?: number | ArrayLike<number>;
+}
+export interface NormmaxBackwardOptions extends BaseOptions {
+  /** The forward's α > 1: one number, or one per row (default 2). */
+  alpha?: number | ArrayLike<number>;
+}
+export interface EvSoftmaxBackwardOptions extends BaseOptions {
+  /** The forward's mode (accepted for symmetry: the backward's formula is the same in both). */
+  training?: boolean;
+}
+export interface MultimaxBackwardOptions extends BaseOptions {
+  /** The forward's parameters: checkpoint form, paper form, or engine.multimaxParams(…). */
+  params: RawParams | MultimaxParams;
+  /** The forward's output (same layout as x): given, the forward is not recomputed. */
+  y?: Input | null;
+}
+/** The gradient of MultiMax's parameters, in the form they were given in. */
+export type ParamsGrad = { ranges: number[]; ts: number[] } | { orders: { tb: number; b: number; td: number; d: number }[] };
+
+/** A backward pass from the forward's output y: dx in y's form. */
+export type Backward<O> = <X extends Input>(y: X, dy: Input, options?: O) => Result<X>;
+/** MultiMax's backward: from the forward's input x. */
+export type MultimaxBackward = <X extends Input>(x: X, dy: Input, options: MultimaxBackwardOptions) => { dx: Result<X>; dParams: ParamsGrad };
+
+/** One class index per row (a position along the normalised axis). */
+export type Targets = Int32Array | ArrayLike<number>;
+export interface LossOptions extends BaseOptions {
+  /** Also return the gradient (in x's form; `out` receives it). Default false. */
+  grad?: boolean;
+  /** d(total)/d(loss of each row): one finite number per row, or one for all (default 1). */
+  dLoss?: number | ArrayLike<number>;
+  /** Rows whose target is this give loss 0 and gradient 0 (default −100). */
+  ignoreIndex?: number;
+  /** Where to write the per-row losses (one slot per row; default a new Float32Array). */
+  loss?: Float32Array;
+}
+export interface EntmaxLossOptions extends LossOptions {
+  /** α ≥ 1: one number, or one per row (default 1.5). */
+  alpha?: number | ArrayLike<number>;
+}
+export interface CrossEntropyOptions extends LossOptions {
+  /** "softmax" (default) or "multimax". */
+  normalizer?: "softmax" | "multimax";
+  /** MultiMax's parameters (required with normalizer "multimax"). */
+  params?: RawParams | MultimaxParams;
+  /** p = softmax(z / temperature) (default 1). */
+  temperature?: number;
+  /** ε in [0, 1]: the target is (1 − ε)·e_t + ε/K, K the row's kept entries (default 0). */
+  labelSmoothing?: number;
+}
+/** A loss's result: one loss per row, and the gradient with { grad: true }. */
+export interface LossResult<X> {
+  loss: Float32Array;
+  grad?: Result<X>;
+  /** crossEntropy with normalizer "multimax": the gradient of its parameters. */
+  dParams?: ParamsGrad;
+}
+/** A loss: x and one target per row in, LossResult out. */
+export type Loss<O> = <X extends Input>(x: X, targets: Targets, options?: O) => LossResult<X>;

@@ -238,7 +238,10 @@ function assertTopLevelBoundTo(engine, label) {
 // ================================================================================================
 // 1. exports
 
-const EXPECTED_EXPORTS = ['Engine', 'MultimaxParams', 'entmax', 'entmax15', 'evSoftmax', 'init', 'initSync', 'logMultimax', 'logSoftmax', 'multimax', 'normmax', 'softmax', 'sparsemax'];
+const EXPECTED_EXPORTS = ['Engine', 'MultimaxParams', 'entmax', 'entmax15', 'evSoftmax', 'init', 'initSync', 'logMultimax', 'logSoftmax', 'multimax', 'normmax', 'softmax', 'sparsemax',
+  // the backward passes and losses (issue 11, docs/training.md)
+  'softmaxBackward', 'logSoftmaxBackward', 'multimaxBackward', 'logMultimaxBackward', 'sparsemaxBackward', 'entmax15Backward', 'entmaxBackward',
+  'normmaxBackward', 'evSoftmaxBackward', 'sparsemaxLoss', 'entmax15Loss', 'entmaxLoss', 'crossEntropy'];
 
 describe('1. exports', () => {
   test('ESM: every export is known to this test (add new exports here)', () => {

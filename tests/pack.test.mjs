@@ -31,14 +31,14 @@ test("tarball: exactly the files it should ship", () => {
     "dist/api.d.ts",
     "dist/browser.d.ts", "dist/browser.js", "dist/checks.d.ts",
     // CommonJS declarations ("type": "commonjs" scope) for TypeScript's node16 `require`
-    "dist/cjs/api.d.ts", "dist/cjs/browser.d.ts", "dist/cjs/checks.d.ts", "dist/cjs/describe.d.ts", "dist/cjs/engine.d.ts",
+    "dist/cjs/api.d.ts", "dist/cjs/browser.d.ts", "dist/cjs/checks.d.ts", "dist/cjs/describe.d.ts", "dist/cjs/descriptor.d.ts", "dist/cjs/engine.d.ts",
     "dist/cjs/heap.d.ts", "dist/cjs/index.d.ts", "dist/cjs/inline.d.ts", "dist/cjs/layout.d.ts", "dist/cjs/load.d.ts",
-    "dist/cjs/ops.d.ts", "dist/cjs/options.d.ts", "dist/cjs/package.json", "dist/cjs/params.d.ts", "dist/cjs/stage.d.ts",
+    "dist/cjs/ops-train.d.ts", "dist/cjs/ops.d.ts", "dist/cjs/options-train.d.ts", "dist/cjs/options.d.ts", "dist/cjs/package.json", "dist/cjs/params.d.ts", "dist/cjs/stage.d.ts",
     "dist/cjs/state.d.ts", "dist/cjs/types.d.ts", "dist/cjs/workerd.d.ts",
-    "dist/describe.d.ts", "dist/engine.d.ts", "dist/heap.d.ts",
+    "dist/describe.d.ts", "dist/descriptor.d.ts", "dist/engine.d.ts", "dist/heap.d.ts",
     "dist/index.cjs", "dist/index.d.ts", "dist/index.js",
     "dist/inline.cjs", "dist/inline.d.ts", "dist/inline.js",
-    "dist/layout.d.ts", "dist/load.d.ts", "dist/ops.d.ts", "dist/options.d.ts", "dist/params.d.ts", "dist/stage.d.ts", "dist/state.d.ts", "dist/types.d.ts",
+    "dist/layout.d.ts", "dist/load.d.ts", "dist/ops-train.d.ts", "dist/ops.d.ts", "dist/options-train.d.ts", "dist/options.d.ts", "dist/params.d.ts", "dist/stage.d.ts", "dist/state.d.ts", "dist/types.d.ts",
     "dist/wasm.d.ts", "dist/workerd.d.ts", "dist/workerd.js",
     "package.json",
   ], "tarball contents");

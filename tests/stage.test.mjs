@@ -14,7 +14,7 @@ import { mulberry32 } from '../tools/prng.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = await esbuild.build({
-  stdin: { contents: 'export { Stager, CHUNK_BYTES, worstBytes } from "./src/stage.ts"; export { F } from "./src/ops.ts"; export { MASK, SUPPORT } from "./src/options.ts";', resolveDir: root, loader: 'ts' },
+  stdin: { contents: 'export { Stager, CHUNK_BYTES, worstBytes } from "./src/stage.ts"; export { F } from "./src/descriptor.ts"; export { MASK, SUPPORT } from "./src/options.ts";', resolveDir: root, loader: 'ts' },
   bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'warning',
 });
 const { Stager, CHUNK_BYTES, worstBytes, F, MASK, SUPPORT } = await import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString('base64')}`);
@@ -68,7 +68,7 @@ function machine() {
 }
 
 const OP = {
-  name: 'fake', kernels: ['fake'], inputs: ['y', 'dy'], outputs: ['dx'], inPlace: true, options: [MASK, SUPPORT],
+  name: 'fake', kernels: ['fake'], inputs: ['y', 'dy'], optional: 0, positional: [], outputs: ['dx'], inPlace: true, options: [MASK, SUPPORT],
   tmp: (C) => 4 * C,
   run: (k, c) => k.fake(c[F.y], c[F.dy], c[F.dx], c[F.tmp], c[F.mask], c[F.rows], c[F.cols], c[F.support]),
 };
