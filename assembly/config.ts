@@ -1,4 +1,5 @@
-// The operations of the row drivers, each bound to its kernels: the one place that picks the wasm
+// The operations of the row drivers, each bound to its kernels: the one place (with
+// config-backward.ts, the backward passes' half) that picks the wasm
 // SIMD or the scalar variant (XNNPACK's src/configs). ASC_FEATURE_SIMD is a compile-time constant,
 // so each build keeps one side of every choice; a choice made at run time (the power kind, the
 // MultiMax order, k = 1, eps = 0) is made here too, never inside a kernel. Drivers call kernels

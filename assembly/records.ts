@@ -110,3 +110,27 @@ import { Pow } from "./kinds";
 /** Static bytes reserved for a MapConstants (checked in threshold/params.ts). */
 // @ts-ignore: decorator
 @inline export const MAP_CONSTANTS_BYTES: usize = 48;
+
+// ---- backward passes and losses (backward/normalisers.ts, backward/loss.ts)
+
+/** The gradient weights of the α-entmax backward (f32-rdotpow-*; the kernels return Σ dy·g). */
+@unmanaged export class RDotPowResult {
+  /** Σ g over the kept support (for e = 0: its size). */
+  sum: f64 = 0;
+}
+
+/** The normmax backward's reduction (f32-rnormmax-*; the kernels return Σ dy·b). */
+@unmanaged export class RNormmaxResult {
+  /** Σ dy·a (a = y on the support). */
+  sa: f64 = 0;
+  /** Σ b (b = y^(2−α) on the support). */
+  sb: f64 = 0;
+  /** Σ a^α. */
+  sp: f64 = 0;
+}
+
+/** The Fenchel–Young loss sums over p > 0 (f32-rfyloss-scalar; the kernel returns Σ p·x). */
+@unmanaged export class RFyLossResult {
+  /** Σ h(p): p², p^1.5, p^α, or p·ln p (α = 1). */
+  sum: f64 = 0;
+}

@@ -1,0 +1,9 @@
+// f32-rdotpow-eg, scalar: the α-entmax backward's reduction pass for any other e: g = y^e =
+// exp(e·ln y) on the kept support (math/pow.ts powf_pos); stores g, returns Σ dy·g,
+// out.sum = Σ g. Template and contract: templates/f32-rdotpow-scalar.ts.
+import { GPow, rdotpow_scalar } from "../templates/f32-rdotpow-scalar";
+import { RDotPowResult } from "../records";
+
+export function f32_rdotpow_eg__scalar(y: usize, dy: usize, g: usize, mask: usize, n: i32, e: f32, out: RDotPowResult): f64 {
+  return rdotpow_scalar(y, dy, g, mask, n, e, GPow.General, out);
+}

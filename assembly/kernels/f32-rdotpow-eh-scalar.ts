@@ -1,0 +1,9 @@
+// f32-rdotpow-eh, scalar: the α-entmax backward's reduction pass for e = ½ (1.5-entmax): g = √y on
+// the kept support; stores g, returns Σ dy·g, out.sum = Σ g. Template and contract:
+// templates/f32-rdotpow-scalar.ts.
+import { GPow, rdotpow_scalar } from "../templates/f32-rdotpow-scalar";
+import { RDotPowResult } from "../records";
+
+export function f32_rdotpow_eh__scalar(y: usize, dy: usize, g: usize, mask: usize, n: i32, e: f32, out: RDotPowResult): f64 {
+  return rdotpow_scalar(y, dy, g, mask, n, e, GPow.Half, out);
+}
