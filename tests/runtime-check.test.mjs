@@ -5,9 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as real from "../dist/index.js";
 import { check, checkLoads } from "./runtimes/check.js";
-import { selectCases } from "./runtimes/select.mjs";
+import { selectCases, selectGradCases } from "./runtimes/select.mjs";
 
-const cases = selectCases();
+const cases = [...selectCases(), ...selectGradCases()];
 
 function uniformSoftmax(target) {
   return new Proxy(target, {

@@ -10,8 +10,34 @@
 const NONFINITE = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 const num = (v) => (typeof v === 'number' ? v : NONFINITE[v]);
 
+/** A backward or loss case (select.mjs selectGradCases): dx (or the loss's grad) against x_grad,
+ *  per row within the golden bound; the losses too. */
+function runGradCase(call, c) {
+  const opts = { ...c.options, cols: c.cols };
+  if (c.mask) opts.mask = Uint8Array.from(c.mask);
+  const first = Float32Array.from(c.first, num), g = Float32Array.from(c.g);
+  let r;
+  try {
+    r = c.loss ? call(c.fn, first, c.targets, { ...opts, grad: true, dLoss: g }) : call(c.fn, first, g, opts);
+  } catch (e) {
+    return `threw ${e && e.name}: ${e && e.message}`;
+  }
+  const dx = r instanceof Float32Array ? r : c.loss ? r && r.grad : r && r.dx;
+  if (!(dx instanceof Float32Array) || dx.length !== c.ref.length) return `returned no Float32Array dx of length ${c.ref.length}`;
+  for (let i = 0; i < dx.length; i++) {
+    if (c.mask && c.mask[i] === 0 && dx[i] !== 0) return `masked element ${i}: dx ${dx[i]}, expected exactly 0`;
+    const row = Math.floor(i / c.cols), err = Math.abs(dx[i] - c.ref[i]);
+    if (!(err <= c.bounds[row])) return `dx element ${i}: ${dx[i]}, reference ${c.ref[i]}, |error| ${err.toExponential(2)} > ${c.bounds[row].toExponential(2)}`;
+  }
+  if (c.loss)
+    for (let k = 0; k < c.loss.length; k++)
+      if (!(Math.abs(r.loss[k] - c.loss[k]) <= c.lossTol[k])) return `loss of row ${k}: ${r.loss[k]}, reference ${c.loss[k]}`;
+  return null;
+}
+
 /** One case on one callable; returns null (pass) or a short description of the worst miss. */
 function runCase(call, c) {
+  if (c.grad) return runGradCase(call, c);
   const x = Float32Array.from(c.x);
   const opts = { ...c.options, cols: c.cols };
   if (c.mask) opts.mask = Uint8Array.from(c.mask);
@@ -48,8 +74,8 @@ export function check(lib, engine, cases) {
   const failures = [];
   let pass = 0;
   const callers = [
-    ['engine', (fn, x, o) => engine[fn](x, o)],
-    ['top-level', (fn, x, o) => lib[fn](x, o)],
+    ['engine', (fn, x, a, b) => engine[fn](x, a, b)],
+    ['top-level', (fn, x, a, b) => lib[fn](x, a, b)],
   ];
   for (const [how, call] of callers) {
     for (const c of cases) {

@@ -59,5 +59,66 @@ export function selectCases() {
   return out;
 }
 
+/** Backward passes and a loss: [golden file, API function, option name or null, first argument]
+ *  (first argument: the golden forward output y, the input x (MultiMax), or "loss"). The
+ *  reference output stands in for the library's forward, so that a case tests one function. */
+const GRAD_FILES = [
+  ['softmax', 'softmaxBackward', 'temperature', 'y'],
+  ['log_softmax', 'logSoftmaxBackward', null, 'y'],
+  ['multimax', 'multimaxBackward', 'params', 'x'],
+  ['log_multimax', 'logMultimaxBackward', 'params', 'x'],
+  ['sparsemax', 'sparsemaxBackward', null, 'y'],
+  ['entmax15', 'entmax15Backward', null, 'y'],
+  ['entmax_bisect', 'entmaxBackward', 'alpha', 'y'],
+  ['normmax_bisect', 'normmaxBackward', 'alpha', 'y'],
+  ['evsoftmax', 'evSoftmaxBackward', 'training', 'y'],
+  ['sparsemax_loss', 'sparsemaxLoss', null, 'loss'],
+];
+const GRAD_PER_FILE = 3;
+
+/** Per row of `cols`: the golden x_grad bound's scale, 1e-6·max|g[row]| + 1e-5·max|ref[row]|. */
+function gradBounds(g, ref, rows, cols, gPerRow) {
+  const b = [];
+  for (let r = 0; r < rows; r++) {
+    let mg = 0, mr = 0;
+    for (let j = 0; j < cols; j++) {
+      mr = Math.max(mr, Math.abs(ref[r * cols + j]));
+      if (!gPerRow) mg = Math.max(mg, Math.abs(g[r * cols + j]));
+    }
+    if (gPerRow) mg = Math.abs(g[r]);
+    b.push(1e-6 * mg + 1e-5 * mr);
+  }
+  return b;
+}
+
+/** The backward and loss cases: [{ id, fn, grad: true, first, cols, g, targets?, mask?, options,
+ *  ref (x_grad), bounds (per row), loss?, lossTol? }]. */
+export function selectGradCases() {
+  const out = [];
+  for (const [file, fn, opt, first] of GRAD_FILES) {
+    // rows of 8 to 1000 values: a masked case when there is one, then cases spread over the file
+    // (other parameter sets, sizes and input kinds)
+    const usable = loadGolden(file).cases.filter((c) => !c.upstream_nan && c.output && c.x_grad && !c.f32_ill_conditioned && c.shape[c.shape.length - 1] >= 8 && c.shape[c.shape.length - 1] < 32000);
+    const masked = usable.filter((c) => c.mask), rest = usable.filter((c) => !c.mask);
+    const picked = masked.slice(0, 1);
+    for (let k = 0; picked.length < GRAD_PER_FILE && k < rest.length; k++) picked.push(rest[Math.floor((k * rest.length) / (GRAD_PER_FILE - 1 + (masked.length ? 0 : 1)))] ?? rest[k]);
+    for (const c of picked) {
+      const cols = c.shape[c.shape.length - 1], rows = c.x.length / cols, loss = first === 'loss';
+      out.push({
+        id: `${file}:${c.id}`, fn, grad: true, cols,
+        first: first === 'y' ? c.output : c.x, // numbers, or "-Infinity" (masked log-probabilities)
+        g: c.g, targets: c.targets,
+        mask: c.mask ? c.mask.map((excluded) => (excluded ? 0 : 1)) : undefined,
+        options: options(opt, c),
+        ref: c.x_grad,
+        bounds: gradBounds(c.g, c.x_grad, rows, cols, loss),
+        loss: loss ? c.output : undefined,
+        lossTol: loss ? c.output.map((l, r) => 1e-5 * (1 + Math.abs(l)) + 1e-6 * c.tol_scale[r]) : undefined,
+      });
+    }
+  }
+  return out;
+}
+
 /** The selection as JSON text (for pages, workers and workerd). */
-export const selectionJson = () => JSON.stringify(selectCases());
+export const selectionJson = () => JSON.stringify([...selectCases(), ...selectGradCases()]);
