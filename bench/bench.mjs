@@ -1,16 +1,21 @@
 // Benchmark (a report, not a test): multimax-wasm's softmax / logSoftmax / multimax, zero-copy and
 // copying, against a tight plain-JS softmax; then the sparse normalisers (sparsemax, entmax15,
-// alpha-entmax, normmax, evSoftmax) against our zero-copy softmax; all in one process.
+// alpha-entmax, normmax, evSoftmax) against our zero-copy softmax; then the backward passes and
+// sparsemaxLoss against our own forwards; all in one process.
 //
-//   npm run bench                      (builds if needed, then runs this file: both sections)
+//   npm run bench                      (builds if needed, then runs this file: all three sections)
 //   node bench/bench.mjs [--quick] [--json results.json] [--params checkpoint|random]
-//                        [--rounds N] [--target-ms M] [--sparse-only | --no-sparse]
+//                        [--rounds N] [--target-ms M]
+//                        [--sparse-only | --backward-only | --no-sparse] [--no-backward]
 //
-//   --quick        fewer rounds (11 instead of 31), shorter samples and warm-ups, both sections
-//   --sparse-only  only the sparse section (skips softmax/multimax, per-call overhead, cold start)
-//   --no-sparse    only the softmax/multimax section (the benchmark as it was before the sparse one)
+//   --quick          fewer rounds (11 instead of 31), shorter samples and warm-ups, every section
+//   --sparse-only    only the sparse section (skips softmax/multimax, per-call overhead, cold start)
+//   --backward-only  only the backward section
+//   --no-sparse      only the softmax/multimax section (the benchmark as it was before the sparse one)
+//   --no-backward    every section but the backward one
 //   Run time on the 2-core dev machine: default about 100 s (of which the sparse section about
-//   75 s; --no-sparse about 25 s), --quick about 25 s (--quick --sparse-only about 17 s).
+//   75 s; --no-sparse about 25 s), --quick about 25 s (--quick --sparse-only about 17 s), plus the
+//   backward section's about 20 s (--quick: 4 s).
 //
 // Method, per shape (1x32000, 4096x128, 256x1024, 64x4096, 1x1000000): one input shared by every
 // candidate (float32, fixed seed; copied once into a zero-copy view for the zero-copy candidates);
@@ -28,8 +33,18 @@
 // in [0, 1], rows sum to 1 within 1e-5) and one more call with the `support` option gives the
 // mean support size (nonzeros per row), checked against count(y > 0) of the output (and that call's
 // output must equal the timed one bitwise). Sparse targets apply to x ~ N(0, 2^2) only.
+// Backward section (BACKWARD_SHAPES, all zero-copy): each backward pass timed beside the forward it
+// differentiates, ratios per round against this library's own zero-copy forward: softmaxBackward,
+// logSoftmaxBackward, sparsemaxBackward, entmax15Backward, entmaxBackward (α = 1.25) against
+// softmax; multimaxBackward (given y, so the forward is not recomputed; dParams summed) against
+// multimax; sparsemaxLoss with { grad: true } (loss and gradient) against sparsemax. x ~ N(0, 2²)
+// as above, dy ~ N(0, 1), targets uniform class indices; every y is the forward's output for x,
+// computed once before timing. Outside timing each dx is checked: finite, 0 where y = 0 (the sparse
+// maps), and rows summing to 0 (every map here but MultiMax: its dx is the softmax VJP times φ');
+// each loss finite and ≥ 0; dParams finite.
 // Exit code: 0 whenever the run completes (missed targets are reported, not failures); 1 on errors
-// (a normaliser that throws, or a failed sparse sanity check: both are reported precisely).
+// (a normaliser or backward pass that throws, or a failed sparse or backward sanity check: all are
+// reported precisely).
 import os from "node:os";
 import { writeFileSync } from "node:fs";
 import {
@@ -48,21 +63,25 @@ try {
 
 // ------------------------------------------------------------------ options
 function parseArgs(argv) {
-  const o = { quick: false, json: null, params: "checkpoint", rounds: null, targetMs: null, softmax: true, sparse: true };
+  const o = { quick: false, json: null, params: "checkpoint", rounds: null, targetMs: null, softmax: true, sparse: true, backward: true };
+  let only = 0;
   eachArg(argv, (a, val, is) => {
     if (a === "--quick") o.quick = true;
-    else if (a === "--sparse-only") o.softmax = false;
-    else if (a === "--no-sparse") o.sparse = false;
+    else if (a === "--sparse-only") { o.softmax = false; o.backward = false; only++; }
+    else if (a === "--backward-only") { o.softmax = false; o.sparse = false; only++; }
+    else if (a === "--no-sparse") { o.sparse = false; o.backward = false; only++; }
+    else if (a === "--no-backward") o.backward = false;
     else if (is("--json")) o.json = val();
     else if (is("--params")) o.params = val();
     else if (is("--rounds")) o.rounds = Number(val());
     else if (is("--target-ms")) o.targetMs = Number(val());
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/bench.mjs [--quick] [--json FILE] [--params checkpoint|random] [--rounds N] [--target-ms M] [--sparse-only | --no-sparse]");
+      console.log("usage: node bench/bench.mjs [--quick] [--json FILE] [--params checkpoint|random] [--rounds N] [--target-ms M] [--sparse-only | --backward-only | --no-sparse] [--no-backward]");
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
   });
-  if (!o.softmax && !o.sparse) throw new Error("--sparse-only and --no-sparse exclude each other");
+  if (only > 1) throw new Error("--sparse-only, --backward-only and --no-sparse exclude each other");
+  if (!o.softmax && !o.sparse && !o.backward) throw new Error("--backward-only and --no-backward exclude each other");
   if (o.params !== "checkpoint" && o.params !== "random") throw new Error(`--params: expected checkpoint or random, got ${JSON.stringify(o.params)}`);
   if (o.rounds !== null && !(Number.isInteger(o.rounds) && o.rounds >= 3)) throw new Error("--rounds: expected an integer >= 3");
   if (o.targetMs !== null && !(o.targetMs > 0)) throw new Error("--target-ms: expected a number > 0");
@@ -108,6 +127,30 @@ const SPARSE_FUNCS = [
   { key: "evSoftmax", fn: "evSoftmax", extra: {}, label: "evSoftmax (eval)", target: { max: 1.3, target: "<= 1.3x" } },
 ];
 const SPARSE_SUM_TOL = 1e-5;
+// Backward section: each candidate's ratio is taken against the forward named by `base` (a
+// candidate itself), in the same round. `y`: which forward's output the backward reads.
+const BACKWARD_SHAPES = [[64, 1000], [256, 128], [16, 4096]];
+const BACKWARD_FUNCS = [
+  { key: "softmax", label: "softmax (forward)", forward: true },
+  { key: "multimax", label: "multimax (forward)", forward: true },
+  { key: "sparsemax", label: "sparsemax (forward)", forward: true },
+  { key: "softmaxBackward", label: "softmaxBackward", y: "softmax", base: "softmax", target: { max: 0.6, target: "<= 0.6x" } },
+  { key: "logSoftmaxBackward", label: "logSoftmaxBackward", y: "logSoftmax", base: "softmax", target: { max: 0.6, target: "<= 0.6x" } },
+  { key: "sparsemaxBackward", label: "sparsemaxBackward", y: "sparsemax", base: "softmax", target: { max: 0.6, target: "<= 0.6x" } },
+  { key: "entmax15Backward", label: "entmax15Backward", y: "entmax15", base: "softmax", target: { max: 0.75, target: "<= 0.75x" } },
+  { key: "entmaxBackward1.25", label: "entmaxBackward a=1.25", y: "entmax1.25", base: "softmax", target: { max: 2, target: "<= 2x" } },
+  { key: "multimaxBackward", label: "multimaxBackward (y given)", y: "multimax", base: "multimax", target: { max: 1.25, target: "<= 1.25x" } },
+  { key: "sparsemaxLoss", label: "sparsemaxLoss {grad: true}", base: "sparsemax", target: { max: 1.5, target: "<= 1.5x" } },
+];
+// the forwards whose outputs the backward passes read (computed once per shape, untimed)
+const BACKWARD_Y = {
+  softmax: (x, o) => mm.softmax(x, o),
+  logSoftmax: (x, o) => mm.logSoftmax(x, o),
+  sparsemax: (x, o) => mm.sparsemax(x, o),
+  entmax15: (x, o) => mm.entmax15(x, o),
+  "entmax1.25": (x, o) => mm.entmax(x, { ...o, alpha: 1.25 }),
+  multimax: (x, o) => mm.multimax(x, { ...o, params }),
+};
 
 const mm = await lib.init();
 const rawParams = (() => {
@@ -129,11 +172,13 @@ console.log(`  node    : ${process.version} (${process.platform}-${process.arch}
 console.log(`  cpu     : ${cpu} (${os.cpus().length} logical cpus)`);
 console.log(`  engine  : wasm ${mm.relaxed ? "relaxed SIMD (FMA)" : mm.simd ? "SIMD (simd128)" : "scalar (no SIMD)"}`);
 console.log(`  multimax: order ${params.order}, ${opts.params} params ${paramText} (prepared once with mm.multimaxParams)`);
-console.log(`  sections: ${[opts.softmax && "softmax/multimax", opts.sparse && "sparse"].filter(Boolean).join(", ")}${opts.softmax ? "" : " (--sparse-only)"}${opts.sparse ? "" : " (--no-sparse)"}`);
+console.log(`  sections: ${[opts.softmax && "softmax/multimax", opts.sparse && "sparse", opts.backward && "backward"].filter(Boolean).join(", ")}`);
 console.log(`  method  : x ~ N(0, 2^2) float32 (seed 0x${SEED.toString(16)}), ${ROUNDS} interleaved rounds, ~${TARGET_MS} ms per timed sample;`);
 console.log(`            ns/el = median over rounds [p10 - p90]; ratios = median [p10 - p90] of per-round ratios`);
 if (opts.sparse)
   console.log(`  sparse  : zero-copy, x = s * z for s = ${SPARSE_DISTS.map((d) => d.sigma).join(", ")} (${SPARSE_DISTS.map((d) => d.label).join(", ")}), same z; ratios to zero-copy softmax per round`);
+if (opts.backward)
+  console.log(`  backward: zero-copy on ${BACKWARD_SHAPES.map(([r, c]) => `${r}x${c}`).join(", ")}, x ~ N(0, 2^2), dy ~ N(0, 1); each backward's time / its forward's (softmax, multimax or sparsemax) in the same round`);
 
 /** Builds the candidates for one shape; every candidate reads the same x (or its zero-copy copy). */
 function makeCandidates(st) {
@@ -457,6 +502,176 @@ function printSparseSummary(sparse, errors) {
   return { passed, total: verdicts.length, failures };
 }
 
+// ------------------------------------------------------------------ backward section
+/** One call of a backward-section candidate, over the current views of st (rebuilt when memory
+ *  growth detaches them); returns the array it wrote (its output, read by the timed loop). */
+function backwardCall(key, st) {
+  const { cols, xv, views } = st, out = views[`out:${key}`], dy = views.dy, y = (k) => views[`y:${k}`];
+  const keep = (r) => { st.last[key] = r; return out; }; // (the returned object stays reachable: nothing is optimised away)
+  switch (key) {
+    case "softmax": { const o = { cols, out }; return () => keep(mm.softmax(xv, o)); }
+    case "multimax": { const o = { cols, params, out }; return () => keep(mm.multimax(xv, o)); }
+    case "sparsemax": { const o = { cols, out }; return () => keep(mm.sparsemax(xv, o)); }
+    case "softmaxBackward": { const o = { cols, out }, yv = y("softmax"); return () => keep(mm.softmaxBackward(yv, dy, o)); }
+    case "logSoftmaxBackward": { const o = { cols, out }, yv = y("logSoftmax"); return () => keep(mm.logSoftmaxBackward(yv, dy, o)); }
+    case "sparsemaxBackward": { const o = { cols, out }, yv = y("sparsemax"); return () => keep(mm.sparsemaxBackward(yv, dy, o)); }
+    case "entmax15Backward": { const o = { cols, out }, yv = y("entmax15"); return () => keep(mm.entmax15Backward(yv, dy, o)); }
+    case "entmaxBackward1.25": { const o = { cols, alpha: 1.25, out }, yv = y("entmax1.25"); return () => keep(mm.entmaxBackward(yv, dy, o)); }
+    case "multimaxBackward": { const o = { cols, params, y: y("multimax"), out }; return () => keep(mm.multimaxBackward(xv, dy, o)); }
+    case "sparsemaxLoss": { const o = { cols, grad: true, out, loss: st.loss }; return () => keep(mm.sparsemaxLoss(xv, st.targets, o)); }
+    default: throw new Error(`backward section: no call for ${key}`);
+  }
+}
+/** The call as a user would write it, for error reports. */
+const backwardCallText = (key) => ({
+  softmax: "mm.softmax(x, { cols, out })", multimax: "mm.multimax(x, { cols, params, out })", sparsemax: "mm.sparsemax(x, { cols, out })",
+  softmaxBackward: "mm.softmaxBackward(y, dy, { cols, out })", logSoftmaxBackward: "mm.logSoftmaxBackward(y, dy, { cols, out })",
+  sparsemaxBackward: "mm.sparsemaxBackward(y, dy, { cols, out })", entmax15Backward: "mm.entmax15Backward(y, dy, { cols, out })",
+  "entmaxBackward1.25": "mm.entmaxBackward(y, dy, { cols, alpha: 1.25, out })", multimaxBackward: "mm.multimaxBackward(x, dy, { cols, params, y, out })",
+  sparsemaxLoss: "mm.sparsemaxLoss(x, targets, { cols, grad: true, out, loss })",
+})[key];
+
+function makeBackwardCandidates(st) {
+  const pick = pickIndex(st.n);
+  return st.funcs.map((f) => {
+    const call = backwardCall(f.key, st);
+    return { key: f.key, label: f.label, run: (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += call()[pick(r)]; return s; } };
+  });
+}
+
+/** Untimed checks of one backward candidate's output (see the header). */
+function checkBackward(f, st) {
+  const { rows, cols, views } = st, dx = views[`out:${f.key}`], problems = [];
+  if (f.forward) return { ok: true, problems };
+  const y = f.y ? views[`y:${f.y}`] : null;
+  let nonFinite = 0, leaks = 0, badRows = 0, maxRel = 0;
+  for (let r = 0; r < rows; r++) {
+    let s = 0, a = 0;
+    for (let i = r * cols, e = i + cols; i < e; i++) {
+      const v = dx[i];
+      if (!Number.isFinite(v)) nonFinite++;
+      if (y && f.y !== "softmax" && f.y !== "logSoftmax" && f.y !== "multimax" && y[i] === 0 && v !== 0) leaks++;
+      s += v; a += Math.abs(v);
+    }
+    const rel = Math.abs(s) / (1 + a);
+    if (!(rel <= maxRel)) maxRel = rel;
+    if (f.key !== "multimaxBackward" && !(rel <= 1e-5)) badRows++;
+  }
+  if (nonFinite) problems.push(`${nonFinite} non-finite dx entries`);
+  if (leaks) problems.push(`${leaks} entries with y = 0 but dx != 0`);
+  if (badRows) problems.push(`${badRows} rows whose dx does not sum to 0 (max |sum| / (1 + sum |dx|) = ${fmtE(maxRel)})`);
+  const last = st.last[f.key];
+  if (f.key === "multimaxBackward") {
+    const d = last?.dParams;
+    const vals = d ? [...(d.ranges ?? []), ...(d.ts ?? [])] : [];
+    if (vals.length !== 8 || !vals.every(Number.isFinite)) problems.push(`dParams is not { ranges: 4 finite numbers, ts: 4 finite numbers }: ${JSON.stringify(d)}`);
+    if (last?.dx !== dx) problems.push("the result's dx is not the `out` view");
+  }
+  if (f.key === "sparsemaxLoss") {
+    const loss = last?.loss;
+    if (!loss || loss.length !== rows) problems.push(`loss has ${loss?.length} entries, expected ${rows}`);
+    else if (!Array.from(loss).every((v) => Number.isFinite(v) && v >= -1e-6)) problems.push("a loss is not finite or is negative");
+    if (last?.grad !== dx) problems.push("the result's grad is not the `out` view");
+  }
+  return { ok: problems.length === 0, problems, maxRowSumRel: maxRel };
+}
+
+async function benchBackwardShape(rows, cols, errors) {
+  const n = rows * cols, shape = `${rows}x${cols}`;
+  const x = normals(n, SEED + n), dyv = normals(n, SEED + n + 1, 1);
+  const rand = prng(SEED ^ n);
+  const st = { n, rows, cols, xv: mm.alloc(n), views: {}, last: {}, loss: new Float32Array(rows), targets: new Int32Array(rows), funcs: [] };
+  for (let r = 0; r < rows; r++) st.targets[r] = Math.floor(rand() * cols);
+  st.views.dy = mm.alloc(n);
+  for (const k of Object.keys(BACKWARD_Y)) st.views[`y:${k}`] = mm.alloc(n);
+  for (const f of BACKWARD_FUNCS) st.views[`out:${f.key}`] = mm.alloc(n);
+  refreshViews(st);
+  st.xv.set(x);
+  st.views.dy.set(dyv);
+  for (const [k, fwd] of Object.entries(BACKWARD_Y)) {
+    try { fwd(st.xv, { cols, out: st.views[`y:${k}`] }); } catch (e) { errors.push({ shape, fn: `${k} (forward, for y)`, call: `mm.${k}(x, ...)`, error: `${e?.name}: ${e?.message}` }); }
+    refreshViews(st);
+  }
+  // one untimed call each: grows the scratch for this size, and leaves out (and reports) a function that throws
+  for (const f of BACKWARD_FUNCS) {
+    try {
+      backwardCall(f.key, st)();
+      st.funcs.push(f);
+    } catch (e) {
+      errors.push({ shape, fn: f.label, call: backwardCallText(f.key), error: `${e?.name}: ${e?.message}` });
+    }
+    refreshViews(st);
+  }
+  const have = new Set(st.funcs.map((f) => f.key));
+  const res = { rows, cols, n, stats: {}, ratios: {}, verdicts: {}, checks: {}, samples: null };
+  if (st.funcs.length > 0) {
+    const { cands, reps, ns } = await measure(st, makeBackwardCandidates);
+    for (const f of st.funcs) {
+      if (f.forward || !have.has(f.base)) continue;
+      res.ratios[f.key] = summary(ns[f.key].map((v, i) => v / ns[f.base][i]));
+      res.verdicts[f.key] = passes(f.target, res.ratios[f.key].median) ? "PASS" : "MISS";
+    }
+    res.stats = Object.fromEntries(cands.map((c) => [c.key, { label: c.label, reps: reps[c.key], ...summary(ns[c.key]) }]));
+    res.samples = ns;
+    refreshViews(st);
+    for (const f of st.funcs) { backwardCall(f.key, st)(); res.checks[f.key] = checkBackward(f, st); } // (the last call's result, then checked)
+    res.inputUntouched = bitEqual(st.xv, x) && bitEqual(st.views.dy, dyv);
+  }
+  mm.free(st.xv);
+  for (const k of Object.keys(st.views)) mm.free(st.views[k]);
+  return res;
+}
+
+function printBackwardShape(r) {
+  const { rows, cols, n } = r;
+  const title = `backward: ${rows} x ${cols}  (${grp(n)} elements, all zero-copy)`;
+  console.log(`\n== ${title} ${"=".repeat(Math.max(0, 60 - title.length))}`);
+  console.log(`  ${pad("candidate", 28)}${lpad("ns/el", 8)}   ${pad("p10 - p90", 16)}${lpad("reps", 6)}   ${pad("ratio to forward", 26)}${pad("p10 - p90", 14)}${pad("target", 15)}check`);
+  for (const f of BACKWARD_FUNCS) {
+    const s = r.stats[f.key];
+    if (!s) { console.log(`  ${pad(f.label, 28)}${lpad("threw", 8)}   (see the ERROR lines of the backward summary)`); continue; }
+    const q = r.ratios[f.key], c = r.checks[f.key];
+    const ratio = f.forward ? pad("(forward)", 40) : q ? `${pad(`${fmtX(q.median)} of ${f.base}`, 26)}${pad(`${q.p10.toFixed(2)} - ${q.p90.toFixed(2)}`, 14)}` : pad(`(${f.base} threw)`, 40);
+    const tgt = f.target ? pad(`${f.target.target} ${r.verdicts[f.key] ?? "-"}`, 15) : pad("", 15);
+    console.log(`  ${pad(f.label, 28)}${lpad(fmtNs(s.median), 8)}   ${pad(`${fmtNs(s.p10)} - ${fmtNs(s.p90)}`, 16)}${lpad(s.reps, 6)}   ${ratio}${tgt}${f.forward ? "" : c?.ok ? "ok" : "FAIL"}`);
+  }
+  for (const f of BACKWARD_FUNCS) for (const p of r.checks[f.key]?.problems ?? []) console.log(`    FAIL ${f.label}: ${p}`);
+  if (r.inputUntouched === false) console.log("    FAIL a call modified x or dy");
+}
+
+/** The summary table of the backward section; returns its verdict counts and failures. */
+function printBackwardSummary(results, errors) {
+  const names = results.map((r) => `${r.rows}x${r.cols}`);
+  const colW = Math.max(...names.map((s) => s.length)) + 8, labW = 52;
+  console.log(`\n== backward summary: time / the forward's time (median of per-round ratios) ${"=".repeat(2)}`);
+  console.log(`  ${pad("target", labW)}${names.map((s) => lpad(s, colW)).join("")}`);
+  let passed = 0, total = 0;
+  for (const f of BACKWARD_FUNCS) {
+    if (f.forward) continue;
+    const cells = results.map((r) => {
+      const q = r.ratios[f.key];
+      if (!q) return lpad("-", colW);
+      total++;
+      if (r.verdicts[f.key] === "PASS") passed++;
+      return lpad(`${fmtX(q.median)} ${r.verdicts[f.key]}`, colW);
+    });
+    console.log(`  ${pad(`${f.label} / ${f.base} ${f.target.target}`, labW)}${cells.join("")}`);
+  }
+  for (const f of BACKWARD_FUNCS.filter((g) => g.forward))
+    console.log(`  ${pad(`${f.label} ns/el (info)`, labW)}${results.map((r) => lpad(r.stats[f.key] ? fmtNs(r.stats[f.key].median) : "-", colW)).join("")}`);
+  const failures = [];
+  for (const r of results) {
+    if (r.inputUntouched === false) failures.push(`${r.rows}x${r.cols}: a call modified x or dy`);
+    for (const [k, c] of Object.entries(r.checks)) for (const p of c.problems) failures.push(`${BACKWARD_FUNCS.find((f) => f.key === k).label}, ${r.rows}x${r.cols}: ${p}`);
+  }
+  const expected = results.length * BACKWARD_FUNCS.filter((f) => !f.forward).length;
+  console.log(`\n  sanity (untimed; dx finite, 0 where y = 0, rows of dx summing to 0 but MultiMax's; losses finite and >= 0; dParams finite): ${failures.length ? `${failures.length} FAIL` : "all ok"}`);
+  for (const f of failures) console.log(`    FAIL ${f}`);
+  for (const e of errors) console.log(`    ERROR ${e.fn}, ${e.shape}: ${e.call} threw ${e.error}`);
+  console.log(`  backward targets: ${passed}/${total} PASS${passed < total ? `, ${total - passed} MISS` : ""}${total < expected ? ` (${expected - total} not measured: a call threw)` : ""}`);
+  return { passed, total, failures };
+}
+
 // ------------------------------------------------------------------ run
 const started = performance.now();
 {
@@ -465,6 +680,17 @@ const started = performance.now();
   const g = gauss(prng(SEED - 1));
   for (let i = 0; i < n; i++) x[i] = 2 * g();
   const sparseCalls = opts.sparse ? SPARSE_FUNCS.filter((f) => !f.baseline).map((f) => [mm[f.fn].bind(mm), { ...f.extra, cols, out }]) : [];
+  // backward section: its calls on y = each forward's output for x, dy = x / 2
+  const backwardCalls = [];
+  if (opts.backward) {
+    const ys = {}, dy = x.map((v) => v / 2), dx = new Float32Array(n), targets = new Int32Array(rows).map((_, r) => (r * 37) % cols);
+    for (const [k, f] of Object.entries(BACKWARD_Y)) { ys[k] = new Float32Array(n); try { f(x, { cols, out: ys[k] }); } catch { /* reported by the backward section */ } }
+    backwardCalls.push(
+      () => mm.softmaxBackward(ys.softmax, dy, { cols, out: dx }), () => mm.logSoftmaxBackward(ys.logSoftmax, dy, { cols, out: dx }),
+      () => mm.sparsemaxBackward(ys.sparsemax, dy, { cols, out: dx }), () => mm.entmax15Backward(ys.entmax15, dy, { cols, out: dx }),
+      () => mm.entmaxBackward(ys["entmax1.25"], dy, { cols, alpha: 1.25, out: dx }), () => mm.multimaxBackward(x, dy, { cols, params, y: ys.multimax, out: dx }),
+      () => mm.sparsemaxLoss(x, targets, { cols, grad: true, out: dx }), () => mm.multimax(x, { cols, params, out: dx }), () => mm.sparsemax(x, { cols, out: dx }));
+  }
   const t0 = performance.now();
   while (performance.now() - t0 < (opts.quick ? 150 : 300)) {
     if (opts.softmax) jsSoftmax(x, out, rows, cols);
@@ -472,6 +698,9 @@ const started = performance.now();
     if (opts.softmax) { mm.logSoftmax(x, { cols, out }); mm.multimax(x, { cols, out, params }); }
     for (const [f, o] of sparseCalls) {
       try { f(x, o); } catch { /* reported with its shape and distribution by the sparse section */ }
+    }
+    for (const f of backwardCalls) {
+      try { f(); } catch { /* reported with its shape by the backward section */ }
     }
     sink.value += out[0];
   }
@@ -562,16 +791,33 @@ if (opts.sparse) {
   sparseSummary.seconds = (performance.now() - t0) / 1000;
 }
 
+// ------------------------------------------------------------------ backward section: run
+const backward = [];
+let backwardSummary = null;
+const backwardErrors = [];
+if (opts.backward) {
+  const t0 = performance.now();
+  for (const [rows, cols] of BACKWARD_SHAPES) {
+    const r = await benchBackwardShape(rows, cols, backwardErrors);
+    printBackwardShape(r);
+    backward.push(r);
+  }
+  backwardSummary = printBackwardSummary(backward, backwardErrors);
+  backwardSummary.seconds = (performance.now() - t0) / 1000;
+}
+
 const elapsed = (performance.now() - started) / 1000;
-console.log(`${opts.sparse ? "\n" : ""}  reproduce: ${command}   (node ${process.version}, ${cpu}, build ${mm.relaxed ? "relaxed SIMD" : mm.simd ? "SIMD" : "scalar"}, ${elapsed.toFixed(1)} s` +
-  `${sparseSummary ? ` of which sparse ${sparseSummary.seconds.toFixed(1)} s` : ""}, checksum ${sink.value.toPrecision(6)})`);
-const failed = sparseErrors.length > 0 || (sparseSummary?.failures.length ?? 0) > 0;
-if (failed) console.log(`  ERRORS: ${sparseErrors.length} calls threw, ${sparseSummary?.failures.length ?? 0} sanity checks failed (listed above); exit code 1`);
+const sectionTimes = [sparseSummary && `sparse ${sparseSummary.seconds.toFixed(1)} s`, backwardSummary && `backward ${backwardSummary.seconds.toFixed(1)} s`].filter(Boolean);
+console.log(`${opts.sparse || opts.backward ? "\n" : ""}  reproduce: ${command}   (node ${process.version}, ${cpu}, build ${mm.relaxed ? "relaxed SIMD" : mm.simd ? "SIMD" : "scalar"}, ${elapsed.toFixed(1)} s` +
+  `${sectionTimes.length ? ` of which ${sectionTimes.join(", ")}` : ""}, checksum ${sink.value.toPrecision(6)})`);
+const threw = sparseErrors.length + backwardErrors.length, insane = (sparseSummary?.failures.length ?? 0) + (backwardSummary?.failures.length ?? 0);
+const failed = threw > 0 || insane > 0;
+if (failed) console.log(`  ERRORS: ${threw} calls threw, ${insane} sanity checks failed (listed above); exit code 1`);
 
 if (opts.json) {
   const doc = {
     command, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpu, cpus: os.cpus().length,
-    sections: { softmax: opts.softmax, sparse: opts.sparse },
+    sections: { softmax: opts.softmax, sparse: opts.sparse, backward: opts.backward },
     simd: mm.simd, rounds: ROUNDS, targetMs: TARGET_MS, seed: SEED, params: { kind: opts.params, raw: { ranges: Array.from(rawParams.ranges), ts: Array.from(rawParams.ts) }, order: params.order },
     targets: Object.fromEntries(Object.entries(TARGETS).map(([k, t]) => [k, t.target])),
     elapsedSeconds: elapsed,
@@ -602,6 +848,19 @@ if (opts.json) {
           supportPerRow: d.support, sanity: d.checks, inputUntouched: d.inputUntouched,
           samplesNsPerElement: d.samples,
         }])),
+      })),
+    } : null,
+    backward: opts.backward ? {
+      method: "zero-copy; x ~ N(0, 2^2) with the seed of the shape (seed + rows * cols), dy ~ N(0, 1) (seed + rows * cols + 1); ratios = per-round time / the time of the forward named by `base` in the same round",
+      functions: BACKWARD_FUNCS.map(({ key, label, y, base, forward, target }) => ({ key, label, call: backwardCallText(key), y: y ?? null, base: base ?? null, forward: !!forward, target: target?.target ?? null })),
+      targetsPassed: backwardSummary.passed, targetsTotal: backwardSummary.total,
+      sanityFailures: backwardSummary.failures,
+      errors: backwardErrors,
+      seconds: backwardSummary.seconds,
+      shapes: backward.map((r) => ({
+        rows: r.rows, cols: r.cols, elements: r.n,
+        nsPerElement: r.stats, ratiosToForward: r.ratios, verdicts: r.verdicts, sanity: r.checks, inputUntouched: r.inputUntouched ?? null,
+        samplesNsPerElement: r.samples,
       })),
     } : null,
   };

@@ -8,10 +8,14 @@
 //     bench/onnx-softmax.mjs builds: session.run from a Float32Array to the output's Float32Array;
 //   - tight plain-JS loops (bench/plain-js.mjs): softmax, MultiMax, sort-based sparsemax and entmax15;
 //   - MultiMax also against the same function composed from tfjs-wasm ops (relu, sub, mul, square,
-//     add, softmax).
+//     add, softmax);
+//   - the backward passes (softmaxBackward, multimaxBackward with dParams) against tfjs-wasm's
+//     reverse mode (tf.grad of softmax, tf.grads of the composed MultiMax wrt x and its 8
+//     parameters), both against our backward given y and against our forward + backward
+//     (tfjs always runs the forward too), on 64x1000, 256x128, 16x4096.
 //
 //   npm run bench:compare                       (builds if needed, then runs this file; ~70 s)
-//   node bench/compare.mjs [--quick] [--sections softmax,multimax,sparse,overhead,cold]
+//   node bench/compare.mjs [--quick] [--sections softmax,multimax,sparse,backward,overhead,cold]
 //                          [--rounds N] [--target-ms M] [--cold-runs K] [--json FILE] [--md FILE]
 //
 //   --quick     11 rounds instead of 21, shorter samples, 3 cold starts each instead of 7 (~30 s)
@@ -46,7 +50,7 @@ import { softmaxModel } from "./onnx-softmax.mjs";
 import { sparsemaxRef, entmax15Ref } from "../tests/reference.mjs";
 
 const require = createRequire(import.meta.url);
-const SECTIONS = ["softmax", "multimax", "sparse", "overhead", "cold"];
+const SECTIONS = ["softmax", "multimax", "sparse", "backward", "overhead", "cold"];
 
 // ------------------------------------------------------------------ options
 function parseArgs(argv) {
@@ -60,7 +64,7 @@ function parseArgs(argv) {
     else if (is("--cold-runs")) o.coldRuns = Number(val());
     else if (is("--sections")) o.sections = val().split(",").map((s) => s.trim()).filter(Boolean);
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/compare.mjs [--quick] [--sections softmax,multimax,sparse,overhead,cold] [--rounds N] [--target-ms M] [--cold-runs K] [--json FILE] [--md FILE]");
+      console.log("usage: node bench/compare.mjs [--quick] [--sections softmax,multimax,sparse,backward,overhead,cold] [--rounds N] [--target-ms M] [--cold-runs K] [--json FILE] [--md FILE]");
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
   });
@@ -84,6 +88,7 @@ const WARMUP_MS = opts.quick ? 60 : 120;
 const COLD_RUNS = opts.coldRuns ?? (opts.quick ? 3 : 7);
 const SHAPES = [[1, 32000], [4096, 128], [256, 1024], [64, 4096], [1, 1000000]];
 const SMALL = [[1, 16], [1, 256], [8, 64]];
+const BACKWARD_SHAPES = [[64, 1000], [256, 128], [16, 4096]];
 const SEED = 0x5eed2024; // bench/bench.mjs's: the same inputs
 // MultiMax parameters: bench/bench.mjs's "checkpoint" set (second order)
 const RAW = { ranges: [-0.5, 0.5, -1, 1], ts: [2, 3, 0.5, 0.5] };
@@ -91,6 +96,7 @@ const TARGETS = {
   kernel: { min: 1.25, text: ">= 1.25x" },
   e2e: { min: 2, text: ">= 2x" },
   multimax: { min: 3, text: ">= 3x" },
+  backward: { min: 3, text: ">= 3x" },
   rowSum: { max: 1e-6, text: "<= 1e-6" },
   perCall: { max: 1, text: "<= 1 us" },
   cold: { max: 10, text: "<= 10 ms" },
@@ -134,6 +140,17 @@ const tfSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
 const tfThreads = tfwasm.getThreadsCount();
 if (!tfSimd) throw new Error("tfjs: WASM_HAS_SIMD_SUPPORT is false");
 if (tfRequested.join() !== "tfjs-backend-wasm-simd.wasm") throw new Error(`tfjs: expected it to load tfjs-backend-wasm-simd.wasm only, it asked for ${tfRequested.join(", ") || "nothing"}`);
+// tf.grad needs the gradient functions, which tfjs-core's Node.js bundle leaves out (the
+// @tensorflow/tfjs package adds them by importing tfjs-core/dist/register_all_gradients, an ES
+// module tree Node.js cannot load from that package as is): bundled here with esbuild (a
+// devDependency) and imported once. That copy of tfjs-core's code registers tfjs's own gradient
+// functions in the registry every copy shares (a global), and its ops run on the same engine and
+// wasm backend.
+if (on("backward")) {
+  const esbuild = await import("esbuild");
+  const built = await esbuild.build({ entryPoints: [require.resolve("@tensorflow/tfjs-core/dist/register_all_gradients.js")], bundle: true, format: "esm", platform: "neutral", minify: true, write: false, logLevel: "silent" });
+  await import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString("base64")}`);
+}
 
 const ort = await import("onnxruntime-web");
 ort.env.wasm.numThreads = 1;
@@ -224,7 +241,7 @@ function views(n, count, e = mm) {
 }
 
 // ------------------------------------------------------------------ softmax
-const results = { env, softmax: [], multimax: [], sparse: [], overhead: [], cold: null };
+const results = { env, softmax: [], multimax: [], sparse: [], backward: [], overhead: [], cold: null };
 /** Refreshes the zero-copy views of every engine in use; true when any was re-acquired. */
 const refreshAll = (...sets) => sets.filter(Boolean).map((st) => st.refresh()).some(Boolean); // (every set refreshed, then any)
 
@@ -385,6 +402,132 @@ async function benchSparse(rows, cols) {
   };
 }
 
+// ------------------------------------------------------------------ backward passes
+// tfjs-wasm's reverse mode against ours. tfjs has no backward without its forward: tf.grad(f)(x, dy)
+// runs f, records the tape and runs the gradient kernels (dy given: the vector–Jacobian product,
+// the same as tf.grad of sum(dy ⊙ f(x)) without the extra multiply and sum). So each tfjs time is
+// compared twice: with our backward given the forward's y (what a training loop that kept y pays),
+// and with our forward + backward (the same work as tfjs's). MultiMax: φ composed from tfjs ops with
+// the 8 parameters as scalar tensors, tf.grads giving dx and the 8 parameter gradients, against
+// multimaxBackward(x, dy, { params, y }) → { dx, dParams }.
+const tfSmGrad = tf.grad((x) => tf.softmax(x));
+const tfMmGrads = tf.grads((x, r0, r1, r2, r3, t0, t1, t2, t3) => {
+  let z = tf.add(x, tf.mul(t0, tf.relu(tf.sub(r0, x))));
+  z = tf.add(z, tf.mul(t1, tf.relu(tf.sub(x, r1))));
+  z = tf.add(z, tf.mul(t2, tf.square(tf.relu(tf.sub(r2, x)))));
+  z = tf.add(z, tf.mul(t3, tf.square(tf.relu(tf.sub(x, r3)))));
+  return tf.softmax(z);
+});
+/** tfjs's dx (and MultiMax's 8 parameter gradients as [ranges..., ts...]), read back untimed. */
+function tfBackwardValues(kind, xt, dyt) {
+  if (kind === "softmax") return tf.tidy(() => ({ dx: tfSmGrad(xt, dyt).dataSync() }));
+  return tf.tidy(() => {
+    const g = tfMmGrads([xt, ...tfP.r, ...tfP.t], dyt);
+    return { dx: g[0].dataSync(), dParams: g.slice(1).map((t) => t.dataSync()[0]) };
+  });
+}
+/** float64 reference: dx and, for MultiMax, [dranges..., dts...] with the sums of |terms| (for the allowance). */
+function refBackward64(kind, x, dy, rows, cols) {
+  const R = RAW.ranges, T = RAW.ts, mmx = kind === "multimax";
+  const phi = mmx ? phi64(params.records) : null;
+  const y = refSoftmax64(x, rows, cols, phi), dx = new Float64Array(x.length), dP = new Float64Array(8), aP = new Float64Array(8);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let s = 0;
+    for (let i = o; i < o + cols; i++) s += dy[i] * y[i];
+    for (let i = o; i < o + cols; i++) {
+      const g = y[i] * (dy[i] - s), v = x[i];
+      if (!mmx) { dx[i] = g; continue; }
+      const a0 = Math.max(R[0] - v, 0), a1 = Math.max(v - R[1], 0), a2 = Math.max(R[2] - v, 0), a3 = Math.max(v - R[3], 0);
+      dx[i] = g * (1 - T[0] * (a0 > 0) + T[1] * (a1 > 0) - 2 * T[2] * a2 + 2 * T[3] * a3);
+      const terms = [g * T[0] * (a0 > 0), -g * T[1] * (a1 > 0), 2 * g * T[2] * a2, -2 * g * T[3] * a3, g * a0, g * a1, g * a2 * a2, g * a3 * a3];
+      for (let k = 0; k < 8; k++) { dP[k] += terms[k]; aP[k] += Math.abs(terms[k]); }
+    }
+  }
+  return { dx, dP, aP };
+}
+/** Largest ratio of |dx − dx64| to 1e-4·max|dx64| + 1e-3·|dx64| (> 1: wrong), and for dParams of
+ *  |d − d64| to 1e-4·Σ|terms| + 1e-6. */
+function backwardAccuracy(got, ref) {
+  let scale = 0, worst = 0, maxAbs = 0;
+  for (let i = 0; i < ref.dx.length; i++) scale = Math.max(scale, Math.abs(ref.dx[i]));
+  for (let i = 0; i < ref.dx.length; i++) {
+    const d = Math.abs(got.dx[i] - ref.dx[i]);
+    if (!(d <= maxAbs)) maxAbs = d;
+    const q = d / (1e-4 * scale + 1e-3 * Math.abs(ref.dx[i]) + 1e-30);
+    if (!(q <= worst)) worst = q;
+  }
+  let worstP = 0;
+  if (got.dParams) for (let k = 0; k < 8; k++) { const q = Math.abs(got.dParams[k] - ref.dP[k]) / (1e-4 * ref.aP[k] + 1e-6); if (!(q <= worstP)) worstP = q; }
+  return { maxAbs, worst, worstParams: worstP };
+}
+
+async function benchBackward(rows, cols) {
+  const n = rows * cols, x = normals(n, SEED + n), dy = normals(n, SEED + n + 1, 1), pick = pickIndex(n);
+  // views: x, dy, y (softmax), y (multimax), y (scratch for forward + backward), dx (four)
+  const zc = views(n, 9);
+  const [xv0, dyv0, ySm0, yMm0] = zc.v;
+  xv0.set(x); dyv0.set(dy);
+  mm.softmax(xv0, { cols, out: ySm0 });
+  mm.multimax(xv0, { cols, params, out: yMm0 });
+  zc.refresh();
+  const T = { xt: tf.tensor2d(x, [rows, cols]), dyt: tf.tensor2d(dy, [rows, cols]) };
+  const beforeRound = () => { T.xt.dispose(); T.dyt.dispose(); T.xt = tf.tensor2d(x, [rows, cols]); T.dyt = tf.tensor2d(dy, [rows, cols]); };
+  const last = {};
+  const make = () => {
+    const [xv, dyv, ySm, yMm, yTmp, d1, d2, d3, d4] = zc.v;
+    const loop = (f, out) => (reps) => { let s = 0; for (let r = 0; r < reps; r++) { f(); s += out[pick(r)]; } return s; };
+    const sb = { cols, out: d1 }, sf = { cols, out: yTmp }, sfb = { cols, out: d2 };
+    const mb = { cols, params, y: yMm, out: d3 }, mf = { cols, params, out: yTmp }, mfb = { cols, params, y: yTmp, out: d4 }, mr = { cols, params, out: d4 };
+    return [
+      { key: "smBwd", label: "softmaxBackward, y given", run: loop(() => mm.softmaxBackward(ySm, dyv, sb), d1) },
+      { key: "smFwdBwd", label: "softmax + softmaxBackward", run: loop(() => { mm.softmax(xv, sf); mm.softmaxBackward(yTmp, dyv, sfb); }, d2) },
+      { key: "smTf", label: "tfjs-wasm tf.grad(softmax)(x, dy)", run: (reps) => { for (let r = 0; r < reps; r++) tfSmGrad(T.xt, T.dyt).dispose(); return 0; } },
+      // (for reading the table: what tfjs's forward alone costs, the floor under its gradient)
+      { key: "smTfFwd", label: "tfjs-wasm tf.softmax alone (info)", run: (reps) => { for (let r = 0; r < reps; r++) tf.softmax(T.xt).dispose(); return 0; } },
+      { key: "mmBwd", label: "multimaxBackward, y given (+ dParams)", run: loop(() => { last.mm = mm.multimaxBackward(xv, dyv, mb); }, d3) },
+      { key: "mmFwdBwd", label: "multimax + multimaxBackward", run: loop(() => { mm.multimax(xv, mf); last.mm2 = mm.multimaxBackward(xv, dyv, mfb); }, d4) },
+      { key: "mmRecompute", label: "multimaxBackward, y recomputed", run: loop(() => { last.mm3 = mm.multimaxBackward(xv, dyv, mr); }, d4) },
+      {
+        key: "mmTf", label: "tfjs-wasm tf.grads(MultiMax ops), x + 8 params", run: (reps) => {
+          for (let r = 0; r < reps; r++) for (const g of tfMmGrads([T.xt, ...tfP.r, ...tfP.t], T.dyt)) g.dispose();
+          return 0;
+        },
+      },
+    ];
+  };
+  const { cands, ns } = await measure({ make, refresh: zc.refresh, beforeRound, elements: n, rounds: ROUNDS, targetMs: TARGET_MS, warmupMs: WARMUP_MS });
+  zc.refresh();
+  // accuracy (untimed): ours (each path) and tfjs against float64
+  const [xv, dyv, ySm, yMm, yTmp, d1, d2, d3, d4] = zc.v;
+  const refSm = refBackward64("softmax", x, dy, rows, cols), refMm = refBackward64("multimax", x, dy, rows, cols);
+  const flat = (d) => [...d.ranges, ...d.ts];
+  mm.softmax(xv, { cols, out: yTmp }); mm.softmaxBackward(yTmp, dyv, { cols, out: d2 });
+  const oursMm = mm.multimaxBackward(xv, dyv, { cols, params, y: yMm, out: d3 });
+  const oursMm3 = mm.multimaxBackward(xv, dyv, { cols, params, out: d4 });
+  const acc = {
+    smBwd: backwardAccuracy({ dx: d1 }, refSm), smFwdBwd: backwardAccuracy({ dx: d2 }, refSm),
+    smTf: backwardAccuracy(tfBackwardValues("softmax", T.xt, T.dyt), refSm),
+    mmBwd: backwardAccuracy({ dx: d3, dParams: flat(oursMm.dParams) }, refMm),
+    mmRecompute: backwardAccuracy({ dx: d4, dParams: flat(oursMm3.dParams) }, refMm),
+    mmTf: backwardAccuracy(tfBackwardValues("multimax", T.xt, T.dyt), refMm),
+  };
+  for (const [k, a] of Object.entries(acc))
+    if (!(a.worst <= 1) || !(a.worstParams <= 1)) problems.push(`backward ${rows}x${cols} ${k}: max |dx - dx64| = ${fmtE(a.maxAbs)} (${a.worst.toFixed(1)}x the allowance), dParams ${a.worstParams.toFixed(1)}x the allowance`);
+  if (!bitEqual(d1, d2)) problems.push(`backward ${rows}x${cols}: softmaxBackward after a fresh forward differs from the timed one`);
+  T.xt.dispose(); T.dyt.dispose();
+  zc.free();
+  return {
+    rows, cols, n,
+    stats: Object.fromEntries(cands.map((c) => [c.key, { label: c.label, ...summary(ns[c.key]) }])),
+    ratios: {
+      smKernel: ratioSummary(ns.smTf, ns.smBwd), smFull: ratioSummary(ns.smTf, ns.smFwdBwd),
+      mmKernel: ratioSummary(ns.mmTf, ns.mmBwd), mmFull: ratioSummary(ns.mmTf, ns.mmFwdBwd), mmRecompute: ratioSummary(ns.mmTf, ns.mmRecompute),
+    },
+    acc, samples: ns,
+  };
+}
+
 // ------------------------------------------------------------------ per-call overhead
 async function benchOverhead(rows, cols) {
   const n = rows * cols, x = normals(n, SEED + n), out = new Float32Array(n), outJs = new Float32Array(n);
@@ -468,12 +611,18 @@ function benchCold() {
 const started = performance.now();
 {
   // pre-warm: V8 tiers up wasm and JS on background threads; give it time before the first shape
-  const rows = 64, cols = 1024, n = rows * cols, x = normals(n, SEED - 1), out = new Float32Array(n);
+  const rows = 64, cols = 1024, n = rows * cols, x = normals(n, SEED - 1), out = new Float32Array(n), dxWarm = new Float32Array(n);
   const xt = tf.tensor2d(x, [rows, cols]);
   const t0 = performance.now();
   while (performance.now() - t0 < (opts.quick ? 150 : 300)) {
     mm.softmax(x, { cols, out }); mm.multimax(x, { cols, params, out }); mm.sparsemax(x, { cols, out }); mm.entmax15(x, { cols, out });
     tf.softmax(xt).dispose(); tfMultimax(xt).dispose();
+    if (on("backward")) {
+      mm.multimax(x, { cols, params, out }); sink.value += mm.multimaxBackward(x, x, { cols, params, y: out, out: dxWarm }).dx[0];
+      mm.softmax(x, { cols, out }); mm.softmaxBackward(out, x, { cols, out: dxWarm });
+      tfSmGrad(xt, xt).dispose();
+      for (const g of tfMmGrads([xt, ...tfP.r, ...tfP.t], xt)) g.dispose();
+    }
     sink.value += (await ortRun(x, rows, cols))[0] + out[0];
   }
   xt.dispose();
@@ -570,6 +719,34 @@ if (on("sparse")) {
   ];
   printTable("sparsemax and entmax15 against plain-JS sort-based versions", rows);
   mdTable("sparsemax and entmax15 against plain-JS sort-based versions", rows);
+}
+
+if (on("backward")) {
+  for (const [rows, cols] of BACKWARD_SHAPES) {
+    const r = await benchBackward(rows, cols);
+    const n = shapeName(r);
+    r.verdicts = {
+      smKernel: record(`softmaxBackward vs tfjs-wasm tf.grad ${n}`, TARGETS.backward, r.ratios.smKernel.median),
+      smFull: record(`softmax + softmaxBackward vs tfjs-wasm tf.grad ${n}`, TARGETS.backward, r.ratios.smFull.median),
+      mmKernel: record(`multimaxBackward (y given) vs tfjs-wasm tf.grads ${n}`, TARGETS.backward, r.ratios.mmKernel.median),
+      mmFull: record(`multimax + multimaxBackward vs tfjs-wasm tf.grads ${n}`, TARGETS.backward, r.ratios.mmFull.median),
+    };
+    results.backward.push(r);
+  }
+  const R = results.backward;
+  const rows = [
+    ["backward passes, ns/element", ...R.map(shapeName)],
+    ...Object.keys(R[0].stats).map((k) => [R[0].stats[k].label, ...R.map((r) => cell(r.stats[k]))]),
+    ["softmax: tfjs-wasm grad / ours backward, y given (>= 3x)", ...R.map((r) => `${rcell(r.ratios.smKernel)} ${r.verdicts.smKernel}`)],
+    ["softmax: tfjs-wasm grad / ours forward + backward (>= 3x)", ...R.map((r) => `${rcell(r.ratios.smFull)} ${r.verdicts.smFull}`)],
+    ["MultiMax: tfjs-wasm grads / ours backward, y given (>= 3x)", ...R.map((r) => `${rcell(r.ratios.mmKernel)} ${r.verdicts.mmKernel}`)],
+    ["MultiMax: tfjs-wasm grads / ours forward + backward (>= 3x)", ...R.map((r) => `${rcell(r.ratios.mmFull)} ${r.verdicts.mmFull}`)],
+    ["MultiMax: tfjs-wasm grads / ours backward, y recomputed", ...R.map((r) => rcell(r.ratios.mmRecompute))],
+    ["max abs error of dx vs float64: softmax ours / tfjs", ...R.map((r) => `${fmtE(r.acc.smBwd.maxAbs)} / ${fmtE(r.acc.smTf.maxAbs)}`)],
+    ["max abs error of dx vs float64: MultiMax ours / tfjs", ...R.map((r) => `${fmtE(r.acc.mmBwd.maxAbs)} / ${fmtE(r.acc.mmTf.maxAbs)}`)],
+  ];
+  printTable("backward passes against tfjs-wasm's reverse mode (dy given; MultiMax with its 8 parameter gradients)", rows);
+  mdTable("backward passes against tfjs-wasm's reverse mode: ns per element and ratios (theirs / ours, per round)", rows);
 }
 
 if (on("overhead")) {

@@ -54,7 +54,10 @@ test("bench:compare runs end to end and every implementation computes the right 
   assert.deepEqual(r.overhead.map((s) => `${s.rows}x${s.cols}`), ["1x16", "1x256", "8x64"]);
   assert.deepEqual(Object.keys(r.cold.ms).sort(), ["ort", "ours", "tfjs"]);
   // 5 shapes x (kernel, two end to end, row sums) + 5 x (MultiMax, its row sums) + per call + cold start
-  assert.equal(r.verdicts.length, 32);
+  // + 3 backward shapes x (softmax and MultiMax, backward alone and forward + backward, vs tfjs's tf.grad)
+  assert.equal(r.verdicts.length, 44);
+  assert.deepEqual(r.backward.map((s) => `${s.rows}x${s.cols}`), ["64x1000", "256x128", "16x4096"]);
+  for (const s of r.backward) for (const k of ["smBwd", "smFwdBwd", "smTf", "mmBwd", "mmRecompute", "mmTf"]) assert.ok(s.acc[k].worst <= 1 && s.acc[k].worstParams <= 1, `backward ${s.rows}x${s.cols} ${k}`);
   for (const title of ["softmax: ns per element", "softmax accuracy", "MultiMax (second order)", "sparsemax and entmax15", "per-call time", "cold start"])
     assert.ok(md.includes(title), `markdown has "${title}"`);
   assert.match(md, /loaded tfjs-backend-wasm-simd\.wasm/);
