@@ -1,10 +1,13 @@
-// Size budget (issue 4), printed and enforced by `npm test`: each .wasm <= 32 KiB, as the issue
-// asks. The JS entries have the issue's target of 12 KiB minified, which they miss: 15.6-17.0 KB
-// minified (6.5-7.0 KB gzipped) with the sparse normalisers' options, then 23.1-24.6 KB (9.4-10.0 KB
-// gzipped) since issue 10's operation table, chunked staging, array inputs and option checks
-// (docs/design.md, "Size"); they are held to a 25 KiB ceiling so that they cannot grow unnoticed. The
-// inline entry (the three builds embedded as base64) is printed, not budgeted: only users who import
-// multimax-wasm/inline pay for it.
+// Size budget (issue 4), printed and enforced by `npm test`. The issue asked for each .wasm <= 32 KiB,
+// which the nine forwards met (31.4 KB); issue 11's backward passes, MultiMax parameter gradients
+// and losses add about 14 KB of kernels to each SIMD build (45.8 KB, 16.4 KB gzipped), so the
+// enforced budget is 48 KiB and the 32 KiB target is reported as missed (docs/design.md, "Size").
+// The JS entries have the issue's target of 12 KiB minified, which they miss: 15.6-17.0 KB
+// minified with the sparse normalisers' options, 23.1-24.6 KB since issue 10's operation table,
+// chunked staging, array inputs and option checks, and about 30-32 KB with issue 11's thirteen
+// training operations and their option checks; they are held to a 34 KiB ceiling so that they
+// cannot grow unnoticed. The inline entry (the three builds embedded as base64) is printed, not
+// budgeted: only users who import multimax-wasm/inline pay for it.
 // Usage: node scripts/size.mjs   (exit code 1 when a file is over its enforced budget)
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -13,13 +16,13 @@ const root = new URL("..", import.meta.url);
 const KiB = 1024;
 // [file, enforced budget, the issue's target]
 const files = [
-  ["build/multimax.wasm", 32 * KiB, 32 * KiB],
-  ["build/multimax-relaxed.wasm", 32 * KiB, 32 * KiB],
-  ["build/multimax-scalar.wasm", 32 * KiB, 32 * KiB],
-  ["dist/index.js", 25 * KiB, 12 * KiB],
-  ["dist/index.cjs", 25 * KiB, 12 * KiB],
-  ["dist/browser.js", 25 * KiB, 12 * KiB],
-  ["dist/workerd.js", 25 * KiB, 12 * KiB],
+  ["build/multimax.wasm", 48 * KiB, 32 * KiB],
+  ["build/multimax-relaxed.wasm", 48 * KiB, 32 * KiB],
+  ["build/multimax-scalar.wasm", 48 * KiB, 32 * KiB],
+  ["dist/index.js", 34 * KiB, 12 * KiB],
+  ["dist/index.cjs", 34 * KiB, 12 * KiB],
+  ["dist/browser.js", 34 * KiB, 12 * KiB],
+  ["dist/workerd.js", 34 * KiB, 12 * KiB],
   ["dist/inline.js", null, null],
   ["dist/inline.cjs", null, null],
 ];

@@ -14,7 +14,8 @@
 // contract (api), every operation's calls and staging (calls) and the staging step alone (stage), init() and its build choice
 // (init, relaxed: the relaxed build against the golden data and against the plain build), the
 // packed package installed into a fresh project and loaded through ESM, CommonJS and inline
-// (runtime-node), and the golden-selection checker (runtime-check, cheap). Left out: the other runtimes (runtime-deno, -bun, -chromium, -workerd,
+// (runtime-node), the golden-selection checker (runtime-check, cheap), and the training
+// operations (grad-conformance, grad-properties, train-calls, and the worked example: examples). Left out: the other runtimes (runtime-deno, -bun, -chromium, -workerd,
 // -wrangler: they do not run on this Node.js), packaging and bundling (pack, bundlers, types:
 // npm, esbuild and tsc, whose output does not depend on the Node.js running them, and
 // runtime-node already installs the packed package), and the benchmark (bench-compare: slow).
@@ -27,7 +28,8 @@ import { NODE_VERSIONS, ensureNode, unsupported } from '../scripts/nodes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FILES = ['conformance', 'sparse-conformance', 'golden-copy', 'properties', 'sparse-properties', 'api',
-  'calls', 'stage', 'init', 'relaxed', 'runtime-node', 'runtime-check'];
+  'calls', 'stage', 'init', 'relaxed', 'runtime-node', 'runtime-check',
+  'grad-conformance', 'grad-properties', 'train-calls', 'examples'];
 const TIMEOUT = 20 * 60_000;
 
 /** Runs `bin args` in the repository with `bin`'s folder first on PATH; resolves { code, stdout, stderr }. */

@@ -2,8 +2,9 @@
 // f32x4.relaxed_madd, fused where the CPU has FMA) in Node.js. Node 20 validates relaxed SIMD
 // only under the V8 flag --experimental-wasm-relaxed-simd, so every check runs in a child process
 // with that flag (no flag where this Node.js supports relaxed SIMD by itself):
-//   1. golden conformance, unchanged tolerances: tests/conformance.test.mjs and
-//      tests/sparse-conformance.test.mjs with MULTIMAX_BUILD=relaxed (they then load the build
+//   1. golden conformance, unchanged tolerances: tests/conformance.test.mjs,
+//      tests/sparse-conformance.test.mjs and tests/grad-conformance.test.mjs (the backward passes
+//      and losses) with MULTIMAX_BUILD=relaxed (they then load the build
 //      with init({ relaxed: true }), which throws rather than fall back, and assert engine.relaxed);
 //   2. init() picks the relaxed build by itself there, { relaxed: false } the plain SIMD build,
 //      { simd: false } the scalar one, from the ESM, CommonJS and inline entries;
@@ -28,7 +29,7 @@ function node(args, env = {}) {
   return spawnSync(process.execPath, [...flags, ...args], { encoding: 'utf8', env: e, timeout: 300_000, maxBuffer: 64 << 20 });
 }
 
-for (const file of ['conformance', 'sparse-conformance']) {
+for (const file of ['conformance', 'sparse-conformance', 'grad-conformance']) {
   test(`relaxed-SIMD build: tests/${file}.test.mjs passes (golden tolerances unchanged)`, { skip }, () => {
     // --test-reporter=tap: a test file run directly reports in TAP on Node.js 20 and 22 when its
     // output is not a terminal, but in the spec format on Node.js 24; the counts below read TAP.
@@ -37,7 +38,7 @@ for (const file of ['conformance', 'sparse-conformance']) {
     assert.equal(r.status, 0, `node ${flags.join(' ')} ${file}.test.mjs with MULTIMAX_BUILD=relaxed failed:\n${tail}`);
     const pass = /^# pass (\d+)$/m.exec(r.stdout), fail = /^# fail (\d+)$/m.exec(r.stdout);
     assert.ok(pass && Number(pass[1]) > 0 && fail && fail[1] === '0', `no passing tests reported:\n${tail}`);
-    const summary = r.stdout.split('\n').find((l) => /^(# )?conformance \(relaxed-SIMD build\)/.test(l));
+    const summary = r.stdout.split('\n').find((l) => /^(# )?(gradient )?conformance \(relaxed-SIMD build\)/.test(l));
     console.log(`relaxed build, ${file}: ${pass[1]} tests pass${summary ? `; ${summary.replace(/^# /, '')}` : ''}`);
   });
 }
