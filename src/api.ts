@@ -14,7 +14,7 @@ export type {
   BaseOptions, Bytes, EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, Mask, MultimaxOptions, Normaliser, NormaliserWith, NormmaxOptions,
   Numbers, Result, SoftmaxOptions, SparseOptions, TensorInput, TensorLike, WasmMemory, WasmModule,
   Backward, CrossEntropyOptions, EntmaxBackwardOptions, EntmaxLossOptions, EvSoftmaxBackwardOptions, Loss, LossOptions, LossResult, MaskOptions,
-  MultimaxBackward, MultimaxBackwardOptions, NormmaxBackwardOptions, ParamsGrad, SoftmaxBackwardOptions, Targets,
+  MultimaxBackward, MultimaxBackwardOptions, NormmaxBackwardOptions, ParamsGrad, ParamsGradOf, SoftmaxBackwardOptions, Targets,
 } from "./types.js";
 export type { CheckpointParams, PaperOrder, PaperParams, RawParams } from "./params.js";
 

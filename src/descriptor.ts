@@ -43,9 +43,12 @@ export interface RowOp<S = unknown> {
   readonly validate?: (v: Values, call: CallInfo, hasOut: boolean) => void;
   /** Calls the kernels on one chunk; returns the number of exceptional rows. */
   readonly run: (k: Kernels, c: Chunk, v: Values) => number;
-  /** The call's result from its first output (in x's form) and the prepared options (default:
-   *  that output itself). */
+  /** The call's result from its first output (in x's form; undefined when `returns` said no) and
+   *  the prepared options (default: that output itself). */
   readonly finish?: (out: unknown, v: Values) => unknown;
+  /** Whether the call returns its first output (default yes): a loss without { grad: true }
+   *  leaves its gradient in the arena (no array made, nothing copied out). Needs `finish`. */
+  readonly returns?: (v: Values) => boolean;
   /** (type only) the public signature. */
   readonly signature?: S;
 }
@@ -56,7 +59,7 @@ type Described<S> = Omit<RowOp<S>, "name" | "optional" | "positional"> & { optio
 export const op = <S>(d: Described<S>): RowOp<S> =>
   ({
     name: "", kernels: d.kernels, inputs: d.inputs, optional: d.optional ?? 0, positional: d.positional ?? [], outputs: d.outputs, inPlace: d.inPlace,
-    options: d.options, tmp: d.tmp, validate: d.validate, run: d.run, finish: d.finish,
+    options: d.options, tmp: d.tmp, validate: d.validate, run: d.run, finish: d.finish, returns: d.returns,
   }) as RowOp<S>;
 
 /** The stride of a per-row α (8 bytes per row) or of one shared α (0). */

@@ -8,7 +8,7 @@ import { decode, isF32, layoutOf, sameLength, type Layout } from "./layout.js";
 import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./ops.js";
 import type { CallInfo, Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
-import { ABSENT, ROW_FREE, Stager, worstBytes, type Arena } from "./stage.js";
+import { ABSENT, DISCARD, ROW_FREE, Stager, worstBytes, type Arena } from "./stage.js";
 import type { TensorInput, TensorLike, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
@@ -207,9 +207,12 @@ export class Engine {
     return p < this._scratch + this._scratchBytes && p + a.byteLength > this._scratch ? OVER_SCRATCH : p;
   }
 
-  /** Row input i of a call (after x): any array of numbers of x's length, read in x's layout. */
-  private _input(st: Stager, i: number, v: unknown, n: number): void {
-    const role = st.op.inputs[i], d = isF32(v) ? v : decode(v, role).data;
+  /** Row input i of a call (after x): any array of numbers of x's length, read in x's layout (a
+   *  tensor's dims must be x's when x is a tensor too). */
+  private _input(st: Stager, i: number, v: unknown, n: number, dims: readonly number[] | null): void {
+    const role = st.op.inputs[i], t = isF32(v) ? null : decode(v, role), d = t === null ? (v as Float32Array) : t.data;
+    if (dims !== null && t !== null && t.dims !== null && (t.dims.length !== dims.length || dims.some((k, j) => t.dims![j] !== k)))
+      throw new RangeError(`${role}: expected dims [${dims.join(", ")}] (x's), got [${Array.from(t.dims).join(", ")}]`);
     const p = this._zeroCopyPtr(d, role);
     sameLength(role, d, n, "x.length");
     st._inData[i] = p === OVER_SCRATCH ? d.slice() : d;
@@ -246,14 +249,15 @@ export class Engine {
         const outBuf = outArr.buffer;
         outPtr = this._zeroCopyPtr(outArr, "out", outBuf);
         sameLength("out", outArr, n, "x.length");
-        // x sharing memory with out (other than both in the heap on the last axis, in place or
-        // copied into out's block by the staging): the chunks would overwrite x before reading it
-        if (xBuf === outBuf && xPtr !== OVER_SCRATCH && !(xPtr >= 0 && outPtr >= 0 && L.inner === 1) && overlaps(data, outArr)) xPtr = OVER_SCRATCH;
+        // x sharing memory with out (other than both in the heap on the last axis, for kernels that
+        // run in place: in place, or x copied into out's block by the staging): the chunks would
+        // overwrite x before reading it
+        if (xBuf === outBuf && xPtr !== OVER_SCRATCH && !(op.inPlace && xPtr >= 0 && outPtr >= 0 && L.inner === 1) && overlaps(data, outArr)) xPtr = OVER_SCRATCH;
       }
       if (xPtr === OVER_SCRATCH) { data = data.slice(); xPtr = -1; }
       st._inData[0] = data; st._inPtr[0] = xPtr;
       const nArgs = op.inputs.length - op.optional;
-      for (let i = 1; i < nArgs; i++) this._input(st, i, more[i - 1], n);
+      for (let i = 1; i < nArgs; i++) this._input(st, i, more[i - 1], n, dims);
       const call = nested ? { op: "", n: 0, rows: 0, C: 0, inner: 0, buffer: this._buffer } : this._call;
       call.op = op.name; call.n = n; call.rows = L.rows; call.C = L.C; call.inner = L.inner; call.buffer = this._buffer;
       for (let j = 0; j < specs.length; j++) vals[j] = specs[j].check(vals[j], call);
@@ -261,16 +265,19 @@ export class Engine {
       // optional row inputs (MultiMax's y), given as options: staged as inputs, or absent
       for (let i = nArgs; i < op.inputs.length; i++) {
         const v = vals[st._optIn[i - nArgs]];
-        if (v == null) { st._inData[i] = NO_DATA; st._inPtr[i] = ABSENT; } else this._input(st, i, v, n);
+        if (v == null) { st._inData[i] = NO_DATA; st._inPtr[i] = ABSENT; } else this._input(st, i, v, n, dims);
       }
-      let result = outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
-      st._outData[0] = result; st._outPtr[0] = outArr === result ? outPtr : -1;
+      // the first output: out, a new array, or (an output the call does not return) the arena only
+      const keep = outArr !== null || op.returns === undefined || op.returns(st._values);
+      let result: Float32Array | null = !keep ? null : outArr === null || outPtr === OVER_SCRATCH ? new Float32Array(n) : outArr;
+      st._outData[0] = result ?? NO_DATA; st._outPtr[0] = result === null ? DISCARD : outArr === result ? outPtr : -1;
       unalias(st, outArr === result ? result : null);
       if (n > 0) {
         staging = true;
         this.lastSpecialRows = st.run(this._k, this._arena, L);
         staging = false;
       } else for (let j = 0; j < specs.length; j++) specs[j].empty?.(vals[j]); // (rows of no values)
+      if (result === null) return op.finish!(undefined, st._values);
       if (outArr !== null && result !== outArr) result = (outArr.set(result), outArr); // (out over the arena: written last)
       // a zero-copy `out` detached by memory growth during this call: hand back a live view
       if (outPtr >= 0 && result.buffer !== this._buffer)

@@ -28,7 +28,7 @@ function multimaxBackward(log: boolean) {
     options: [PARAMS_GRAD, Y, MASK],
     tmp: (C) => 4 * C, // (y recomputed, one row, when it is not given)
     run: (k, c, v) => {
-      const n = (v.params as ParamsWithGrad).p._all.length;
+      const n = (v.params as ParamsWithGrad).all.length;
       return k.multimax_backward(c[F.x], c[F.dy], c[F.y], c[F.dx], c[F.tmp], c[F.mask], c[F.rows], c[F.cols], c[F.params], n >> 2, c[F.params] + 4 * n, log ? 1 : 0);
     },
     finish: (dx, v) => ({ dx, dParams: dParamsOf(v.params) }),
@@ -38,7 +38,7 @@ function multimaxBackward(log: boolean) {
 /** A loss: x in (positional targets next), the gradient out (to `out`, with grad: true). */
 const LOSS_OPTIONS = [TARGETS, MASK, IGNORE_INDEX, DLOSS, GRAD, LOSS];
 const lossResult = (grad: unknown, v: Values) => ({ loss: v.loss as Float32Array, grad: v.grad ? grad : undefined, dParams: dParamsOf(v.params) });
-const LOSS_ROW = { inputs: ["x"], positional: ["targets"], outputs: ["dx"], inPlace: false, validate: validateLoss, finish: lossResult } as const;
+const LOSS_ROW = { inputs: ["x"], positional: ["targets"], outputs: ["dx"], inPlace: false, validate: validateLoss, finish: lossResult, returns: (v: Values) => v.grad as boolean } as const;
 
 function fyLoss(kind: Kind) {
   return (k: Kernels, c: Chunk, v: Values): number =>
@@ -91,7 +91,7 @@ export const TRAIN_OPS = {
       validateLoss(v, call, hasOut);
     },
     run: (k, c, v) => {
-      const w = v.params as ParamsWithGrad | null, n = w === null ? 0 : w.p._all.length;
+      const w = v.params as ParamsWithGrad | null, n = w === null ? 0 : w.all.length;
       return k.cross_entropy(c[F.x], c[F.dx], c[F.mask], c[F.rows], c[F.cols], v.temperature as number, c[F.params], n >> 2, c[F.params] + 4 * n,
         c[F.targets], c[F.dLoss], c[F.loss], v.ignoreIndex as number, v.labelSmoothing as number);
     },

@@ -4,15 +4,17 @@
 import { checkNumber, fail, isArrayLike } from "./describe.js";
 import { sameLength } from "./layout.js";
 import { own, region, spec, type CallInfo, type OptionSpec } from "./options.js";
-import { MultimaxParams, PARAM_FORMS, paramsGrad, prepareParams, type ParamsGrad } from "./params.js";
+import { allRecords, MultimaxParams, PARAM_FORMS, paramsGrad, prepareParams, type ParamsGrad } from "./params.js";
 
-/** MultiMax parameters and the float64 sums of their gradient, [da, db, dc, dd] per order. */
+/** MultiMax parameters, every order's record as given (allRecords), and the float64 sums of
+ *  their gradient, [da, db, dc, dd] per order. */
 export interface ParamsWithGrad {
   p: MultimaxParams;
+  all: Float32Array;
   g: Float64Array;
 }
 
-/** Records, then the gradient's float64 accumulators (every order given, see MultimaxParams._all). */
+/** Records, then the gradient's float64 accumulators (every order given, see params.ts allRecords). */
 function paramsSpec(required: boolean): OptionSpec<ParamsWithGrad | null> {
   return spec({
     key: "params",
@@ -22,12 +24,12 @@ function paramsSpec(required: boolean): OptionSpec<ParamsWithGrad | null> {
         if (required) throw new TypeError(`${call.op}: options.params is required (${PARAM_FORMS})`);
         return null;
       }
-      const p = prepareParams(v);
-      return { p, g: new Float64Array(p._all.length) };
+      const p = prepareParams(v), all = allRecords(p);
+      return { p, all, g: new Float64Array(all.length) };
     },
-    region: (w, C, r) => w !== null && region(r, 0, w === undefined ? 48 * 32 : 12 * w.p._all.length),
+    region: (w, C, r) => w !== null && region(r, 0, w === undefined ? 48 * 32 : 12 * w.all.length),
     write(w, m, at) {
-      const rec = w!.p._all, f32 = m.f32, f64 = m.f64, a = at / 4, g = (at + 4 * rec.length) / 8;
+      const rec = w!.all, f32 = m.f32, f64 = m.f64, a = at / 4, g = (at + 4 * rec.length) / 8;
       for (let i = 0; i < rec.length; i++) { f32[a + i] = rec[i]; f64[g + i] = 0; } // (written once, with the first chunk)
     },
     read(w, m, at) {

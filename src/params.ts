@@ -16,24 +16,27 @@ export type RawParams = CheckpointParams | PaperParams;
 
 export const MAX_ORDER = 32;
 
+type Form = "paper" | "checkpoint";
+/** What the backward passes need of parameters besides the forward's records, kept out of the
+ *  object (which users print and compare): every order given, trailing zero orders included
+ *  (their gradients are not 0), and the form they were given in (dParams comes back in it). */
+const GIVEN = new WeakMap<MultimaxParams, { all: Float32Array; form: Form }>();
+/** Every order's record [a, b, c, d] as given (float32, 4 per order). */
+export const allRecords = (p: MultimaxParams): Float32Array => GIVEN.get(p)!.all;
+
 /** Parameters prepared once for the kernels; pass as `params` to skip validation in hot loops. */
 export class MultimaxParams {
   /** Number of orders after trailing all-zero orders are dropped (0 = plain softmax). */
   readonly order: number;
   /** float32 records [a, b, c, d] per order. */
   readonly records: Float32Array;
-  /** @internal Every order given, trailing zero orders included (their gradients are not 0). */
-  readonly _all: Float32Array;
-  /** @internal The form it was made from: "paper" ({ orders }) or "checkpoint" ({ ranges, ts }). */
-  readonly _form: "paper" | "checkpoint";
   /** @internal */
-  constructor(records: Float32Array, form: "paper" | "checkpoint") {
+  constructor(records: Float32Array, form: Form) {
     let order = records.length >> 2;
     while (order > 0 && records[4 * order - 4] === 0 && records[4 * order - 2] === 0) order--;
     this.order = order;
     this.records = records.slice(0, 4 * order);
-    this._all = records;
-    this._form = form;
+    GIVEN.set(this, { all: records, form });
     Object.freeze(this);
   }
 }
@@ -107,7 +110,7 @@ export type ParamsGrad = { ranges: number[]; ts: number[] } | { orders: PaperOrd
 /** Parameter gradients in the form of `p`, from the kernels' sums [da, db, dc, dd] per order
  *  (a = 1 − tb and c = td − 1 in the paper form: d/dtb = −d/da, d/dtd = d/dc). */
 export function paramsGrad(p: MultimaxParams, g: Float64Array): ParamsGrad {
-  if (p._form === "checkpoint") return { ranges: [g[1], g[3], g[5], g[7]], ts: [g[0], g[2], g[4], g[6]] };
+  if (GIVEN.get(p)!.form === "checkpoint") return { ranges: [g[1], g[3], g[5], g[7]], ts: [g[0], g[2], g[4], g[6]] };
   const orders: PaperOrder[] = [];
   for (let j = 0; j < g.length; j += 4) orders.push({ tb: 0 - g[j], b: g[j + 1], td: g[j + 2], d: g[j + 3] });
   return { orders };

@@ -182,7 +182,10 @@ export class Stager {
     const op = this.op, C = L.C, rows = L.rows, n = L.n, transposed = L.inner !== 1, nIn = this._nIn;
     const D = this._direct, R = this._regions, c = this._c, f = this._fields, vals = this._vals, nRoles = D.length, specs = op.options;
     // direct arrays: read and written where they are (never when the rows are strided)
-    for (let i = 0; i < nRoles; i++) D[i] = i < nIn && this._inPtr[i] === ABSENT ? ABSENT : transposed ? -1 : i < nIn ? this._inPtr[i] : this._outPtr[i - nIn];
+    for (let i = 0; i < nRoles; i++) {
+      const p = i < nIn ? this._inPtr[i] : this._outPtr[i - nIn];
+      D[i] = p === ABSENT ? ABSENT : transposed || p === DISCARD ? -1 : p; // (a discarded output: staged, never copied back)
+    }
     const d = D[nIn], x0 = D[0];
     // input 0 not in memory, or overlapping the output: copied into the output's block once (after
     // the arena is in place: that can fail), then the kernels work in place there (no scratch)
@@ -224,7 +227,7 @@ export class Stager {
       }
       special += op.run(k, c, this._values);
       for (let i = nIn; i < nRoles; i++) {
-        if (D[i] >= 0) continue;
+        if (D[i] >= 0 || this._outPtr[i - nIn] === DISCARD) continue;
         const q = this._outPtr[i - nIn], dst = q >= 0 ? m.f32 : this._outData[i - nIn], dAt = q >= 0 ? q / 4 : 0, at = c[f[i]] / 4;
         if (transposed) strided(m.f32, at, dst, dAt, r0, r1, L, true);
         else copy(m.f32, at, dst, dAt + off, len);
@@ -252,4 +255,7 @@ export class Stager {
 const EMPTY = new Float32Array(0);
 /** The pointer of an optional row input that the call did not give (the kernel sees 0). */
 export const ABSENT = -3;
+/** The pointer of an output the call does not return (a loss's gradient without grad: true): the
+ *  kernels write it to the arena, and it is not copied out. */
+export const DISCARD = -4;
 const STALE = Symbol("stale"); // (equal to no option value)

@@ -105,10 +105,16 @@ export interface MultimaxBackwardOptions extends BaseOptions {
 /** The gradient of MultiMax's parameters, in the form they were given in. */
 export type ParamsGrad = { ranges: number[]; ts: number[] } | { orders: { tb: number; b: number; td: number; d: number }[] };
 
+/** The gradient of parameters of type P: the paper form for { orders }, the checkpoint form for
+ *  { ranges, ts }, either for a MultimaxParams (the form it was made from). */
+export type ParamsGradOf<P> = P extends { orders: unknown } ? { orders: { tb: number; b: number; td: number; d: number }[] }
+  : P extends { ranges: unknown } ? { ranges: number[]; ts: number[] } : ParamsGrad;
+
 /** A backward pass from the forward's output y: dx in y's form. */
 export type Backward<O> = <X extends Input>(y: X, dy: Input, options?: O) => Result<X>;
 /** MultiMax's backward: from the forward's input x. */
-export type MultimaxBackward = <X extends Input>(x: X, dy: Input, options: MultimaxBackwardOptions) => { dx: Result<X>; dParams: ParamsGrad };
+export type MultimaxBackward = <X extends Input, P extends RawParams | MultimaxParams>(
+  x: X, dy: Input, options: MultimaxBackwardOptions & { params: P }) => { dx: Result<X>; dParams: ParamsGradOf<P> };
 
 /** One class index per row (a position along the normalised axis). */
 export type Targets = Int32Array | ArrayLike<number>;
@@ -136,12 +142,12 @@ export interface CrossEntropyOptions extends LossOptions {
   /** ε in [0, 1]: the target is (1 − ε)·e_t + ε/K, K the row's kept entries (default 0). */
   labelSmoothing?: number;
 }
-/** A loss's result: one loss per row, and the gradient with { grad: true }. */
-export interface LossResult<X> {
+/** A loss's result: one loss per row, and the gradient with { grad: true } (G: that option's type). */
+export interface LossResult<X, G = boolean> {
   loss: Float32Array;
-  grad?: Result<X>;
+  grad: G extends true ? Result<X> : G extends false ? undefined : Result<X> | undefined;
   /** crossEntropy with normalizer "multimax": the gradient of its parameters. */
   dParams?: ParamsGrad;
 }
 /** A loss: x and one target per row in, LossResult out. */
-export type Loss<O> = <X extends Input>(x: X, targets: Targets, options?: O) => LossResult<X>;
+export type Loss<O> = <X extends Input, G extends boolean = false>(x: X, targets: Targets, options?: O & { grad?: G }) => LossResult<X, G>;

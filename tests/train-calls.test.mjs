@@ -186,6 +186,21 @@ describe('A/B. array forms, batches against rows, layouts, in place', () => {
   }
 });
 
+test('losses whose out overlaps x in the engine heap (out = x, out one row further) equal the copying call', () => {
+  const R = 50, C = 7, n = R * C, x = randF32(n, 40), t = targetsFor(R, C, 41);
+  for (const [label, lo] of Object.entries(LOSSES)) {
+    const name = lossFn(label), want = mm[name](x, t, { ...lo, cols: C, grad: true });
+    const big = mm.alloc(n + C);
+    for (const [how, xs, outs] of [['out = x', () => big.subarray(0, n), () => big.subarray(0, n)], ['out one row after x', () => big.subarray(0, n), () => big.subarray(C, C + n)]]) {
+      const xv = xs(); xv.set(x);
+      const got = mm[name](xv, t, { ...lo, cols: C, grad: true, out: outs() });
+      sameBits(got.loss, want.loss, `${label}, ${how}: loss`);
+      sameBits(got.grad, want.grad, `${label}, ${how}: grad`);
+    }
+    mm.free(big);
+  }
+});
+
 describe('C. MultiMax backward: optional y, dParams forms', () => {
   const R = 300, C = 97, x = randF32(R * C, 20), dy = randF32(R * C, 21), mask = randMask(R * C, 22);
   for (const name of ['multimaxBackward', 'logMultimaxBackward']) {
@@ -255,6 +270,8 @@ describe('E. argument errors', () => {
     ['dy of another length', () => mm.softmaxBackward(x, dy.slice(1), { cols: C }), RangeError, /^dy: /],
     ['dy not numbers', () => mm.softmaxBackward(x, 'abc', { cols: C }), TypeError, /^dy: /],
     ['y of another length', () => mm.multimaxBackward(x, dy, { cols: C, params: P, y: [1, 2] }), RangeError, /^y: /],
+    ['dy a tensor of other dims', () => mm.softmaxBackward({ data: x, dims: [2, 5] }, { data: dy, dims: [5, 2] }), RangeError, /^dy: expected dims \[2, 5\]/],
+    ['y a tensor of other dims', () => mm.multimaxBackward({ data: x, dims: [2, 5] }, dy, { params: P, y: { data: x, dims: [10] } }), RangeError, /^y: expected dims/],
     ['params missing', () => mm.multimaxBackward(x, dy, { cols: C }), TypeError, /params is required/],
     ['targets not an array', () => mm.sparsemaxLoss(x, 3, { cols: C }), TypeError, /^targets: /],
     ['targets of another length', () => mm.sparsemaxLoss(x, [1], { cols: C }), RangeError, /^targets: /],
