@@ -4,7 +4,7 @@
 // here, and drivers call kernels only through these operations.
 
 // ---- backward: softmax family and threshold maps
-import { RDotPowResult, RFyLossResult, RNormmaxResult } from "./records";
+import { RDotPowResult, RFyLossResult, RFyScaleResult, RNormmaxResult, RSumPosResult } from "./records";
 import { f32_rdot__scalar } from "./kernels/f32-rdot-scalar";
 import { f32_rdot__wasmsimd_u8 } from "./kernels/f32-rdot-wasmsimd-u8";
 import { f32_rsum__scalar } from "./kernels/f32-rsum-scalar";
@@ -13,7 +13,6 @@ import { f32_vsubmul__scalar } from "./kernels/f32-vsubmul-scalar";
 import { f32_vsubmul__wasmsimd_u8 } from "./kernels/f32-vsubmul-wasmsimd-u8";
 import { f32_vsubexp__scalar_b2_p5 } from "./kernels/f32-vsubexp-scalar-b2-p5";
 import { f32_vsubexp__wasmsimd_b2_p5_u8 } from "./kernels/f32-vsubexp-wasmsimd-b2-p5-u8";
-import { f32_rdotpow_e0__scalar } from "./kernels/f32-rdotpow-e0-scalar";
 import { f32_rdotpow_eh__scalar } from "./kernels/f32-rdotpow-eh-scalar";
 import { f32_rdotpow_eg__scalar } from "./kernels/f32-rdotpow-eg-scalar";
 import { f32_rdotpow_e34__scalar } from "./kernels/f32-rdotpow-e34-scalar";
@@ -24,6 +23,12 @@ import { f32_rnormmax__scalar } from "./kernels/f32-rnormmax-scalar";
 import { f32_vnormmax__scalar } from "./kernels/f32-vnormmax-scalar";
 import { f32_rvnormmax__wasmsimd_u4 } from "./kernels/f32-rvnormmax-wasmsimd-u4";
 import { FyTerm, f32_rfyloss__scalar } from "./kernels/f32-rfyloss-scalar";
+import { f32_rfyscale__scalar } from "./kernels/f32-rfyscale-scalar";
+import { f32_rfyscale__wasmsimd_u16 } from "./kernels/f32-rfyscale-wasmsimd-u16";
+import { f32_rsumpos__scalar } from "./kernels/f32-rsumpos-scalar";
+import { f32_rsumpos__wasmsimd_u8 } from "./kernels/f32-rsumpos-wasmsimd-u8";
+import { f32_vsubpos__scalar } from "./kernels/f32-vsubpos-scalar";
+import { f32_vsubpos__wasmsimd_u16 } from "./kernels/f32-vsubpos-wasmsimd-u16";
 
 /** Σ x·y over the kept entries (mask 0: all), products in float32, summed in float64 (f32-rdot). */
 // @ts-ignore: decorator
@@ -50,12 +55,25 @@ import { FyTerm, f32_rfyloss__scalar } from "./kernels/f32-rfyloss-scalar";
   if (ASC_FEATURE_SIMD) f32_vsubexp__wasmsimd_b2_p5_u8(y, dy, dx, mask, n, s); else f32_vsubexp__scalar_b2_p5(y, dy, dx, mask, n, s);
 }
 
+/** Σ dy over the kept support y > 0, out.count = its size (f32-rsumpos: sparsemax's reduction). */
+// @ts-ignore: decorator
+@inline export function rsumpos(y: usize, dy: usize, mask: usize, n: i32, out: RSumPosResult): f64 {
+  return ASC_FEATURE_SIMD ? f32_rsumpos__wasmsimd_u8(y, dy, mask, n, out) : f32_rsumpos__scalar(y, dy, mask, n, out);
+}
+
+/** dx = (dy − s) − lo where y > 0 and kept, +0 elsewhere (f32-vsubpos: sparsemax's output pass;
+ *  dx may equal y). */
+// @ts-ignore: decorator
+@inline export function vsubpos(y: usize, dy: usize, dx: usize, mask: usize, n: i32, s: f32, lo: f32): void {
+  if (ASC_FEATURE_SIMD) f32_vsubpos__wasmsimd_u16(y, dy, dx, mask, n, s, lo); else f32_vsubpos__scalar(y, dy, dx, mask, n, s, lo);
+}
+
 /** g = y^e on the kept support (y > 0), +0 elsewhere, stored (g may equal y); returns Σ dy·g,
- *  out.sum = Σ g (f32-rdotpow; e = 0, ½, ¾, ¼ by square roots, other e the general power). */
+ *  out.sum = Σ g (f32-rdotpow; e = ½, ¾, ¼ by square roots, other e the general power; e = 0,
+ *  sparsemax, has f32-rsumpos and f32-vsubpos). */
 export function rdotpow(y: usize, dy: usize, g: usize, mask: usize, n: i32, e: f32, out: RDotPowResult): f64 {
-  const E = e == 0 ? GPow.Zero : e == 0.5 ? GPow.Half : e == 0.75 ? GPow.ThreeQuarters : e == 0.25 ? GPow.Quarter : GPow.General;
+  const E = e == 0.5 ? GPow.Half : e == 0.75 ? GPow.ThreeQuarters : e == 0.25 ? GPow.Quarter : GPow.General;
   if (ASC_FEATURE_SIMD) return f32_rdotpow__wasmsimd_u8(y, dy, g, mask, n, e, E, out);
-  if (E == GPow.Zero) return f32_rdotpow_e0__scalar(y, dy, g, mask, n, e, out);
   if (E == GPow.Half) return f32_rdotpow_eh__scalar(y, dy, g, mask, n, e, out);
   if (E == GPow.ThreeQuarters) return f32_rdotpow_e34__scalar(y, dy, g, mask, n, e, out);
   if (E == GPow.Quarter) return f32_rdotpow_e14__scalar(y, dy, g, mask, n, e, out);
@@ -75,13 +93,19 @@ export function vnormmax(y: usize, dy: usize, dx: usize, mask: usize, n: i32, e:
   if (ASC_FEATURE_SIMD) f32_rvnormmax__wasmsimd_u4(y, dy, dx, mask, n, e, 0, u, w, c, out); else f32_vnormmax__scalar(y, dy, dx, mask, n, e, u, w, c);
 }
 
-/** A Fenchel–Young loss's sums over p > 0 for α-entmax (f32-rfyloss, scalar in both builds; the
- *  term by α: 2, 1.5, 1.25, 1.75 by square roots, 1 and the general power in float64): returns
- *  Σ p·x, out.sum = Σ h(p). */
+/** A Fenchel–Young loss's sums over p > 0 for α-entmax, α ∉ {2, 1.5} (f32-rfyloss, scalar in
+ *  both builds; the term by α: 1.25, 1.75 by square roots, 1 and the general power in float64):
+ *  returns Σ p·x, out.sum = Σ h(p). */
 export function fysums(p: usize, x: usize, n: i32, alpha: f64, out: RFyLossResult): f64 {
-  const T = alpha == 2 ? FyTerm.Square : alpha == 1.5 ? FyTerm.Pow15 : alpha == 1.25 ? FyTerm.Pow125 : alpha == 1.75 ? FyTerm.Pow175
-    : alpha == 1 ? FyTerm.Entropy : FyTerm.General;
+  const T = alpha == 1.25 ? FyTerm.Pow125 : alpha == 1.75 ? FyTerm.Pow175 : alpha == 1 ? FyTerm.Entropy : FyTerm.General;
   return f32_rfyloss__scalar(p, x, n, T, alpha - 1, out);
+}
+
+/** The sparsemax (α = 2) and 1.5-entmax (pow15) losses' one pass after the forward: dx = p·dl,
+ *  returns Σ p·x over p > 0, out.sum = Σ p² or Σ p^1.5 there (f32-rfyscale; dx may equal p). */
+// @ts-ignore: decorator
+@inline export function fyscale(p: usize, x: usize, dx: usize, n: i32, dl: f32, pow15: bool, out: RFyScaleResult): f64 {
+  return ASC_FEATURE_SIMD ? f32_rfyscale__wasmsimd_u16(p, x, dx, n, dl, pow15, out) : f32_rfyscale__scalar(p, x, dx, n, dl, pow15, out);
 }
 
 // ---- backward: MultiMax and cross-entropy

@@ -119,6 +119,12 @@ import { Pow } from "./kinds";
   sum: f64 = 0;
 }
 
+/** The sparsemax backward's reduction (f32-rsumpos-*; the kernels return Σ dy over the support). */
+@unmanaged export class RSumPosResult {
+  /** The size of the kept support, count(y > 0). */
+  count: i32 = 0;
+}
+
 /** The normmax backward's reduction (f32-rnormmax-*; the kernels return Σ dy·b). */
 @unmanaged export class RNormmaxResult {
   /** Σ dy·a (a = y on the support). */
@@ -127,6 +133,18 @@ import { Pow } from "./kinds";
   sb: f64 = 0;
   /** Σ a^α. */
   sp: f64 = 0;
+}
+
+/** The sparsemax and 1.5-entmax loss sums over p > 0 (f32-rfyscale-*; the kernels return Σ p·x).
+ *  The SIMD kernel accumulates f64x2 pairs here (Σ p·x at 0, Σ h at 16: 16-aligned) instead of in
+ *  locals: V8 ran its loop 2.5× slower with loop-carried accumulators beside the skip branch. */
+@unmanaged export class RFyScaleResult {
+  d0: f64 = 0;
+  d1: f64 = 0;
+  h0: f64 = 0;
+  h1: f64 = 0;
+  /** Σ h(p): p² or p^1.5. */
+  sum: f64 = 0;
 }
 
 /** The Fenchel–Young loss sums over p > 0 (f32-rfyloss-scalar; the kernel returns Σ p·x). */

@@ -1,7 +1,7 @@
 // Size budget (issue 4), printed and enforced by `npm test`. The issue asked for each .wasm <= 32 KiB,
 // which the nine forwards met (31.4 KB); issue 11's backward passes, MultiMax parameter gradients
-// and losses add about 14 KB of kernels to each SIMD build (45.8 KB, 16.4 KB gzipped), so the
-// enforced budget is 48 KiB and the 32 KiB target is reported as missed (docs/design.md, "Size").
+// and losses add about 17 KB of kernels to each SIMD build (48.8 KB, 17.3 KB gzipped), so the
+// enforced budget is 52 KiB and the 32 KiB target is reported as missed (docs/design.md, "Size").
 // The JS entries have the issue's target of 12 KiB minified, which they miss: 15.6-17.0 KB
 // minified with the sparse normalisers' options, 23.1-24.6 KB since issue 10's operation table,
 // chunked staging, array inputs and option checks, and about 30-32 KB with issue 11's thirteen
@@ -16,9 +16,9 @@ const root = new URL("..", import.meta.url);
 const KiB = 1024;
 // [file, enforced budget, the issue's target]
 const files = [
-  ["build/multimax.wasm", 48 * KiB, 32 * KiB],
-  ["build/multimax-relaxed.wasm", 48 * KiB, 32 * KiB],
-  ["build/multimax-scalar.wasm", 48 * KiB, 32 * KiB],
+  ["build/multimax.wasm", 52 * KiB, 32 * KiB],
+  ["build/multimax-relaxed.wasm", 52 * KiB, 32 * KiB],
+  ["build/multimax-scalar.wasm", 52 * KiB, 32 * KiB],
   ["dist/index.js", 34 * KiB, 12 * KiB],
   ["dist/index.cjs", 34 * KiB, 12 * KiB],
   ["dist/browser.js", 34 * KiB, 12 * KiB],

@@ -10,13 +10,14 @@
 // bytes; targets i32, dloss f32 (or 0), loss f32, one per row. Returns the number of rows that the
 // forward reported as exceptional (special.ts conventions).
 import { scale } from "../config";
-import { fysums } from "../config-backward";
+import { fyscale, fysums } from "../config-backward";
 import { ThresholdMap } from "../kinds";
-import { RFyLossResult } from "../records";
+import { RFyLossResult, RFyScaleResult } from "../records";
 import { threshold_rows } from "../threshold/rows";
 
 /** The record this driver owns (records.ts). */
 const SUMS = changetype<RFyLossResult>(memory.data(offsetof<RFyLossResult>(), 16));
+const SCALE = changetype<RFyScaleResult>(memory.data(offsetof<RFyScaleResult>(), 16));
 
 export function fy_loss_rows(x: usize, dx: usize, tmp: usize, mask: usize, rows: i32, cols: i32, kind: i32, alpha: usize, alphaStride: i32, targets: usize, dloss: usize, loss: usize, ignore: i32): i32 {
   let special = 0;
@@ -33,12 +34,15 @@ export function fy_loss_rows(x: usize, dx: usize, tmp: usize, mask: usize, rows:
     const ar = alpha + <usize>r * <usize>alphaStride;
     special += threshold_rows(xr, dxr, tmp, mr, 1, cols, kind, ar, alphaStride, 0);
     const a: f64 = kind == ThresholdMap.Sparsemax ? 2 : kind == ThresholdMap.Entmax15 ? 1.5 : load<f64>(ar);
-    const dot = fysums(dxr, xr, cols, a, SUMS);
-    const omega = a == 1 ? -SUMS.sum : (1 - SUMS.sum) / (a * (a - 1));
+    const dl: f32 = dloss == 0 ? 1 : load<f32>(dloss + (<usize>r << 2));
+    // α = 2, 1.5: the sums and dx = dl·p in one pass; other α: the sums, then the scale pass
+    const fast = a == 2 || a == 1.5;
+    const dot = fast ? fyscale(dxr, xr, dxr, cols, dl, a == 1.5, SCALE) : fysums(dxr, xr, cols, a, SUMS);
+    if (!fast) scale(dxr, dxr, cols, dl);
+    const h = fast ? SCALE.sum : SUMS.sum;
+    const omega = a == 1 ? -h : (1 - h) / (a * (a - 1));
     const to = <usize>t << 2;
     store<f32>(loss + (<usize>r << 2), <f32>(omega + dot - <f64>load<f32>(xr + to)));
-    const dl: f32 = dloss == 0 ? 1 : load<f32>(dloss + (<usize>r << 2));
-    scale(dxr, dxr, cols, dl);
     store<f32>(dxr + to, load<f32>(dxr + to) - dl);
   }
   return special;

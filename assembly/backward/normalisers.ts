@@ -7,13 +7,14 @@
 // Each driver returns the number of rows whose reduction came out NaN or ±∞ (a statistic: such
 // rows have NaN or ±∞ in a kept dy or y, and their dx shows it).
 import { exp64, log64 } from "../math/math64";
-import { rdot, rdotpow, rnormmax, rsum, vnormmax, vsubexp, vsubmul } from "../config-backward";
+import { rdot, rdotpow, rnormmax, rsum, rsumpos, vnormmax, vsubexp, vsubmul, vsubpos } from "../config-backward";
 import { ThresholdMap } from "../kinds";
-import { RDotPowResult, RNormmaxResult } from "../records";
+import { RDotPowResult, RNormmaxResult, RSumPosResult } from "../records";
 
 /** The records this driver owns (records.ts). */
 const DOTPOW = changetype<RDotPowResult>(memory.data(offsetof<RDotPowResult>(), 16));
 const NORMMAX = changetype<RNormmaxResult>(memory.data(offsetof<RNormmaxResult>(), 16));
+const SUMPOS = changetype<RSumPosResult>(memory.data(offsetof<RSumPosResult>(), 16));
 
 // @ts-ignore: decorator
 @inline function bad(v: f64): i32 {
@@ -57,6 +58,13 @@ export function log_softmax_backward_rows(y: usize, dy: usize, dx: usize, mask: 
  *  dx = g ⊙ (dy − q) on S, 0 elsewhere. Returns 1 if the sums are not finite. */
 function entmax_row(y: usize, dy: usize, dx: usize, mask: usize, n: i32, alpha: f64): i32 {
   let s: f64, sg: f64, g = dx;
+  if (alpha == 2) {
+    // sparsemax, g = 1 on S: q = Σ_S dy / |S|, dx = dy − q on S; y's sign is all that is read
+    s = rsumpos(y, dy, mask, n, SUMPOS);
+    const k = SUMPOS.count, q = k > 0 ? s / <f64>k : 0, hi = <f32>q;
+    vsubpos(y, dy, dx, mask, n, hi, <f32>(q - <f64>hi));
+    return bad(q);
+  }
   if (alpha == 1) {
     // g = y: the softmax passes, with Σ y (≈ 1) as the entmax package divides by it
     s = rdot(dy, y, mask, n);

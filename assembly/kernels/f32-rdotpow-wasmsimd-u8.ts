@@ -1,9 +1,9 @@
 // f32-rdotpow, wasm SIMD: the reduction pass of the α-entmax backward for every power kind
-// (contracts: f32-rdotpow-{e0,eh,e34,e14,eg}-scalar, template templates/f32-rdotpow-scalar.ts:
+// (contracts: f32-rdotpow-{eh,e34,e14,eg}-scalar, template templates/f32-rdotpow-scalar.ts:
 // g = y^e on the kept support y > 0 (and mask[i] ≠ 0), +0 elsewhere, stored; returns Σ dy·g,
 // out.sum = Σ g), one function for all (E a run-time value, as f32-vthreshpow-e124: this pass
 // runs once per row); vectors with no lane in the support store zeros and skip the rest (sparse
-// rows: most of them). E = Zero (g = 1), Half (√y), ThreeQuarters (√y·√√y), Quarter (√√y):
+// rows: most of them). E = Half (√y), ThreeQuarters (√y·√√y), Quarter (√√y):
 // 8 elements per iteration, products and g added in pairs in float32, then promoted to float64
 // (so the sums differ from the twins' by the order and one float32 rounding per pair: 2^−24 of
 // Σ|dy·g| and of Σ g); then, and for E = General (exp(e·ln y) per lane, math/pow.ts powv,
@@ -16,16 +16,15 @@ import { loadMaskPartRepeat, loadPart, storePart } from "../math/tail";
 import { RDotPowResult } from "../records";
 import { GPow } from "../templates/f32-rdotpow-scalar";
 
-/** g = y^e for the square-root kinds (lanes equal sqrtpow's), or 1 (E = Zero). */
+/** g = y^e for the square-root kinds (lanes equal sqrtpow's). */
 // @ts-ignore: decorator
-@inline function sqrtpowv(y: v128, one: v128, E: GPow): v128 {
-  if (E == GPow.Zero) return one;
+@inline function sqrtpowv(y: v128, E: GPow): v128 {
   const r = f32x4.sqrt(y);
   return E == GPow.Half ? r : E == GPow.Quarter ? f32x4.sqrt(r) : f32x4.mul(r, f32x4.sqrt(r));
 }
 
 export function f32_rdotpow__wasmsimd_u8(y: usize, dy: usize, g: usize, mask: usize, n: i32, e: f32, E: GPow, out: RDotPowResult): f64 {
-  const zero = f32x4.splat(0), one = f32x4.splat(1), ve = f32x4.splat(e);
+  const zero = f32x4.splat(0), ve = f32x4.splat(e);
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
   let i = 0;
   if (E != GPow.General) {
@@ -39,7 +38,7 @@ export function f32_rdotpow__wasmsimd_u8(y: usize, dy: usize, g: usize, mask: us
         k1 = v128.and(k1, i32x4.extend_high_i16x8_s(m));
       }
       if (!v128.any_true(v128.or(k0, k1))) { v128.store(g + o, zero); v128.store(g + o, zero, 16); continue; } // (off the support)
-      const g0 = v128.and(sqrtpowv(y0, one, E), k0), g1 = v128.and(sqrtpowv(y1, one, E), k1);
+      const g0 = v128.and(sqrtpowv(y0, E), k0), g1 = v128.and(sqrtpowv(y1, E), k1);
       v128.store(g + o, g0);
       v128.store(g + o, g1, 16);
       const p = f32x4.add(v128.and(f32x4.mul(v128.load(dy + o), g0), k0), v128.and(f32x4.mul(v128.load(dy + o, 16), g1), k1));
@@ -56,7 +55,7 @@ export function f32_rdotpow__wasmsimd_u8(y: usize, dy: usize, g: usize, mask: us
     let k = f32x4.gt(yv, zero);
     if (mask != 0) k = v128.and(k, i32x4.ne(loadMaskPartRepeat(mask + <usize>i, r), zero));
     if (!v128.any_true(k)) { storePart(g + o, zero, r); continue; }
-    const gv = v128.and(E == GPow.General ? powv(yv, ve) : sqrtpowv(yv, one, E), k);
+    const gv = v128.and(E == GPow.General ? powv(yv, ve) : sqrtpowv(yv, E), k);
     storePart(g + o, gv, r);
     a0 = addPromoted(a0, v128.and(f32x4.mul(loadPart(dy + o, r, zero), gv), k));
     a2 = addPromoted(a2, gv);

@@ -1,7 +1,8 @@
-// f32-rfyloss, scalar (both builds: the loss's pass is not hot): the sums of a Fenchel–Young loss
+// f32-rfyloss, scalar (both builds: the general α-entmax loss, not hot; sparsemax and 1.5-entmax
+// have f32-rfyscale): the sums of a Fenchel–Young loss
 // over the support of p (p[i] > 0; other entries add nothing, whatever x holds there: −∞, NaN),
 // in float64 from the float32 p and x: returns Σ p·x; out.sum = Σ h(p) (records.ts RFyLossResult)
-// with h by T (run time): Square p², Pow15 p·√p, Pow125 p·√√p, Pow175 p·√p·√√p, Entropy p·ln p,
+// with h by T (run time): Pow125 p·√√p, Pow175 p·√p·√√p, Entropy p·ln p,
 // General p·p^(α−1) = p·exp((α−1)·ln p) (a1 = α − 1; math/math64.ts log64, exp64: float64
 // accurate, so that Ω = (1 − Σ p^α)/(α(α − 1)) keeps its accuracy for α near 1).
 import { exp64, log64 } from "../math/math64";
@@ -9,10 +10,6 @@ import { RFyLossResult } from "../records";
 
 /** The term h(p) of the loss's regulariser. */
 export const enum FyTerm {
-  /** p² (sparsemax). */
-  Square = 0,
-  /** p^1.5 (1.5-entmax). */
-  Pow15 = 1,
   /** p·ln p (α = 1). */
   Entropy = 2,
   /** p^α, any other α. */
@@ -29,21 +26,15 @@ export function f32_rfyloss__scalar(p: usize, x: usize, n: i32, T: FyTerm, a1: f
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const pi = load<f32>(p + o);
-    if (pi > 0) {
-      const pd = <f64>pi;
-      dot += pd * <f64>load<f32>(x + o);
-      if (T == FyTerm.Square) h += pd * pd;
-    }
+    if (pi > 0) dot += <f64>pi * <f64>load<f32>(x + o);
   }
-  if (T != FyTerm.Square) {
-    for (let i = 0; i < n; i++) {
-      const pi = load<f32>(p + (<usize>i << 2));
-      if (!(pi > 0)) continue;
-      const pd = <f64>pi;
-      const r = Math.sqrt(pd);
-      h += T == FyTerm.Pow15 ? pd * r : T == FyTerm.Pow125 ? pd * Math.sqrt(r) : T == FyTerm.Pow175 ? pd * r * Math.sqrt(r)
-        : T == FyTerm.Entropy ? pd * log64(pd) : pd * exp64(a1 * log64(pd));
-    }
+  for (let i = 0; i < n; i++) {
+    const pi = load<f32>(p + (<usize>i << 2));
+    if (!(pi > 0)) continue;
+    const pd = <f64>pi;
+    const r = Math.sqrt(pd);
+    h += T == FyTerm.Pow125 ? pd * Math.sqrt(r) : T == FyTerm.Pow175 ? pd * r * Math.sqrt(r)
+      : T == FyTerm.Entropy ? pd * log64(pd) : pd * exp64(a1 * log64(pd));
   }
   out.sum = h;
   return dot;

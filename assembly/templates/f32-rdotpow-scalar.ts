@@ -1,9 +1,9 @@
-// Template of the f32-rdotpow scalar kernels (kernels/f32-rdotpow-{e0,eh,e34,e14,eg}-scalar.ts, one
+// Template of the f32-rdotpow scalar kernels (kernels/f32-rdotpow-{eh,e34,e14,eg}-scalar.ts, one
 // per power kind E, a compile-time constant: binaryen keeps only its branch), and the power kinds.
 // f32-rdotpow, scalar: the reduction pass of the α-entmax backward (the `entmax` package's
 // EntmaxBisectFunction.backward), from y alone. On the kept support (y[i] > 0, and mask = 0 or
 // mask[i] ≠ 0) the gradient weight is g = y^e, e = 2 − α; elsewhere g = +0:
-//   E = Zero (e = 0, sparsemax): g = 1;  E = Half (e = ½, 1.5-entmax): g = √y;
+//   (e = 0, sparsemax, has its own passes: f32-rsumpos, f32-vsubpos);  E = Half (e = ½, 1.5-entmax): g = √y;
 //   E = Quarter (e = ¼, α = 1.75): g = √√y;  E = ThreeQuarters (e = ¾, α = 1.25): g = √y·√√y
 //   (square roots are correctly rounded: within 1.5 ulp of y^e, and much faster than the power);
 //   E = General (any other e): g = exp(e·ln y) (math/pow.ts powf_pos).
@@ -15,8 +15,6 @@ import { RDotPowResult } from "../records";
 
 /** The power kind of the gradient weight g = y^e. */
 export const enum GPow {
-  /** e = 0: g = 1 on the support (sparsemax). */
-  Zero = 0,
   /** e = ½: g = √y (1.5-entmax). */
   Half = 1,
   /** Any other e: exp(e·ln y). */
@@ -43,9 +41,9 @@ export const enum GPow {
     const yi = load<f32>(y + o);
     let gi: f32 = 0;
     if (yi > 0 && (mask == 0 || load<u8>(mask + <usize>i) != 0)) {
-      gi = E == GPow.Zero ? 1 : E == GPow.General ? powf_pos(yi, e) : sqrtpow(yi, E);
+      gi = E == GPow.General ? powf_pos(yi, e) : sqrtpow(yi, E);
       const d = load<f32>(dy + o);
-      s += <f64>(E == GPow.Zero ? d : d * gi);
+      s += <f64>(d * gi);
       sg += <f64>gi;
     }
     store<f32>(g + o, gi);

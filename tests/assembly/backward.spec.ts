@@ -3,7 +3,7 @@
 // mask, NaN in dy and garbage in y at masked entries), and every driver against a float64
 // reference computed here from the same float32 inputs, within 1e-6·max|dy| + 1e-5·max|ref| per
 // row (masked entries: +0 exactly; fully masked rows; in place, dx = y).
-import { RDotPowResult, RNormmaxResult } from "../../assembly/records";
+import { RDotPowResult, RFyScaleResult, RNormmaxResult, RSumPosResult } from "../../assembly/records";
 import { f32_rdot__scalar } from "../../assembly/kernels/f32-rdot-scalar";
 import { f32_rdot__wasmsimd_u8 } from "../../assembly/kernels/f32-rdot-wasmsimd-u8";
 import { f32_rsum__scalar } from "../../assembly/kernels/f32-rsum-scalar";
@@ -12,7 +12,12 @@ import { f32_vsubmul__scalar } from "../../assembly/kernels/f32-vsubmul-scalar";
 import { f32_vsubmul__wasmsimd_u8 } from "../../assembly/kernels/f32-vsubmul-wasmsimd-u8";
 import { f32_vsubexp__scalar_b2_p5 } from "../../assembly/kernels/f32-vsubexp-scalar-b2-p5";
 import { f32_vsubexp__wasmsimd_b2_p5_u8 } from "../../assembly/kernels/f32-vsubexp-wasmsimd-b2-p5-u8";
-import { f32_rdotpow_e0__scalar } from "../../assembly/kernels/f32-rdotpow-e0-scalar";
+import { f32_rsumpos__scalar } from "../../assembly/kernels/f32-rsumpos-scalar";
+import { f32_rsumpos__wasmsimd_u8 } from "../../assembly/kernels/f32-rsumpos-wasmsimd-u8";
+import { f32_vsubpos__scalar } from "../../assembly/kernels/f32-vsubpos-scalar";
+import { f32_vsubpos__wasmsimd_u16 } from "../../assembly/kernels/f32-vsubpos-wasmsimd-u16";
+import { f32_rfyscale__scalar } from "../../assembly/kernels/f32-rfyscale-scalar";
+import { f32_rfyscale__wasmsimd_u16 } from "../../assembly/kernels/f32-rfyscale-wasmsimd-u16";
 import { f32_rdotpow_eh__scalar } from "../../assembly/kernels/f32-rdotpow-eh-scalar";
 import { f32_rdotpow_eg__scalar } from "../../assembly/kernels/f32-rdotpow-eg-scalar";
 import { f32_rdotpow_e34__scalar } from "../../assembly/kernels/f32-rdotpow-e34-scalar";
@@ -32,6 +37,10 @@ const DOTPOW = changetype<RDotPowResult>(memory.data(offsetof<RDotPowResult>(), 
 const DOTPOW2 = changetype<RDotPowResult>(memory.data(offsetof<RDotPowResult>(), 16));
 const NM = changetype<RNormmaxResult>(memory.data(offsetof<RNormmaxResult>(), 16));
 const NM2 = changetype<RNormmaxResult>(memory.data(offsetof<RNormmaxResult>(), 16));
+const SP = changetype<RSumPosResult>(memory.data(offsetof<RSumPosResult>(), 16));
+const SP2 = changetype<RSumPosResult>(memory.data(offsetof<RSumPosResult>(), 16));
+const FS = changetype<RFyScaleResult>(memory.data(offsetof<RFyScaleResult>(), 16));
+const FS2 = changetype<RFyScaleResult>(memory.data(offsetof<RFyScaleResult>(), 16));
 
 function lengths(): i32[] {
   const a = new Array<i32>();
@@ -108,21 +117,21 @@ describe("backward kernels: wasm SIMD vs scalar twin", () => {
     releaseAll();
   });
 
-  it("f32-rdotpow (e = 0, ½, ¾, ¼, 0.1, 0.6): g bit for bit, Σ dy·g and Σ g up to summation order", () => {
+  it("f32-rdotpow (e = ½, ¾, ¼, 0.1, 0.6): g bit for bit, Σ dy·g and Σ g up to summation order", () => {
     const L = lengths(); seed(13);
-    const es: f32[] = [0, 0.5, 0.75, 0.25, 0.1, 0.6];
+    const es: f32[] = [0.5, 0.75, 0.25, 0.1, 0.6];
     for (let li = 0; li < L.length; li++) for (let off = 0; off < 4; off += 3) for (let mk = 0; mk < 2; mk++) for (let ei = 0; ei < es.length; ei++) {
       const n = L[li], e = es[ei], y = allocF32(n, off), dy = allocF32(n, off), a = allocF32(n, off), b = allocF32(n, off), mask = makeMask(n, off, mk == 1);
       fillYDy(y, dy, n, mask);
       const t = tag("rdotpow e=" + e.toString(), n, off, mask);
-      const E = ei == 0 ? GPow.Zero : ei == 1 ? GPow.Half : ei == 2 ? GPow.ThreeQuarters : ei == 3 ? GPow.Quarter : GPow.General;
+      const E = ei == 0 ? GPow.Half : ei == 1 ? GPow.ThreeQuarters : ei == 2 ? GPow.Quarter : GPow.General;
       const s1 = f32_rdotpow__wasmsimd_u8(y, dy, a, mask, n, e, E, DOTPOW);
-      const s2 = E == GPow.Zero ? f32_rdotpow_e0__scalar(y, dy, b, mask, n, e, DOTPOW2) : E == GPow.Half ? f32_rdotpow_eh__scalar(y, dy, b, mask, n, e, DOTPOW2)
+      const s2 = E == GPow.Half ? f32_rdotpow_eh__scalar(y, dy, b, mask, n, e, DOTPOW2)
         : E == GPow.ThreeQuarters ? f32_rdotpow_e34__scalar(y, dy, b, mask, n, e, DOTPOW2) : E == GPow.Quarter ? f32_rdotpow_e14__scalar(y, dy, b, mask, n, e, DOTPOW2)
         : f32_rdotpow_eg__scalar(y, dy, b, mask, n, e, DOTPOW2);
       for (let i = 0; i < n; i++) { // the square-root kinds against y^e in float64 (1.5 ulp)
         const yi = <f64>getf(y, i);
-        if (E != GPow.General && E != GPow.Zero && yi > 0 && kept(mask, i)) expect<bool>(Math.abs(<f64>getf(b, i) - Math.pow(yi, e)) <= 2e-7 * Math.pow(yi, e)).toBe(true, t);
+        if (E != GPow.General && yi > 0 && kept(mask, i)) expect<bool>(Math.abs(<f64>getf(b, i) - Math.pow(yi, e)) <= 2e-7 * Math.pow(yi, e)).toBe(true, t);
       }
       const rel = E == GPow.General ? 1e-13 : 1.2e-7; // (the 8-wide loop adds pairs in float32)
       expect<i32>(firstBitMismatch(a, b, n)).toBe(-1, t);
@@ -131,6 +140,45 @@ describe("backward kernels: wasm SIMD vs scalar twin", () => {
       copyF32(a, y, n); f32_rdotpow__wasmsimd_u8(a, dy, a, mask, n, e, E, DOTPOW); // in place
       expect<i32>(firstBitMismatch(a, b, n)).toBe(-1, t + " in place");
       expect<bool>(guardsIntact(a, n)).toBe(true, t);
+    }
+    releaseAll();
+  });
+
+  it("f32-rsumpos, f32-vsubpos: Σ dy up to summation order, count and lanes bit for bit (also in place), +0 off the support", () => {
+    const L = lengths(); seed(17);
+    for (let li = 0; li < L.length; li++) for (let off = 0; off < 4; off += 3) for (let mk = 0; mk < 2; mk++) {
+      const n = L[li], y = allocF32(n, off), dy = allocF32(n, off), a = allocF32(n, off), b = allocF32(n, off), mask = makeMask(n, off, mk == 1);
+      fillYDy(y, dy, n, mask);
+      for (let i = 0; i < n; i++) if (kept(mask, i) && nextU32() % 5 == 0) setf(dy, i, getf(y, i) > 0 ? getf(dy, i) : NaN); // NaN dy off the support
+      const t = tag("rsumpos", n, off, mask);
+      const s1 = f32_rsumpos__wasmsimd_u8(y, dy, mask, n, SP), s2 = f32_rsumpos__scalar(y, dy, mask, n, SP2);
+      expect<i32>(SP.count).toBe(SP2.count, t);
+      expect<bool>(!isNaN(s1) && closeSum(s1, s2, 2 * n + 1, 1e-13)).toBe(true, t + " " + s1.toString() + " " + s2.toString());
+      f32_vsubpos__wasmsimd_u16(y, dy, a, mask, n, 0.375, 1e-9); f32_vsubpos__scalar(y, dy, b, mask, n, 0.375, 1e-9);
+      expect<i32>(firstBitMismatch(a, b, n)).toBe(-1, t + " vsubpos");
+      for (let i = 0; i < n; i++) if (!(getf(y, i) > 0) || !kept(mask, i)) expect<u32>(load<u32>(a + (<usize>i << 2))).toBe(0, t);
+      copyF32(a, y, n); f32_vsubpos__wasmsimd_u16(a, dy, a, mask, n, 0.375, 1e-9); // in place
+      expect<i32>(firstBitMismatch(a, b, n)).toBe(-1, t + " in place");
+      expect<bool>(guardsIntact(a, n) && guardsIntact(b, n)).toBe(true, t);
+    }
+    releaseAll();
+  });
+
+  it("f32-rfyscale (p², p^1.5; dl = 1 in place, dl = −0.75): dx bit for bit, sums up to summation order, −∞ x off the support", () => {
+    const L = lengths(); seed(18);
+    for (let li = 0; li < L.length; li++) for (let off = 0; off < 4; off += 3) for (let v = 0; v < 4; v++) {
+      const n = L[li], p = allocF32(n, off), x = allocF32(n, off), a = allocF32(n, off), b = allocF32(n, off);
+      const pow15 = (v & 1) != 0, dl: f32 = (v & 2) != 0 ? -0.75 : 1;
+      for (let i = 0; i < n; i++) { const on = nextU32() % 3 == 0; setf(p, i, on ? uniform(0, 1) : 0); setf(x, i, on ? uniform(-5, 5) : (nextU32() % 2 == 0 ? -Infinity : uniform(-5, 5))); }
+      const t = tag("rfyscale v=" + v.toString(), n, off, 0);
+      const s1 = f32_rfyscale__wasmsimd_u16(p, x, a, n, dl, pow15, FS), s2 = f32_rfyscale__scalar(p, x, b, n, dl, pow15, FS2);
+      expect<i32>(firstBitMismatch(a, b, n)).toBe(-1, t);
+      expect<bool>(!isNaN(s1) && closeSum(s1, s2, 5 * n + 1, 1e-13)).toBe(true, t + " " + s1.toString() + " " + s2.toString());
+      expect<bool>(!isNaN(FS.sum) && closeSum(FS.sum, FS2.sum, n + 1, 1e-13)).toBe(true, t + " h");
+      copyF32(a, p, n); const s3 = f32_rfyscale__wasmsimd_u16(a, x, a, n, dl, pow15, FS); // in place
+      expect<i32>(firstBitMismatch(a, b, n)).toBe(-1, t + " in place");
+      expect<bool>(s3 == s1).toBe(true, t + " in place sum");
+      expect<bool>(guardsIntact(a, n) && guardsIntact(b, n)).toBe(true, t);
     }
     releaseAll();
   });
