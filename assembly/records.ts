@@ -149,6 +149,6 @@ import { Pow } from "./kinds";
 
 /** The Fenchel–Young loss sums over p > 0 (f32-rfyloss-scalar; the kernel returns Σ p·x). */
 @unmanaged export class RFyLossResult {
-  /** Σ h(p): p², p^1.5, p^α, or p·ln p (α = 1). */
+  /** Σ h(p): p − p^α (any α ≠ 1), or −p·ln p (α = 1). */
   sum: f64 = 0;
 }

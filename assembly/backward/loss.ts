@@ -39,8 +39,9 @@ export function fy_loss_rows(x: usize, dx: usize, tmp: usize, mask: usize, rows:
     const fast = a == 2 || a == 1.5;
     const dot = fast ? fyscale(dxr, xr, dxr, cols, dl, a == 1.5, SCALE) : fysums(dxr, xr, cols, a, SUMS);
     if (!fast) scale(dxr, dxr, cols, dl);
-    const h = fast ? SCALE.sum : SUMS.sum;
-    const omega = a == 1 ? -h : (1 - h) / (a * (a - 1));
+    // Ω(p) = (1 − Σ p^α)/(α(α − 1)); the general kinds sum p − p^α per term (f32-rfyloss: the
+    // float32 p's sum is 1 only within 1e-7, which 1/(α − 1) would magnify near α = 1)
+    const omega = fast ? (1 - SCALE.sum) / (a * (a - 1)) : a == 1 ? SUMS.sum : SUMS.sum / (a * (a - 1));
     const to = <usize>t << 2;
     store<f32>(loss + (<usize>r << 2), <f32>(omega + dot - <f64>load<f32>(xr + to)));
     store<f32>(dxr + to, load<f32>(dxr + to) - dl);

@@ -8,7 +8,8 @@
 // (so the sums differ from the twins' by the order and one float32 rounding per pair: 2^−24 of
 // Σ|dy·g| and of Σ g); then, and for E = General (exp(e·ln y) per lane, math/pow.ts powv,
 // dominates), a 4-lane loop whose last vector may be partial (tail.ts: missing lanes 0, off the
-// support), every term promoted. Lanes of g equal the twins' (relaxed-SIMD build: powv's exp
+// support), every term promoted; for E = General the products dy·g are formed in float64 (exact:
+// with e < 0, α > 2, g spans orders of magnitude and q must not carry a float32 product's error). Lanes of g equal the twins' (relaxed-SIMD build: powv's exp
 // multiply-adds may be fused, last bits).
 import { addPromoted, hsum64 } from "../math/acc";
 import { powv } from "../math/pow";
@@ -57,7 +58,13 @@ export function f32_rdotpow__wasmsimd_u8(y: usize, dy: usize, g: usize, mask: us
     if (!v128.any_true(k)) { storePart(g + o, zero, r); continue; }
     const gv = v128.and(E == GPow.General ? powv(yv, ve) : sqrtpowv(yv, E), k);
     storePart(g + o, gv, r);
-    a0 = addPromoted(a0, v128.and(f32x4.mul(loadPart(dy + o, r, zero), gv), k));
+    if (E == GPow.General) {
+      // products formed in float64 (exact): with e < 0 (α > 2), g spans many orders of magnitude,
+      // and a float32 product's rounding, multiplied back by the largest g, would swamp dx
+      const d = v128.and(loadPart(dy + o, r, zero), k);
+      a0 = f64x2.add(a0, f64x2.mul(f64x2.promote_low_f32x4(d), f64x2.promote_low_f32x4(gv)));
+      a1 = f64x2.add(a1, f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1)), f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1))));
+    } else a0 = addPromoted(a0, v128.and(f32x4.mul(loadPart(dy + o, r, zero), gv), k));
     a2 = addPromoted(a2, gv);
   }
   out.sum = hsum64(f64x2.add(a2, a3));

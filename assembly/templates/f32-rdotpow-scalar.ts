@@ -43,7 +43,7 @@ export const enum GPow {
     if (yi > 0 && (mask == 0 || load<u8>(mask + <usize>i) != 0)) {
       gi = E == GPow.General ? powf_pos(yi, e) : sqrtpow(yi, E);
       const d = load<f32>(dy + o);
-      s += <f64>(d * gi);
+      s += E == GPow.General ? <f64>d * <f64>gi : <f64>(d * gi); // (General: exact, see f32-rdotpow-wasmsimd-u8)
       sg += <f64>gi;
     }
     store<f32>(g + o, gi);
