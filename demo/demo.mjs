@@ -1,5 +1,5 @@
 // multimax-wasm demo (npm start): what MultiMax does that softmax cannot, the sparse baselines on
-// the same row, then a throughput line.
+// the same row, a gradient of MultiMax's parameters, then a throughput line.
 //
 // Softmax has one knob, the temperature, and it acts on every entry at once: a low temperature
 // silences the small entries but also tilts the two close large entries towards one winner; a
@@ -68,6 +68,18 @@ console.log(`(large_ts, a checkpoint-form set from the reference data, boosts th
     const y = f({ support });
     console.log(line(`${label} [${support[0]}]`, y, x));
   }
+}
+
+// MultiMax is learned: its backward pass gives the gradient of a loss with respect to φ's
+// parameters. Here: the cross-entropy of the top entry of the attention row, and which way each
+// parameter should move (examples/fit-multimax.mjs fits them with Adam on a toy attention task).
+{
+  const x = Float32Array.from(rows[2].x);
+  const { loss, dParams } = mm.crossEntropy(x, [0], { normalizer: "multimax", params: { orders: [paper] }, grad: true });
+  const d = dParams.orders[0], g = (v) => (Math.abs(v) < 5e-5 ? 0 : v).toFixed(4);
+  console.log(`\ntraining: crossEntropy of the top entry under MultiMax: loss ${loss[0].toFixed(4)}; gradient of the`);
+  console.log(`  parameters: d/dt_b ${g(d.tb)}, d/db ${g(d.b)}, d/dt_d ${g(d.td)}, d/dd ${g(d.d)}`);
+  console.log(`  (node examples/fit-multimax.mjs fits MultiMax, softmax, sparsemax and entmax-1.5 by gradient descent)`);
 }
 
 // Throughput: zero-copy views (no copies in or out), median of a few timed runs.
