@@ -1,6 +1,6 @@
 // Fenchel–Young losses of the threshold maps (the `entmax` package's SparsemaxLoss, Entmax15Loss,
 // EntmaxBisectLoss; reduction none): per row r with target t = targets[r] ≠ ignore,
-//   p = the map's forward of x's row (threshold/rows.ts threshold_rows, into dx's row),
+//   p = the map's forward of x's rows (threshold/rows.ts threshold_rows, all rows at once, into dx),
 //   loss[r] = Ω(p) + Σ_{p_i > 0} p_i·x_i − x_t   (float64, stored as float32), with
 //   Ω(p) = (1 − Σ p^α)/(α(α − 1))  (sparsemax α = 2, 1.5-entmax α = 1.5), −Σ p·ln p at α = 1,
 //   dx = dl·(p − e_t), dl = dloss[r] (1 when dloss = 0); masked entries (p = 0) get 0.
@@ -20,7 +20,9 @@ const SUMS = changetype<RFyLossResult>(memory.data(offsetof<RFyLossResult>(), 16
 const SCALE = changetype<RFyScaleResult>(memory.data(offsetof<RFyScaleResult>(), 16));
 
 export function fy_loss_rows(x: usize, dx: usize, tmp: usize, mask: usize, rows: i32, cols: i32, kind: i32, alpha: usize, alphaStride: i32, targets: usize, dloss: usize, loss: usize, ignore: i32): i32 {
-  let special = 0;
+  // the forward of every row at once (one driver call: its per-call setup is paid once, which
+  // matters on short rows), then each row's loss and gradient over its p
+  const special = threshold_rows(x, dx, tmp, mask, rows, cols, kind, alpha, alphaStride, 0);
   const rowBytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const o = <usize>r * rowBytes, xr = x + o, dxr = dx + o;
@@ -30,9 +32,7 @@ export function fy_loss_rows(x: usize, dx: usize, tmp: usize, mask: usize, rows:
       memory.fill(dxr, 0, rowBytes);
       continue;
     }
-    const mr = mask != 0 ? mask + <usize>r * <usize>cols : 0;
     const ar = alpha + <usize>r * <usize>alphaStride;
-    special += threshold_rows(xr, dxr, tmp, mr, 1, cols, kind, ar, alphaStride, 0);
     const a: f64 = kind == ThresholdMap.Sparsemax ? 2 : kind == ThresholdMap.Entmax15 ? 1.5 : load<f64>(ar);
     const dl: f32 = dloss == 0 ? 1 : load<f32>(dloss + (<usize>r << 2));
     // α = 2, 1.5: the sums and dx = dl·p in one pass; other α: the sums, then the scale pass
