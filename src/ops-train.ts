@@ -24,7 +24,8 @@ const sparse = (kind: Kind) => (k: Kernels, c: Chunk, v: Values): number =>
  *  parameters' gradient accumulates in their region (options-train.ts PARAMS_GRAD). */
 function multimaxBackward(log: boolean) {
   return op<MultimaxBackward>({
-    kernels: ["multimax_backward"], inputs: ["x", "dy", "y"], optional: 1, outputs: ["dx"], inPlace: true,
+    // (not in place: a row whose float32 sums overflow is redone in float64 from x, which must survive)
+    kernels: ["multimax_backward"], inputs: ["x", "dy", "y"], optional: 1, outputs: ["dx"], inPlace: false,
     options: [PARAMS_GRAD, Y, MASK],
     tmp: (C) => 4 * C, // (y recomputed, one row, when it is not given)
     run: (k, c, v) => {
