@@ -12,7 +12,7 @@ import { f32_rsum__wasmsimd_u8 } from "./kernels/f32-rsum-wasmsimd-u8";
 import { f32_vsubmul__scalar } from "./kernels/f32-vsubmul-scalar";
 import { f32_vsubmul__wasmsimd_u8 } from "./kernels/f32-vsubmul-wasmsimd-u8";
 import { f32_vsubexp__scalar_b2_p5 } from "./kernels/f32-vsubexp-scalar-b2-p5";
-import { f32_vsubexp__wasmsimd_b2_p5_u8 } from "./kernels/f32-vsubexp-wasmsimd-b2-p5-u8";
+import { f32_vsubexp__wasmsimd_b2_p5_u16 } from "./kernels/f32-vsubexp-wasmsimd-b2-p5-u16";
 import { f32_rdotpow_eh__scalar } from "./kernels/f32-rdotpow-eh-scalar";
 import { f32_rdotpow_eg__scalar } from "./kernels/f32-rdotpow-eg-scalar";
 import { f32_rdotpow_e34__scalar } from "./kernels/f32-rdotpow-e34-scalar";
@@ -52,7 +52,7 @@ import { f32_vsubpos__wasmsimd_u16 } from "./kernels/f32-vsubpos-wasmsimd-u16";
 /** dx = dy − exp(y)·s where kept, +0 elsewhere (f32-vsubexp; dx may equal y). */
 // @ts-ignore: decorator
 @inline export function vsubexp(y: usize, dy: usize, dx: usize, mask: usize, n: i32, s: f32): void {
-  if (ASC_FEATURE_SIMD) f32_vsubexp__wasmsimd_b2_p5_u8(y, dy, dx, mask, n, s); else f32_vsubexp__scalar_b2_p5(y, dy, dx, mask, n, s);
+  if (ASC_FEATURE_SIMD) f32_vsubexp__wasmsimd_b2_p5_u16(y, dy, dx, mask, n, s); else f32_vsubexp__scalar_b2_p5(y, dy, dx, mask, n, s);
 }
 
 /** Σ dy over the kept support y > 0, out.count = its size (f32-rsumpos: sparsemax's reduction). */
