@@ -11,7 +11,7 @@ import { f32_rsum__wasmsimd_u8 } from "../../assembly/kernels/f32-rsum-wasmsimd-
 import { f32_vsubmul__scalar } from "../../assembly/kernels/f32-vsubmul-scalar";
 import { f32_vsubmul__wasmsimd_u8 } from "../../assembly/kernels/f32-vsubmul-wasmsimd-u8";
 import { f32_vsubexp__scalar_b2_p5 } from "../../assembly/kernels/f32-vsubexp-scalar-b2-p5";
-import { f32_vsubexp__wasmsimd_b2_p5_u8 } from "../../assembly/kernels/f32-vsubexp-wasmsimd-b2-p5-u8";
+import { f32_vsubexp__wasmsimd_b2_p5_u16 } from "../../assembly/kernels/f32-vsubexp-wasmsimd-b2-p5-u16";
 import { f32_rsumpos__scalar } from "../../assembly/kernels/f32-rsumpos-scalar";
 import { f32_rsumpos__wasmsimd_u8 } from "../../assembly/kernels/f32-rsumpos-wasmsimd-u8";
 import { f32_vsubpos__scalar } from "../../assembly/kernels/f32-vsubpos-scalar";
@@ -109,7 +109,7 @@ describe("backward kernels: wasm SIMD vs scalar twin", () => {
       for (let i = 0; i < n; i++) if (!kept(mask, i)) expect<u32>(load<u32>(a + (<usize>i << 2))).toBe(0, t);
       for (let i = 0; i < n; i++) setf(y, i, kept(mask, i) ? -uniform(0, 30) : getf(y, i)); // log-probabilities
       if (n > 2) setf(y, 1, -Infinity);
-      f32_vsubexp__wasmsimd_b2_p5_u8(y, dy, a, mask, n, -1.25); f32_vsubexp__scalar_b2_p5(y, dy, b, mask, n, -1.25);
+      f32_vsubexp__wasmsimd_b2_p5_u16(y, dy, a, mask, n, -1.25); f32_vsubexp__scalar_b2_p5(y, dy, b, mask, n, -1.25);
       expect<i32>(firstBitMismatch(a, b, n)).toBe(-1, t + " vsubexp");
       for (let i = 0; i < n; i++) if (!kept(mask, i)) expect<u32>(load<u32>(a + (<usize>i << 2))).toBe(0, t);
       expect<bool>(guardsIntact(a, n) && guardsIntact(b, n)).toBe(true, t);
