@@ -80,22 +80,12 @@ export type NormaliserWith<O> = <X extends Input>(x: X, options: O) => Result<X>
 
 /** The options of a backward pass that takes only the layout options and a mask. */
 export type MaskOptions = BaseOptions;
-export interface SoftmaxBackwardOptions extends BaseOptions {
-  /** The forward's temperature (default 1). */
-  temperature?: number;
-}
-export interface EntmaxBackwardOptions extends BaseOptions {
-  /** The forward's α ≥ 1: one number, or one per row (default 1.5). */
-  alpha?: number | ArrayLike<number>;
-}
-export interface NormmaxBackwardOptions extends BaseOptions {
-  /** The forward's α > 1: one number, or one per row (default 2). */
-  alpha?: number | ArrayLike<number>;
-}
-export interface EvSoftmaxBackwardOptions extends BaseOptions {
-  /** The forward's mode (accepted for symmetry: the backward's formula is the same in both). */
-  training?: boolean;
-}
+/** A backward pass takes its forward's options (the same values) except its per-row output, support. */
+export type SoftmaxBackwardOptions = SoftmaxOptions;
+export type EntmaxBackwardOptions = Omit<EntmaxOptions, "support">;
+export type NormmaxBackwardOptions = Omit<NormmaxOptions, "support">;
+/** (training is accepted for symmetry: the backward's formula is the same in both modes.) */
+export type EvSoftmaxBackwardOptions = Omit<EvSoftmaxOptions, "support">;
 export interface MultimaxBackwardOptions extends BaseOptions {
   /** The forward's parameters: checkpoint form, paper form, or engine.multimaxParams(…). */
   params: RawParams | MultimaxParams;
@@ -128,10 +118,8 @@ export interface LossOptions extends BaseOptions {
   /** Where to write the per-row losses (one slot per row; default a new Float32Array). */
   loss?: Float32Array;
 }
-export interface EntmaxLossOptions extends LossOptions {
-  /** α ≥ 1: one number, or one per row (default 1.5). */
-  alpha?: number | ArrayLike<number>;
-}
+/** entmaxLoss: α as for entmax (default 1.5). */
+export interface EntmaxLossOptions extends LossOptions, Pick<EntmaxOptions, "alpha"> {}
 export interface CrossEntropyOptions extends LossOptions {
   /** "softmax" (default) or "multimax". */
   normalizer?: "softmax" | "multimax";
