@@ -8,6 +8,9 @@ import { log_softmax_backward_rows, softmax_backward_rows, sparse_backward_rows 
 import { multimax_backward_rows } from "./backward/multimax";
 import { fy_loss_rows } from "./backward/loss";
 import { cross_entropy_rows } from "./backward/crossentropy";
+import { attention_forward } from "./attention/forward";
+import { attention_backward } from "./attention/backward";
+import { scratchBytes } from "./attention/rows";
 
 /** First free byte after the static data, 16-byte aligned: the loader manages memory from here. */
 export function heap_base(): usize {
@@ -101,4 +104,25 @@ export function fy_loss(x: usize, dx: usize, tmp: usize, mask: usize, rows: i32,
  *  dx its gradient times dloss; grads as for multimax_backward (order > 0). */
 export function cross_entropy(x: usize, dx: usize, mask: usize, rows: i32, cols: i32, k: f32, params: usize, order: i32, grads: usize, targets: usize, dloss: usize, loss: usize, ignore: i32, smoothing: f32): i32 {
   return cross_entropy_rows(x, dx, mask, rows, cols, k, params, order, grads, targets, dloss, loss, ignore, smoothing);
+}
+
+// ---- attention (attention/): q [B,H,Lq,D], k [B,Hkv,Lk,D], v [B,Hkv,Lk,Dv] (Hkv divides H),
+// out and dOut [B,H,Lq,Dv], weights [B,H,Lq,Lk] (0: none), mask [B,Lk] bytes (0: none), kind:
+// attention/rows.ts Norm; params: per head `order` records at paramStride bytes (0: shared).
+
+/** Scratch bytes attention (backward = 0) or attention_backward (1) needs for these sizes. */
+export function attention_scratch(Lq: i32, Lk: i32, D: i32, Dv: i32, backward: i32): f64 {
+  return <f64>scratchBytes(Lq, Lk, D, Dv, backward != 0);
+}
+
+/** out = normaliser(scale·q·kᵀ, masked after any modulation)·v; returns the exceptional rows. */
+export function attention(q: usize, k: usize, v: usize, out: usize, weights: usize, mask: usize, params: usize, scratch: usize,
+  B: i32, H: i32, Hkv: i32, Lq: i32, Lk: i32, D: i32, Dv: i32, kind: i32, causal: i32, order: i32, paramStride: i32, scale: f32, alpha: f64, eps: f32): i32 {
+  return attention_forward(q, k, v, out, weights, mask, params, scratch, B, H, Hkv, Lq, Lk, D, Dv, kind, causal, order, paramStride, scale, alpha, eps);
+}
+
+/** dq, dk, dv (and MultiMax's parameter gradients into grads, float64, added to) of ⟨dOut, out⟩. */
+export function attention_grad(q: usize, k: usize, v: usize, dOut: usize, dq: usize, dk: usize, dv: usize, mask: usize, params: usize, grads: usize, scratch: usize,
+  B: i32, H: i32, Hkv: i32, Lq: i32, Lk: i32, D: i32, Dv: i32, kind: i32, causal: i32, order: i32, paramStride: i32, gradStride: i32, scale: f32, alpha: f64, eps: f32): i32 {
+  return attention_backward(q, k, v, dOut, dq, dk, dv, mask, params, grads, scratch, B, H, Hkv, Lq, Lk, D, Dv, kind, causal, order, paramStride, gradStride, scale, alpha, eps);
 }

@@ -5,7 +5,7 @@ import { fail as failArg } from "./describe.js";
 import { parse } from "./load.js";
 import { OPS, type Operations, type OpName } from "./ops.js";
 import { begin, current, fail, settle } from "./state.js";
-import type { Bytes, WasmModule } from "./types.js";
+import type { AttentionOperations, Bytes, WasmModule } from "./types.js";
 
 export { Engine } from "./engine.js";
 export { MultimaxParams } from "./params.js";
@@ -14,6 +14,7 @@ export type {
   BaseOptions, Bytes, EntmaxOptions, EvSoftmaxOptions, Input, LogSoftmaxOptions, Mask, MultimaxOptions, Normaliser, NormaliserWith, NormmaxOptions,
   Numbers, Result, SoftmaxOptions, SparseOptions, TensorInput, TensorLike, WasmMemory, WasmModule,
   Backward, CrossEntropyOptions, EntmaxBackwardOptions, EntmaxLossOptions, EvSoftmaxBackwardOptions, Loss, LossOptions, LossResult, MaskOptions,
+  AttentionBackwardOptions, AttentionGrads, AttentionNormalizer, AttentionOperations, AttentionOptions,
   MultimaxBackward, MultimaxBackwardOptions, NormmaxBackwardOptions, ParamsGrad, ParamsGradOf, SoftmaxBackwardOptions, Targets,
 } from "./types.js";
 export type { CheckpointParams, PaperOrder, PaperParams, RawParams } from "./params.js";
@@ -107,3 +108,8 @@ export const entmax15Loss = bound.entmax15Loss;
 export const entmaxLoss = bound.entmaxLoss;
 /** crossEntropy on the engine of the last successful init()/initSync() (see Engine.crossEntropy). */
 export const crossEntropy = bound.crossEntropy;
+
+/** attention on the engine of the last successful init()/initSync() (see Engine.attention). */
+export const attention: AttentionOperations["attention"] = (q, k, v, options) => current("attention").attention(q, k, v, options);
+/** attentionBackward on the engine of the last successful init()/initSync() (see Engine.attentionBackward). */
+export const attentionBackward: AttentionOperations["attentionBackward"] = (q, k, v, dOut, options) => current("attentionBackward").attentionBackward(q, k, v, dOut, options);

@@ -1,6 +1,7 @@
 // The public API over one wasm instance: the Engine, whose methods come from the operation table
 // (ops.ts), its memory (the scratch arena and the caller's zero-copy views) and the checks of each
 // call. The math is the kernels' (assembly/); how arrays reach them is stage.ts's.
+import { ATTENTION } from "./attention.js";
 import { checkLength, optionsOf, overlaps, unalias } from "./checks.js";
 import { fail } from "./describe.js";
 import { Heap, MAX_BYTES } from "./heap.js";
@@ -9,7 +10,7 @@ import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./o
 import type { CallInfo, Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
 import { ABSENT, DISCARD, ROW_FREE, Stager, worstBytes, type Arena } from "./stage.js";
-import type { TensorInput, TensorLike, WasmMemory } from "./types.js";
+import type { AttentionOperations, TensorInput, TensorLike, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
 export interface KernelExports {
@@ -27,7 +28,7 @@ const NO_DATA = new Float32Array(0);
 let depth = 0, staging = false;
 
 /** Every export the loader calls. */
-const EXPORTS = ["heap_base", "simd", ...new Set(OP_LIST.flatMap((op) => op.kernels))];
+const EXPORTS = ["heap_base", "simd", "attention", "attention_grad", "attention_scratch", ...new Set(OP_LIST.flatMap((op) => op.kernels))];
 
 /** Arena bytes for every operation on up to `n` values (reserve() and the initial arena). */
 const reserveBytes = (n: number): number => Math.max(...OP_LIST.map((op) => worstBytes(op, n)));
@@ -45,7 +46,7 @@ const memOf = (b: ArrayBufferLike): Mem => ({ f32: new Float32Array(b), f64: new
 /** A block handed out by alloc(); shared by a view and the views refresh() makes of it. */
 interface Block { _ptr: number; _length: number; _live: boolean }
 
-export interface Engine extends Operations {}
+export interface Engine extends Operations, AttentionOperations {}
 
 /**
  * One wasm instance and its memory. Create it with `init()` or `initSync()`. Every operation takes
@@ -96,6 +97,7 @@ export class Engine {
         writable: true, configurable: true, enumerable: true, // (enumerable: Object.keys(Engine.prototype) lists the operations)
       });
     }
+    for (const [name, value] of Object.entries(ATTENTION)) Object.defineProperty(Engine.prototype, name, { value, writable: true, configurable: true, enumerable: true });
   }
 
   /** @internal Use init() / initSync(). */

@@ -139,3 +139,50 @@ export interface LossResult<X, G = boolean> {
 }
 /** A loss: x and one target per row in, LossResult out. */
 export type Loss<O> = <X extends Input, G extends boolean = false>(x: X, targets: Targets, options?: O & { grad?: G }) => LossResult<X, G>;
+
+// ---- attention (src/attention.ts; README "Attention")
+
+/** The normaliser over the key axis. */
+export type AttentionNormalizer = "softmax" | "multimax" | "sparsemax" | "entmax15" | "entmax" | "normmax" | "evSoftmax";
+export interface AttentionBackwardOptions {
+  /** Scores s = scale·q·kᵀ (default 1/√D). */
+  scale?: number;
+  /** Default "softmax". */
+  normalizer?: AttentionNormalizer;
+  /** entmax (default 1.5, ≥ 1) and normmax (default 2, > 1) only. */
+  alpha?: number;
+  /** MultiMax's parameters (required with normalizer "multimax"): one set for every head, or an
+   *  array of H sets (head h uses set h). */
+  params?: RawParams | MultimaxParams | ReadonlyArray<RawParams | MultimaxParams>;
+  /** evSoftmax only: weight 1e-6 below the mean instead of 0. */
+  training?: boolean;
+  /** [B, Lk], 1/true = keep (every query and head of batch element b). */
+  keyMask?: Mask | { data: Mask; dims: readonly number[] };
+  /** Query i sees key j iff j ≤ i + Lk − Lq (bottom-right aligned: PyTorch's causal_lower_right,
+   *  the KV-cache convention). */
+  causal?: boolean;
+}
+export interface AttentionOptions extends AttentionBackwardOptions {
+  /** Receives the output (B·H·Lq·Dv floats; returned). */
+  out?: Float32Array | TensorLike;
+  /** Receives the weights p (B·H·Lq·Lk floats); weights are only materialised when given. */
+  weightsOut?: Float32Array | TensorLike;
+}
+/** attentionBackward's result: the gradients of ⟨dOut, out⟩; dParams for MultiMax only (one per
+ *  head when params was an array), null otherwise. */
+export interface AttentionGrads {
+  dq: TensorLike;
+  dk: TensorLike;
+  dv: TensorLike;
+  dParams: ParamsGrad | ParamsGrad[] | null;
+}
+export interface AttentionOperations {
+  /** Fused attention: out = normalizer(scale·q·kᵀ, masked after any modulation)·v per (batch, head).
+   *  q [B, H, Lq, D], k [B, Hkv, Lk, D], v [B, Hkv, Lk, Dv] (Hkv divides H: grouped-query attention;
+   *  rank 3 [H, L, D] means B = 1, rank 2 [L, D] B = H = 1); the result has q's rank, [B, H, Lq, Dv].
+   *  A query that sees no key gets output 0 (and weights 0). */
+  attention(q: TensorInput, k: TensorInput, v: TensorInput, options?: AttentionOptions): TensorLike;
+  /** The gradients of ⟨dOut, out⟩ with respect to q, k, v (summed over the heads that share a kv
+   *  head) and MultiMax's parameters, p recomputed (nothing is kept from the forward call). */
+  attentionBackward(q: TensorInput, k: TensorInput, v: TensorInput, dOut: TensorInput, options?: AttentionBackwardOptions): AttentionGrads;
+}

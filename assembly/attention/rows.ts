@@ -1,0 +1,77 @@
+// What the attention drivers share: the normaliser codes, which keys a query sees, the scratch
+// plan, and one row's normaliser (forward) and its VJP (backward), run by the row drivers of the
+// row-wise operations on a row of scores, so that attention's p is exactly what the row
+// normalisers give on the same scores (rows.ts, threshold/rows.ts, evsoftmax.ts, backward/).
+import { multimax_rows, softmax_rows } from "../rows";
+import { threshold_rows } from "../threshold/rows";
+import { evsoftmax_rows } from "../evsoftmax";
+import { softmax_backward_rows, sparse_backward_rows } from "../backward/normalisers";
+import { multimax_backward_rows } from "../backward/multimax";
+import { effectiveOrder } from "../backward/phigrad";
+
+/** The normaliser over the key axis (attention's `normalizer` option). */
+export const enum Norm {
+  Softmax = 0,
+  Multimax = 1,
+  /** 2..5: the threshold maps, ThresholdMap + 2 (sparsemax, 1.5-entmax, α-entmax, α-normmax). */
+  Sparsemax = 2,
+  Entmax15 = 3,
+  Entmax = 4,
+  Normmax = 5,
+  EvSoftmax = 6,
+}
+
+/** Rows of queries per block: the forward's products run on 4 rows at a time (f32-gemm 4x8). */
+export const QB: i32 = 4;
+/** Queries per block in the backward pass: 16, so that each block's updates of dK and dV (read,
+ *  added to, written back) are shared by 16 queries. */
+export const QBB: i32 = 16;
+
+/** The α of the threshold maps (float64; every row reads it: stride 0). */
+export const ALPHA: usize = memory.data(8, 8);
+
+/** Keys query i sees: all Lk, or with `causal` (aligned bottom-right, the KV-cache convention)
+ *  those j ≤ i + Lk − Lq. */
+// @ts-ignore: decorator
+@inline export function visible(i: i32, Lq: i32, Lk: i32, causal: i32): i32 {
+  if (causal == 0) return Lk;
+  const n = i + Lk - Lq + 1;
+  return n < 0 ? 0 : n > Lk ? Lk : n;
+}
+
+/** Scores by products with Kᵀ laid out once per (batch, kv head) (f32-gemm), or row by row
+ *  against K as it lies (f32-vdotrows) when there are too few queries to pay for the copy. */
+// @ts-ignore: decorator
+@inline export function transposed(Lq: i32): bool { return Lq >= 4; }
+
+// @ts-ignore: decorator
+@inline function up16(n: usize): usize { return (n + 15) & ~(<usize>15); }
+
+/** Scratch bytes of a call: Kᵀ (and Vᵀ in the backward pass), the blocks of score rows, and two
+ *  rows for the normalisers (the threshold maps' candidates and indices). */
+export function scratchBytes(Lq: i32, Lk: i32, D: i32, Dv: i32, backward: bool): usize {
+  const row = <usize>Lk << 2, t = transposed(Lq);
+  let n = up16((t ? <usize>D : 0) * row) + 2 * up16(row);
+  if (backward) n += up16((t ? <usize>Dv : 0) * row) + 4 * up16(<usize>QBB * row);
+  else n += up16(<usize>QB * row);
+  return n;
+}
+
+/** p = normaliser(s) on one row of n scores (in place allowed), masked by mask (0: none). */
+export function normalise(kind: i32, s: usize, p: usize, tmp: usize, mask: usize, n: i32, params: usize, order: i32, eps: f32): i32 {
+  if (kind == Norm.Multimax) {
+    const o = effectiveOrder(params, order);
+    return o == 0 ? softmax_rows(s, p, mask, 1, n, 1, false) : multimax_rows(s, p, tmp, mask, 1, n, params, o, false);
+  }
+  if (kind == Norm.Softmax) return softmax_rows(s, p, mask, 1, n, 1, false);
+  if (kind == Norm.EvSoftmax) return evsoftmax_rows(s, p, mask, 1, n, eps, 0);
+  return threshold_rows(s, p, tmp, mask, 1, n, kind - 2, ALPHA, 0, 0);
+}
+
+/** ds = the VJP of the normaliser at s (p its output, dp the cotangent); MultiMax adds its
+ *  parameter gradients to grads (float64 [da, db, dc, dd] per order). ds is disjoint from the rest. */
+export function normaliseBackward(kind: i32, s: usize, p: usize, dp: usize, ds: usize, tmp: usize, mask: usize, n: i32, params: usize, order: i32, grads: usize): i32 {
+  if (kind == Norm.Multimax) return multimax_backward_rows(s, dp, p, ds, tmp, mask, 1, n, params, order, grads, false);
+  if (kind == Norm.Softmax || kind == Norm.EvSoftmax) return softmax_backward_rows(p, dp, ds, mask, 1, n, 1);
+  return sparse_backward_rows(p, dp, ds, mask, 1, n, kind - 2, ALPHA, 0);
+}
