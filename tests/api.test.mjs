@@ -241,7 +241,9 @@ function assertTopLevelBoundTo(engine, label) {
 const EXPECTED_EXPORTS = ['Engine', 'MultimaxParams', 'entmax', 'entmax15', 'evSoftmax', 'init', 'initSync', 'logMultimax', 'logSoftmax', 'multimax', 'normmax', 'softmax', 'sparsemax',
   // the backward passes and losses (issue 11, docs/training.md)
   'softmaxBackward', 'logSoftmaxBackward', 'multimaxBackward', 'logMultimaxBackward', 'sparsemaxBackward', 'entmax15Backward', 'entmaxBackward',
-  'normmaxBackward', 'evSoftmaxBackward', 'sparsemaxLoss', 'entmax15Loss', 'entmaxLoss', 'crossEntropy'];
+  'normmaxBackward', 'evSoftmaxBackward', 'sparsemaxLoss', 'entmax15Loss', 'entmaxLoss', 'crossEntropy',
+  // fused attention (issue 12, docs/attention.md)
+  'attention', 'attentionBackward'];
 
 describe('1. exports', () => {
   test('ESM: every export is known to this test (add new exports here)', () => {

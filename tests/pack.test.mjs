@@ -28,10 +28,10 @@ const node = async (args, opts) => {
 test("tarball: exactly the files it should ship", () => {
   assert.deepEqual(fx.files, [
     "LICENSE", "README.md", "build/multimax-relaxed.wasm", "build/multimax-scalar.wasm", "build/multimax.wasm",
-    "dist/api.d.ts",
+    "dist/api.d.ts", "dist/attention-args.d.ts", "dist/attention.d.ts",
     "dist/browser.d.ts", "dist/browser.js", "dist/checks.d.ts",
     // CommonJS declarations ("type": "commonjs" scope) for TypeScript's node16 `require`
-    "dist/cjs/api.d.ts", "dist/cjs/browser.d.ts", "dist/cjs/checks.d.ts", "dist/cjs/describe.d.ts", "dist/cjs/descriptor.d.ts", "dist/cjs/engine.d.ts",
+    "dist/cjs/api.d.ts", "dist/cjs/attention-args.d.ts", "dist/cjs/attention.d.ts", "dist/cjs/browser.d.ts", "dist/cjs/checks.d.ts", "dist/cjs/describe.d.ts", "dist/cjs/descriptor.d.ts", "dist/cjs/engine.d.ts",
     "dist/cjs/heap.d.ts", "dist/cjs/index.d.ts", "dist/cjs/inline.d.ts", "dist/cjs/layout.d.ts", "dist/cjs/load.d.ts",
     "dist/cjs/ops-train.d.ts", "dist/cjs/ops.d.ts", "dist/cjs/options-train.d.ts", "dist/cjs/options.d.ts", "dist/cjs/package.json", "dist/cjs/params.d.ts", "dist/cjs/stage.d.ts",
     "dist/cjs/state.d.ts", "dist/cjs/types.d.ts", "dist/cjs/workerd.d.ts",

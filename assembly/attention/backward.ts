@@ -3,13 +3,13 @@
 //   s = scale·q·kᵀ,  p = normaliser(s),  dv += pᵀ·dOut,  dp = dOut·vᵀ,
 //   ds = the normaliser's VJP at (s, p) applied to dp (MultiMax: φ'(s) ⊙ softmax's VJP, and the
 //        parameter gradients, added per head),  dq = scale·ds·k,  dk += scale·dsᵀ·q.
-// Blocks of QBB queries: S, P, dP and dS (QBB rows of Lk floats each) in scratch. dk and dv
+// Blocks of QB queries: S, P, dP and dS (QB rows of Lk floats each) in scratch. dk and dv
 // (per kv head, summed over the G heads of its group) are zeroed here first. A row that sees no
 // key has p = 0: dq = 0 there and it adds nothing. Memory contract as attention_forward's, plus
 // dOut [B,H,Lq,Dv], dq like q, dk like k, dv like v, grads: float64 `order`·4 per head at
 // gradStride bytes (added to; 0 = not MultiMax).
 import { dotrows, gemm, transpose } from "../config-attention";
-import { ALPHA, QB, QBB, normalise, normaliseBackward, transposed, visible } from "./rows";
+import { ALPHA, QB, gemmCols, gemmDepth, normalise, normaliseBackward, transposed, visible } from "./rows";
 
 // @ts-ignore: decorator
 @inline function up16(n: usize): usize { return (n + 15) & ~(<usize>15); }
@@ -20,7 +20,7 @@ export function attention_backward(
   kind: i32, causal: i32, order: i32, paramStride: i32, gradStride: i32, scale: f32, alpha: f64, eps: f32,
 ): i32 {
   store<f64>(ALPHA, alpha);
-  const G = H / Hkv, useT = transposed(Lq), row = <usize>Lk << 2, blk = up16(<usize>QBB * row);
+  const G = H / Hkv, useT = transposed(Lq), row = <usize>Lk << 2, blk = up16(<usize>QB * row);
   const kt = scratch, vt = kt + (useT ? up16(<usize>D * row) : 0), S = vt + (useT ? up16(<usize>Dv * row) : 0);
   const P = S + blk, dP = P + blk, dS = dP + blk, tmp = dS + blk;
   let special = 0;
@@ -38,21 +38,18 @@ export function attention_backward(
         const qh = q + ((bh * <usize>Lq * <usize>D) << 2), gh = dOut + ((bh * <usize>Lq * <usize>Dv) << 2);
         const dqh = dq + ((bh * <usize>Lq * <usize>D) << 2);
         const ph = params + <usize>h * <usize>paramStride, gr = grads + <usize>h * <usize>gradStride;
-        for (let i0 = 0; i0 < Lq; i0 += QBB) {
-          const mr = min(QBB, Lq - i0), nmax = visible(i0 + mr - 1, Lq, Lk, causal);
+        for (let i0 = 0; i0 < Lq; i0 += QB) {
+          const mr = min(QB, Lq - i0), nmax = visible(i0 + mr - 1, Lq, Lk, causal);
           const qi = qh + ((<usize>i0 * <usize>D) << 2), gi = gh + ((<usize>i0 * <usize>Dv) << 2);
           const dqi = dqh + ((<usize>i0 * <usize>D) << 2);
           if (nmax == 0) { memory.fill(dqi, 0, (<usize>mr * <usize>D) << 2); continue; }
-          // s and dp, QB rows per product
-          for (let r0 = 0; r0 < mr; r0 += QB) {
-            const m = min(QB, mr - r0), o = <usize>r0 * row;
-            if (useT) {
-              gemm(m, nmax, D, qi + ((<usize>(r0 * D)) << 2), D, 1, kt, Lk, S + o, Lk, scale, 0);
-              gemm(m, nmax, Dv, gi + ((<usize>(r0 * Dv)) << 2), Dv, 1, vt, Lk, dP + o, Lk, 1, 0);
-            } else for (let r = r0; r < r0 + m; r++) {
-              dotrows(nmax, D, qi + ((<usize>(r * D)) << 2), kb, D, S + <usize>r * row, scale);
-              dotrows(nmax, Dv, gi + ((<usize>(r * Dv)) << 2), vb, Dv, dP + <usize>r * row, 1);
-            }
+          // s and dp (tiles of keys)
+          if (useT) {
+            gemmCols(mr, nmax, D, qi, D, 1, kt, Lk, S, Lk, scale);
+            gemmCols(mr, nmax, Dv, gi, Dv, 1, vt, Lk, dP, Lk, 1);
+          } else for (let r = 0; r < mr; r++) {
+            dotrows(nmax, D, qi + ((<usize>(r * D)) << 2), kb, D, S + <usize>r * row, scale);
+            dotrows(nmax, Dv, gi + ((<usize>(r * Dv)) << 2), vb, Dv, dP + <usize>r * row, 1);
           }
           // p and ds row by row (0 past the keys a row sees)
           for (let r = 0; r < mr; r++) {
@@ -66,11 +63,10 @@ export function attention_backward(
               memory.fill(dS + o + (<usize>n << 2), 0, <usize>(nmax - n) << 2);
             }
           }
-          // dq = scale·ds·k (QB rows per product); dk += scale·dsᵀ·q, dv += pᵀ·dOut (QB keys per product)
-          for (let r0 = 0; r0 < mr; r0 += QB)
-            gemm(min(QB, mr - r0), D, nmax, dS + <usize>r0 * row, Lk, 1, kb, D, dqi + ((<usize>(r0 * D)) << 2), D, scale, 0);
-          for (let j0 = 0; j0 < nmax; j0 += QB) {
-            const m = min(QB, nmax - j0), o = <usize>j0 << 2;
+          // dq = scale·ds·k (tiles of keys); dk += scale·dsᵀ·q, dv += pᵀ·dOut (4 keys per product)
+          gemmDepth(mr, D, nmax, dS, Lk, 1, kb, D, dqi, D, scale);
+          for (let j0 = 0; j0 < nmax; j0 += 4) {
+            const m = min(4, nmax - j0), o = <usize>j0 << 2;
             gemm(m, D, mr, dS + o, 1, Lk, qi, D, dkb + ((<usize>(j0 * D)) << 2), D, scale, 1);
             gemm(m, Dv, mr, P + o, 1, Lk, gi, Dv, dvb + ((<usize>(j0 * Dv)) << 2), Dv, 1, 1);
           }

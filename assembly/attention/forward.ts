@@ -9,8 +9,8 @@
 // output 0 and weights 0. Memory contract: q [B,H,Lq,D], k [B,Hkv,Lk,D], v [B,Hkv,Lk,Dv],
 // out [B,H,Lq,Dv], weights [B,H,Lq,Lk] (0: none), mask [B,Lk] bytes (0: none; 0 = excluded),
 // params: per head `order` records [a, b, c, d] at paramStride bytes (0: shared).
-import { dotrows, gemm, transpose } from "../config-attention";
-import { ALPHA, QB, normalise, transposed, visible } from "./rows";
+import { dotrows, transpose } from "../config-attention";
+import { ALPHA, QB, gemmCols, gemmDepth, normalise, transposed, visible } from "./rows";
 
 export function attention_forward(
   q: usize, k: usize, v: usize, out: usize, weights: usize, mask: usize, params: usize, scratch: usize,
@@ -41,7 +41,7 @@ export function attention_forward(
             if (wh != 0) memory.fill(wh + <usize>i0 * row, 0, <usize>mr * row);
             continue;
           }
-          if (useT) gemm(mr, nmax, D, qi, D, 1, kt, Lk, s, Lk, scale, 0);
+          if (useT) gemmCols(mr, nmax, D, qi, D, 1, kt, Lk, s, Lk, scale);
           else for (let r = 0; r < mr; r++) dotrows(nmax, D, qi + ((<usize>(r * D)) << 2), kb, D, s + <usize>r * row, scale);
           for (let r = 0; r < mr; r++) {
             const sr = s + <usize>r * row, n = visible(i0 + r, Lq, Lk, causal);
@@ -53,7 +53,7 @@ export function attention_forward(
               if (nmax < Lk) memory.fill(wr + (<usize>nmax << 2), 0, <usize>(Lk - nmax) << 2);
             }
           }
-          gemm(mr, Dv, nmax, s, Lk, 1, vb, Dv, oi, Dv, 1, 0);
+          gemmDepth(mr, Dv, nmax, s, Lk, 1, vb, Dv, oi, Dv, 1);
         }
       }
     }

@@ -8,6 +8,7 @@ import { evsoftmax_rows } from "../evsoftmax";
 import { softmax_backward_rows, sparse_backward_rows } from "../backward/normalisers";
 import { multimax_backward_rows } from "../backward/multimax";
 import { effectiveOrder } from "../backward/phigrad";
+import { gemm } from "../config-attention";
 
 /** The normaliser over the key axis (attention's `normalizer` option). */
 export const enum Norm {
@@ -21,11 +22,12 @@ export const enum Norm {
   EvSoftmax = 6,
 }
 
-/** Rows of queries per block: the forward's products run on 4 rows at a time (f32-gemm 4x8). */
-export const QB: i32 = 4;
-/** Queries per block in the backward pass: 16, so that each block's updates of dK and dV (read,
- *  added to, written back) are shared by 16 queries. */
-export const QBB: i32 = 16;
+/** Queries per block: 16 (the products run on 4 rows at a time, f32-gemm 4x8, tile by tile of
+ *  keys, so that each tile of Kᵀ and V is read from memory once per 16 queries; in the backward
+ *  pass each block's updates of dK and dV, read, added to and written back, serve 16 queries). */
+export const QB: i32 = 16;
+/** Keys per tile: 128 keys of Kᵀ (D = 64: 32 KiB, a level-1 cache) or of V. */
+export const KT: i32 = 128;
 
 /** The α of the threshold maps (float64; every row reads it: stride 0). */
 export const ALPHA: usize = memory.data(8, 8);
@@ -52,7 +54,7 @@ export const ALPHA: usize = memory.data(8, 8);
 export function scratchBytes(Lq: i32, Lk: i32, D: i32, Dv: i32, backward: bool): usize {
   const row = <usize>Lk << 2, t = transposed(Lq);
   let n = up16((t ? <usize>D : 0) * row) + 2 * up16(row);
-  if (backward) n += up16((t ? <usize>Dv : 0) * row) + 4 * up16(<usize>QBB * row);
+  if (backward) n += up16((t ? <usize>Dv : 0) * row) + 4 * up16(<usize>QB * row);
   else n += up16(<usize>QB * row);
   return n;
 }
@@ -74,4 +76,24 @@ export function normaliseBackward(kind: i32, s: usize, p: usize, dp: usize, ds: 
   if (kind == Norm.Multimax) return multimax_backward_rows(s, dp, p, ds, tmp, mask, 1, n, params, order, grads, false);
   if (kind == Norm.Softmax || kind == Norm.EvSoftmax) return softmax_backward_rows(p, dp, ds, mask, 1, n, 1);
   return sparse_backward_rows(p, dp, ds, mask, 1, n, kind - 2, ALPHA, 0);
+}
+
+/** C = α·A·B for mr rows (any number; A[m][k] at a + 4(m·am + k·ak)), tiled by KT columns: 4 rows
+ *  per product, every block of rows against one tile of B before the next tile. */
+export function gemmCols(mr: i32, nc: i32, kc: i32, a: usize, am: i32, ak: i32, b: usize, ldb: i32, c: usize, ldc: i32, alpha: f32): void {
+  for (let n0 = 0; n0 < nc; n0 += KT) {
+    const nt = min(KT, nc - n0);
+    for (let r0 = 0; r0 < mr; r0 += 4)
+      gemm(min(4, mr - r0), nt, kc, a + (<usize>(r0 * am) << 2), am, ak, b + (<usize>n0 << 2), ldb, c + (<usize>(r0 * ldc + n0) << 2), ldc, alpha, 0);
+  }
+}
+
+/** C = α·A·B for mr rows, tiled by KT along the depth k (B's rows): each tile of B is read once
+ *  per mr rows, the partial products added to C. */
+export function gemmDepth(mr: i32, nc: i32, kc: i32, a: usize, am: i32, ak: i32, b: usize, ldb: i32, c: usize, ldc: i32, alpha: f32): void {
+  for (let k0 = 0; k0 < kc; k0 += KT) {
+    const kt = min(KT, kc - k0);
+    for (let r0 = 0; r0 < mr; r0 += 4)
+      gemm(min(4, mr - r0), nc, kt, a + (<usize>(r0 * am + k0 * ak) << 2), am, ak, b + (<usize>(k0 * ldb) << 2), ldb, c + (<usize>(r0 * ldc) << 2), ldc, alpha, k0 > 0 ? 1 : 0);
+  }
 }
