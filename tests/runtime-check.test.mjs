@@ -5,9 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as real from "../dist/index.js";
 import { check, checkLoads } from "./runtimes/check.js";
-import { selectCases, selectGradCases } from "./runtimes/select.mjs";
+import { selectAttentionCases, selectCases, selectGradCases } from "./runtimes/select.mjs";
 
-const cases = [...selectCases(), ...selectGradCases()];
+const cases = [...selectCases(), ...selectGradCases(), ...selectAttentionCases()];
 
 function uniformSoftmax(target) {
   return new Proxy(target, {

@@ -35,9 +35,27 @@ function runGradCase(call, c) {
   return null;
 }
 
+/** A fused attention case (select.mjs selectAttentionCases): the output within the golden bound. */
+function runAttnCase(call, c) {
+  const t = (x) => ({ data: Float32Array.from(x.data), dims: x.dims });
+  const opts = { ...c.options };
+  if (opts.keyMask) opts.keyMask = Uint8Array.from(opts.keyMask);
+  let r;
+  try {
+    r = call('attention', t(c.q), t(c.k), t(c.v), opts);
+  } catch (e) {
+    return `threw ${e && e.name}: ${e && e.message}`;
+  }
+  if (!r || !(r.data instanceof Float32Array) || r.data.length !== c.ref.length) return `returned no tensor-like of ${c.ref.length} values`;
+  for (let i = 0; i < c.ref.length; i++)
+    if (!(Math.abs(r.data[i] - c.ref[i]) <= c.bounds[i])) return `output element ${i}: ${r.data[i]}, reference ${c.ref[i]}`;
+  return null;
+}
+
 /** One case on one callable; returns null (pass) or a short description of the worst miss. */
 function runCase(call, c) {
   if (c.grad) return runGradCase(call, c);
+  if (c.attn) return runAttnCase(call, c);
   const x = Float32Array.from(c.x);
   const opts = { ...c.options, cols: c.cols };
   if (c.mask) opts.mask = Uint8Array.from(c.mask);
@@ -74,8 +92,8 @@ export function check(lib, engine, cases) {
   const failures = [];
   let pass = 0;
   const callers = [
-    ['engine', (fn, x, a, b) => engine[fn](x, a, b)],
-    ['top-level', (fn, x, a, b) => lib[fn](x, a, b)],
+    ['engine', (fn, x, a, b, d) => engine[fn](x, a, b, d)],
+    ['top-level', (fn, x, a, b, d) => lib[fn](x, a, b, d)],
   ];
   for (const [how, call] of callers) {
     for (const c of cases) {

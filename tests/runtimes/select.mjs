@@ -120,5 +120,34 @@ export function selectGradCases() {
   return out;
 }
 
+/** Fused attention cases of attention.json (small input sets, one per normaliser and mask kind):
+ *  [{ id, fn: "attention", attn: true, q, k, v (tensor-likes as plain arrays), options, ref
+ *  (output), bounds (per element, the golden README's output tolerance) }]. */
+const ATTN_IDS = [
+  'softmax/default/2x3x7x7x8x8/normal/padding', 'multimax/per_head_random/1x4x16x16x16x16/normal/causal',
+  'sparsemax/default/2x2x5x9x8x3/normal/padding_causal', 'entmax15/default/2x2x3x4x4x4/normal/padding_all',
+  'entmax_bisect/default/2x3x7x7x8x8/peaky_q8/none', 'multimax/shared_random/2x2x5x9x8x3/normal/padding_causal/scale=0.30000001192092896',
+];
+export function selectAttentionCases() {
+  const g = loadGolden('attention'), out = [];
+  for (const id of ATTN_IDS) {
+    const c = g.cases.find((x) => x.id === id);
+    if (!c) throw new Error(`select.mjs: no attention case ${id}`);
+    const { B, H, Lq, Lk, D, Dv } = c.shape, inp = g.inputs[c.input], p = c.params;
+    const options = { normalizer: c.normalizer === 'entmax_bisect' ? 'entmax' : c.normalizer, causal: !!p.causal };
+    if (c.normalizer === 'entmax_bisect') options.alpha = 1.5;
+    if (!p.scale_is_default) options.scale = p.scale;
+    if (c.key_mask) options.keyMask = c.key_mask.map((excluded) => (excluded ? 0 : 1));
+    if (c.normalizer === 'multimax')
+      options.params = p.per_head ? Array.from({ length: H }, (_, h) => ({ ranges: p.ranges.slice(4 * h, 4 * h + 4), ts: p.ts.slice(4 * h, 4 * h + 4) })) : { ranges: p.ranges, ts: p.ts };
+    out.push({
+      id: `attention:${c.id}`, fn: 'attention', attn: true,
+      q: { data: inp.q, dims: [B, H, Lq, D] }, k: { data: inp.k, dims: [B, H, Lk, D] }, v: { data: inp.v, dims: [B, H, Lk, Dv] },
+      options, ref: c.output, bounds: c.output.map((_, i) => 1e-6 + 1e-5 * c.tol_scale.output[Math.floor(i / (Lq * Dv))]),
+    });
+  }
+  return out;
+}
+
 /** The selection as JSON text (for pages, workers and workerd). */
-export const selectionJson = () => JSON.stringify([...selectCases(), ...selectGradCases()]);
+export const selectionJson = () => JSON.stringify([...selectCases(), ...selectGradCases(), ...selectAttentionCases()]);
