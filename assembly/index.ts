@@ -112,7 +112,7 @@ export function cross_entropy(x: usize, dx: usize, mask: usize, rows: i32, cols:
 
 /** Scratch bytes attention (backward = 0) or attention_backward (1) needs for these sizes. */
 export function attention_scratch(Lq: i32, Lk: i32, D: i32, Dv: i32, backward: i32): f64 {
-  return <f64>scratchBytes(Lq, Lk, D, Dv, backward != 0);
+  return scratchBytes(Lq, Lk, D, Dv, backward != 0);
 }
 
 /** out = normaliser(scale·q·kᵀ, masked after any modulation)·v; returns the exceptional rows. */

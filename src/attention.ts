@@ -4,6 +4,8 @@
 // the kernel runs (assembly/attention/), and the results come back. Knows no math.
 import { attnCall, outArray, type AttnCall, type Tensor } from "./attention-args.js";
 import { overlaps } from "./checks.js";
+import { MAX_BYTES } from "./heap.js";
+import { STAGING } from "./stage.js";
 import type { Mem } from "./options.js";
 import { allRecords, paramsGrad, type MultimaxParams, type ParamsGrad } from "./params.js";
 import type { TensorLike } from "./types.js";
@@ -24,9 +26,10 @@ interface Inner {
   refresh(v: Float32Array): Float32Array;
 }
 
-const up16 = (n: number): number => (n + 15) & ~15;
+const up16 = (n: number): number => Math.ceil(n / 16) * 16; // (float64: sizes past 4 GiB stay exact)
 
-/** One array of the call: where it lies in wasm memory, and whether it is copied in or out. */
+/** One array of the call: where it lies in wasm memory (a byte offset; staged: in the arena, from
+ *  its start), and whether it is copied in or out. */
 interface Slot { data: Float32Array; ptr: number; staged: boolean }
 
 /** The arena plan: staged arrays, then the mask, the parameters and their gradients, the kernels' scratch. */
@@ -35,76 +38,94 @@ class Plan {
   take(n: number): number { const at = this.bytes; this.bytes += up16(n); return at; }
 }
 
-function slot(e: Inner, data: Float32Array, name: string, plan: Plan, avoid: readonly Float32Array[]): Slot {
-  let ptr = e._zeroCopyPtr(data, name);
-  if (ptr >= 0 && avoid.some((a) => a.buffer === data.buffer && overlaps(a, data))) ptr = -1; // (an output over an input)
-  if (ptr < 0) { if (ptr !== -1) data = data.slice(); return { data, ptr: plan.take(4 * data.length), staged: true }; }
-  return { data, ptr, staged: false };
+/** An input: an engine view read in place; anything else (or a view over the arena, or under an
+ *  output view) copied into the arena. */
+function input(e: Inner, data: Float32Array, name: string, plan: Plan, outs: readonly (Float32Array | null)[]): Slot {
+  const ptr = e._zeroCopyPtr(data, name);
+  if (ptr >= 0 && !outs.some((o) => o !== null && o.buffer === data.buffer && overlaps(o, data))) return { data, ptr, staged: false };
+  return { data: ptr === -1 ? data : data.slice(), ptr: plan.take(4 * data.length), staged: true };
 }
 
-/** The result of an output slot: its data copied out of the arena (into `given` or a new array),
- *  or the view itself (a fresh one if the call grew the memory). */
-function result(e: Inner, s: Slot, base: number, given: Float32Array | null): Float32Array {
-  if (s.staged) {
-    const r = given ?? new Float32Array(s.data.length);
-    r.set(e._mem.f32.subarray((base + s.ptr) >> 2, ((base + s.ptr) >> 2) + r.length));
-    return r;
-  }
-  if (s.data.buffer === e._buffer) return s.data;
-  return e._views.has(s.data) ? e.refresh(s.data) : new Float32Array(e.memory.buffer, s.ptr, s.data.length);
+/** An output of n floats: the caller's engine view written in place, or staged in the arena. */
+function output(e: Inner, given: Float32Array | null, n: number, name: string, plan: Plan): Slot {
+  const ptr = given === null ? -1 : e._zeroCopyPtr(given, name);
+  return ptr >= 0 ? { data: given!, ptr, staged: false } : { data: given ?? NONE, ptr: plan.take(4 * n), staged: true };
 }
+const NONE = new Float32Array(0);
 
 const shaped = (data: Float32Array, dims: number[], given: unknown): TensorLike =>
   given !== null && typeof given === "object" && (given as TensorLike).data === data ? (given as TensorLike) : { data, dims };
 
 function run(self: object, qv: unknown, kv: unknown, vv: unknown, dv: unknown, options: unknown, backward: boolean) {
-  const e = self as unknown as Inner;
+  const e = self as unknown as Inner, op = backward ? "attentionBackward" : "attention";
+  if (STAGING.on) throw new TypeError(`${op}: called while another call stages its arrays (from a getter of its mask or alpha?): not supported`);
   e.lastSpecialRows = 0;
   e._syncViews();
-  const c: AttnCall = attnCall(qv, kv, vv, dv, options, backward);
-  const { B, H, Hkv, Lq, Lk, D, Dv } = c, plan = new Plan();
-  const outDims = [B, H, Lq, Dv].slice(4 - c.q.rank);
-  // inputs: views in place, anything else copied into the arena
-  const ins = [c.q, c.k, c.v, ...(c.dOut ? [c.dOut] : [])].map((t: Tensor, i) => slot(e, t.data, ["q", "k", "v", "dOut"][i], plan, []));
-  const inData = ins.map((s) => s.data);
-  // outputs: the caller's arrays (views written in place unless they overlap an input) or new ones
-  const outGiven = backward ? null : outArray(c.out, "out", B * H * Lq * Dv, "B·H·Lq·Dv");
-  const wGiven = backward ? null : outArray(c.weightsOut, "weightsOut", B * H * Lq * Lk, "B·H·Lq·Lk");
+  const seen = (a: Float32Array, name: string): void => void e._zeroCopyPtr(a, name); // (a detached view: its TypeError first)
+  const c: AttnCall = attnCall(qv, kv, vv, dv, options, backward, seen);
+  const { B, H, Hkv, Lq, Lk, D, Dv } = c, plan = new Plan(), nOut = B * H * Lq * Dv;
+  const outGiven = backward ? null : outArray(c.out, "out", nOut, "B·H·Lq·Dv", seen);
+  const wGiven = backward ? null : outArray(c.weightsOut, "weightsOut", B * H * Lq * Lk, "B·H·Lq·Lk", seen);
+  if (outGiven && wGiven && outGiven.buffer === wGiven.buffer && overlaps(outGiven, wGiven)) throw new RangeError("weightsOut: expected an array that does not overlap out");
+  // outputs first (views written in place), then the inputs (views read in place unless an output overlaps them)
   const outs: Slot[] = backward
-    ? [c.q, c.k, c.v].map((t) => ({ data: t.data, ptr: plan.take(4 * t.data.length), staged: true }))
-    : [outGiven ? slot(e, outGiven, "out", plan, inData) : { data: new Float32Array(B * H * Lq * Dv), ptr: plan.take(4 * B * H * Lq * Dv), staged: true }];
-  const w = wGiven ? slot(e, wGiven, "weightsOut", plan, inData) : null;
+    ? [c.q, c.k, c.v].map((t) => ({ data: NONE, ptr: plan.take(4 * t.data.length), staged: true }))
+    : [output(e, outGiven, nOut, "out", plan)];
+  const w = wGiven ? output(e, wGiven, wGiven.length, "weightsOut", plan) : null;
+  const views = [outs[0].staged ? null : outs[0].data, w && !w.staged ? w.data : null];
+  const ins = [c.q, c.k, c.v, ...(c.dOut ? [c.dOut] : [])].map((t: Tensor, i) => input(e, t.data, ["q", "k", "v", "dOut"][i], plan, views));
   const maskAt = c.mask ? plan.take(B * Lk) : -1;
   const nRec = c.records ? c.records.length : 0, perHead = Array.isArray(c.params);
   const paramsAt = plan.take(4 * nRec), gradsAt = plan.take(backward ? 8 * nRec : 0);
   const scratchAt = plan.take(e._k.attention_scratch(Lq, Lk, D, Dv, backward ? 1 : 0));
-  const base = e._ensureScratch(plan.bytes, plan.bytes >> 2); // (may grow the memory: views are refreshed below)
-  const m = e._mem, at = (s: Slot): number => (s.staged ? base + s.ptr : s.ptr);
-  for (const s of ins) if (s.staged) m.f32.set(s.data, (base + s.ptr) >> 2);
-  if (c.mask) {
-    const u8 = m.u8, mk = c.mask, o = base + maskAt;
-    for (let i = 0; i < mk.length; i++) u8[o + i] = mk[i] ? 1 : 0;
+  if (plan.bytes > MAX_BYTES) throw new RangeError(`${op}: q [${c.q.dims.join(", ")}], k [${c.k.dims.join(", ")}] and v [${c.v.dims.join(", ")}] need more than 4 GiB of wasm memory`);
+  STAGING.on = true;
+  try {
+    const base = e._ensureScratch(plan.bytes); // (may grow the memory: e._mem is then fresh)
+    const m = e._mem, at = (s: Slot): number => (s.staged ? base + s.ptr : s.ptr);
+    for (const s of ins) if (s.staged) m.f32.set(s.data, (base + s.ptr) / 4);
+    if (c.mask) m.u8.set(c.mask, base + maskAt);
+    if (c.records) m.f32.set(c.records, (base + paramsAt) / 4);
+    if (backward && nRec) m.f64.fill(0, (base + gradsAt) / 8, (base + gradsAt) / 8 + nRec);
+    const stride = perHead ? 16 * c.order : 0, maskPtr = c.mask ? base + maskAt : 0, paramsPtr = base + paramsAt, scratch = base + scratchAt;
+    const k = e._k, causal = c.causal ? 1 : 0;
+    if (!backward) {
+      e.lastSpecialRows = k.attention(at(ins[0]), at(ins[1]), at(ins[2]), at(outs[0]), w ? at(w) : 0, maskPtr, paramsPtr, scratch,
+        B, H, Hkv, Lq, Lk, D, Dv, c.kind, causal, c.order, stride, c.scale, c.alpha, c.eps);
+      // every staged output read out of the arena before any is written to a caller's array over it
+      const outData = take(e, outs[0], base, nOut), wData = w ? take(e, w, base, w.data.length) : null;
+      if (w && wData !== w.data) w.data.set(wData!);
+      const data = outGiven !== null && outData !== outGiven ? (outGiven.set(outData), outGiven) : outData;
+      return shaped(live(e, data, outs[0]), [B, H, Lq, Dv].slice(4 - c.q.rank), c.out);
+    }
+    e.lastSpecialRows = k.attention_grad(at(ins[0]), at(ins[1]), at(ins[2]), at(ins[3]), at(outs[0]), at(outs[1]), at(outs[2]), maskPtr, paramsPtr, base + gradsAt, scratch,
+      B, H, Hkv, Lq, Lk, D, Dv, c.kind, causal, c.order, stride, perHead ? 32 * c.order : 0, c.scale, c.alpha, c.eps);
+    const [dq, dk, dvv] = outs.map((s, i) => { const t = [c.q, c.k, c.v][i]; return { data: take(e, s, base, t.data.length), dims: t.dims.slice() }; });
+    let dParams: ParamsGrad | ParamsGrad[] | null = null;
+    if (c.params) {
+      const g = e._mem.f64.slice((base + gradsAt) / 8, (base + gradsAt) / 8 + nRec), n = 4 * c.order;
+      const one = (p: MultimaxParams, i: number): ParamsGrad => paramsGrad(p, g.subarray(i * n, i * n + allRecords(p).length));
+      dParams = Array.isArray(c.params) ? c.params.map(one) : one(c.params, 0);
+    }
+    return { dq, dk, dv: dvv, dParams };
+  } finally {
+    STAGING.on = false;
   }
-  if (c.records) m.f32.set(c.records, (base + paramsAt) >> 2);
-  if (backward && nRec) m.f64.fill(0, (base + gradsAt) >> 3, ((base + gradsAt) >> 3) + 2 * nRec);
-  const stride = perHead ? 16 * c.order : 0, common = [B, H, Hkv, Lq, Lk, D, Dv, c.kind, c.causal ? 1 : 0, c.order, stride];
-  const maskPtr = c.mask ? base + maskAt : 0, paramsPtr = base + paramsAt, scratch = base + scratchAt;
-  if (!backward) {
-    e.lastSpecialRows = e._k.attention(at(ins[0]), at(ins[1]), at(ins[2]), at(outs[0]), w ? at(w) : 0, maskPtr, paramsPtr, scratch, ...common, c.scale, c.alpha, c.eps);
-    const data = result(e, outs[0], base, outGiven);
-    if (w) result(e, w, base, wGiven);
-    return shaped(data, outDims, c.out);
-  }
-  e.lastSpecialRows = e._k.attention_grad(at(ins[0]), at(ins[1]), at(ins[2]), at(ins[3]), at(outs[0]), at(outs[1]), at(outs[2]), maskPtr, paramsPtr, base + gradsAt, scratch,
-    ...common, perHead ? 32 * c.order : 0, c.scale, c.alpha, c.eps);
-  const [dq, dk, dvv] = outs.map((s, i) => ({ data: result(e, s, base, null), dims: [c.q, c.k, c.v][i].dims.slice() }));
-  let dParams: ParamsGrad | ParamsGrad[] | null = null;
-  if (c.params) {
-    const g = e._mem.f64.slice((base + gradsAt) >> 3, ((base + gradsAt) >> 3) + 2 * nRec), n = 4 * c.order;
-    const one = (p: MultimaxParams, i: number): ParamsGrad => paramsGrad(p, g.subarray(i * n, i * n + allRecords(p).length));
-    dParams = Array.isArray(c.params) ? c.params.map(one) : one(c.params, 0);
-  }
-  return { dq, dk, dv: dvv, dParams };
+}
+
+/** A staged output's values: copied out of the arena into the caller's array when it lies outside
+ *  the engine's memory, else into a new array; a view written in place: itself. */
+function take(e: Inner, s: Slot, base: number, n: number): Float32Array {
+  if (!s.staged) return s.data;
+  const from = e._mem.f32.subarray((base + s.ptr) / 4, (base + s.ptr) / 4 + n);
+  if (s.data.length === n && s.data.buffer !== e._buffer && s.data.buffer !== e.memory.buffer) return (s.data.set(from), s.data);
+  return from.slice();
+}
+
+/** A view written in place that the call's memory growth detached: a live one of the same block. */
+function live(e: Inner, data: Float32Array, s: Slot): Float32Array {
+  if (s.staged || data.buffer === e._buffer) return data;
+  return e._views.has(data) ? e.refresh(data) : new Float32Array(e.memory.buffer, s.ptr, data.length);
 }
 
 /** The engine's attention methods (installed by engine.ts; types: AttentionOperations in types.ts). */

@@ -9,7 +9,7 @@ import { decode, isF32, layoutOf, sameLength, type Layout } from "./layout.js";
 import { OPS, type Kernels, type Operations, type OpName, type RowOp } from "./ops.js";
 import type { CallInfo, Mem } from "./options.js";
 import { MultimaxParams, prepareParams, type RawParams } from "./params.js";
-import { ABSENT, DISCARD, ROW_FREE, Stager, worstBytes, type Arena } from "./stage.js";
+import { ABSENT, DISCARD, ROW_FREE, STAGING, Stager, worstBytes, type Arena } from "./stage.js";
 import type { AttentionOperations, TensorInput, TensorLike, WasmMemory } from "./types.js";
 
 /** The wasm module's exports (assembly/index.ts): the memory, two queries, and the kernels. */
@@ -25,7 +25,7 @@ const NONE: readonly unknown[] = [];
 const NO_DATA = new Float32Array(0);
 /** Calls in progress (a getter of one call's arguments may call the library), and whether one
  *  is staging its arrays. */
-let depth = 0, staging = false;
+let depth = 0;
 
 /** Every export the loader calls. */
 const EXPORTS = ["heap_base", "simd", "attention", "attention_grad", "attention_scratch", ...new Set(OP_LIST.flatMap((op) => op.kernels))];
@@ -224,7 +224,7 @@ export class Engine {
   /** One call of a row operation: its checks here, then the staging and the kernels (stage.ts).
    *  `more`: the row inputs after x (any array of numbers of x's length, read in x's layout). */
   private _run(shared: Stager, x: unknown, options: unknown, more: readonly unknown[]): unknown {
-    if (staging) throw new TypeError(`${shared.op.name}: called while another call stages its arrays (from a getter of its mask or alpha?): not supported`);
+    if (STAGING.on) throw new TypeError(`${shared.op.name}: called while another call stages its arrays (from a getter of its mask or alpha?): not supported`);
     this.lastSpecialRows = 0;
     this._syncViews(); // for the detached-view checks
     // a call made from a getter of another call's arguments gets its own state
@@ -275,9 +275,9 @@ export class Engine {
       st._outData[0] = result ?? NO_DATA; st._outPtr[0] = result === null ? DISCARD : outArr === result ? outPtr : -1;
       unalias(st, outArr === result ? result : null);
       if (n > 0) {
-        staging = true;
+        STAGING.on = true;
         this.lastSpecialRows = st.run(this._k, this._arena, L);
-        staging = false;
+        STAGING.on = false;
       } else for (let j = 0; j < specs.length; j++) specs[j].empty?.(vals[j]); // (rows of no values)
       if (result === null) return op.finish!(undefined, st._values);
       if (outArr !== null && result !== outArr) result = (outArr.set(result), outArr); // (out over the arena: written last)
@@ -288,7 +288,7 @@ export class Engine {
       return op.finish === undefined ? shaped : op.finish(shaped, st._values);
     } finally {
       depth--;
-      staging = false;
+      STAGING.on = false;
       st._clear();
     }
   }

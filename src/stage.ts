@@ -255,6 +255,9 @@ export class Stager {
 const EMPTY = new Float32Array(0);
 /** The pointer of an optional row input that the call did not give (the kernel sees 0). */
 export const ABSENT = -3;
+/** Whether a call (a row operation or attention) is staging its arrays: a call made then, from a
+ *  getter of its arguments, is refused (it would reuse the arena under it). */
+export const STAGING = { on: false };
 /** The pointer of an output the call does not return (a loss's gradient without grad: true): the
  *  kernels write it to the arena, and it is not copied out. */
 export const DISCARD = -4;

@@ -55,8 +55,8 @@ export function attention_backward(
           for (let r = 0; r < mr; r++) {
             const o = <usize>r * row, n = visible(i0 + r, Lq, Lk, causal);
             if (n > 0) {
-              special += normalise(kind, S + o, P + o, tmp, mb, n, ph, order, eps);
-              special += normaliseBackward(kind, S + o, P + o, dP + o, dS + o, tmp, mb, n, ph, order, gr);
+              const a = normalise(kind, S + o, P + o, tmp, mb, n, ph, order, eps);
+              special += (a | normaliseBackward(kind, S + o, P + o, dP + o, dS + o, tmp, mb, n, ph, order, gr)) != 0 ? 1 : 0; // (a row counts once)
             }
             if (n < nmax) {
               memory.fill(P + o + (<usize>n << 2), 0, <usize>(nmax - n) << 2);

@@ -9,8 +9,8 @@
 // output 0 and weights 0. Memory contract: q [B,H,Lq,D], k [B,Hkv,Lk,D], v [B,Hkv,Lk,Dv],
 // out [B,H,Lq,Dv], weights [B,H,Lq,Lk] (0: none), mask [B,Lk] bytes (0: none; 0 = excluded),
 // params: per head `order` records [a, b, c, d] at paramStride bytes (0: shared).
-import { dotrows, transpose } from "../config-attention";
-import { ALPHA, QB, gemmCols, gemmDepth, normalise, transposed, visible } from "./rows";
+import { compact, dotrows, gathergemv, transpose } from "../config-attention";
+import { ALPHA, Norm, QB, gemmCols, gemmDepth, normalise, transposed, visible } from "./rows";
 
 export function attention_forward(
   q: usize, k: usize, v: usize, out: usize, weights: usize, mask: usize, params: usize, scratch: usize,
@@ -53,7 +53,11 @@ export function attention_forward(
               if (nmax < Lk) memory.fill(wr + (<usize>nmax << 2), 0, <usize>(Lk - nmax) << 2);
             }
           }
-          gemmDepth(mr, Dv, nmax, s, Lk, 1, vb, Dv, oi, Dv, 1);
+          if (kind < Norm.Sparsemax) gemmDepth(mr, Dv, nmax, s, Lk, 1, vb, Dv, oi, Dv, 1);
+          else for (let r = 0; r < mr; r++) { // (the sparse maps: p·v over each row's nonzero weights only)
+            const m = compact(s + <usize>r * row, nmax, tmp, tmp + row);
+            gathergemv(m, Dv, tmp, tmp + row, vb, Dv, oi + ((<usize>(r * Dv)) << 2));
+          }
         }
       }
     }

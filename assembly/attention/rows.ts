@@ -46,16 +46,14 @@ export const ALPHA: usize = memory.data(8, 8);
 // @ts-ignore: decorator
 @inline export function transposed(Lq: i32): bool { return Lq >= 4; }
 
-// @ts-ignore: decorator
-@inline function up16(n: usize): usize { return (n + 15) & ~(<usize>15); }
-
 /** Scratch bytes of a call: Kᵀ (and Vᵀ in the backward pass), the blocks of score rows, and two
- *  rows for the normalisers (the threshold maps' candidates and indices). */
-export function scratchBytes(Lq: i32, Lk: i32, D: i32, Dv: i32, backward: bool): usize {
-  const row = <usize>Lk << 2, t = transposed(Lq);
-  let n = up16((t ? <usize>D : 0) * row) + 2 * up16(row);
-  if (backward) n += up16((t ? <usize>Dv : 0) * row) + 4 * up16(<usize>QB * row);
-  else n += up16(<usize>QB * row);
+ *  rows for the normalisers (the threshold maps' candidates and indices; at least 64 bytes, the
+ *  16 lanes their first pass writes). In float64: sizes past 4 GiB are reported, not wrapped. */
+export function scratchBytes(Lq: i32, Lk: i32, D: i32, Dv: i32, backward: bool): f64 {
+  const row = <f64>Lk * 4, t = transposed(Lq), up = (n: f64): f64 => Math.ceil(n / 16) * 16;
+  let n = up((t ? <f64>D : 0) * row) + Math.max(2 * up(row), 64);
+  if (backward) n += up((t ? <f64>Dv : 0) * row) + 4 * up(<f64>QB * row);
+  else n += up(<f64>QB * row);
   return n;
 }
 

@@ -1,4 +1,5 @@
-// The fused-attention kernels (assembly/kernels/f32-gemm-*, f32-vdotrows-*, x32-transpose-*):
+// The fused-attention kernels (assembly/kernels/f32-gemm-*, f32-vdotrows-*, x32-transpose-*,
+// x32-vcompactnz-*, f32-gathergemv-*):
 // every wasm SIMD kernel against its scalar twin, bit for bit (the plain SIMD build sums in the
 // twins' order; the spec compiles with SIMD, not relaxed SIMD), over shapes that hit every tail
 // (rows 1..4, columns 1..40 and 67, depths 0..9 and 64, D not a multiple of 4), A read directly
@@ -11,7 +12,11 @@ import { f32_vdotrows__scalar } from "../../assembly/kernels/f32-vdotrows-scalar
 import { f32_vdotrows__wasmsimd_4x } from "../../assembly/kernels/f32-vdotrows-4x-wasmsimd";
 import { x32_transpose__scalar } from "../../assembly/kernels/x32-transpose-scalar";
 import { x32_transpose__wasmsimd_4x4 } from "../../assembly/kernels/x32-transpose-wasmsimd-4x4";
-import { allocF32, copyF32, fillUniform, firstBitMismatch, guardsIntact, releaseAll, seed } from "./helpers";
+import { x32_vcompactnz__scalar } from "../../assembly/kernels/x32-vcompactnz-scalar";
+import { x32_vcompactnz__wasmsimd_u8 } from "../../assembly/kernels/x32-vcompactnz-wasmsimd-u8";
+import { f32_gathergemv__scalar } from "../../assembly/kernels/f32-gathergemv-scalar";
+import { f32_gathergemv__wasmsimd_16 } from "../../assembly/kernels/f32-gathergemv-wasmsimd-16";
+import { allocF32, copyF32, fillUniform, firstBitMismatch, guardsIntact, nextU32, releaseAll, seed, uniform } from "./helpers";
 
 function cols(): i32[] {
   const a = new Array<i32>();
@@ -80,6 +85,39 @@ describe("attention kernels: wasm SIMD vs scalar twin", () => {
       x32_transpose__wasmsimd_4x4(r, c, m, ldm, t2, ldt);
       expect(firstBitMismatch(t1, t2, c * ldt)).toBe(-1);
       expect(guardsIntact(t2, c * ldt)).toBe(true);
+      releaseAll();
+    }
+  });
+});
+
+describe("sparse weights: compaction and the gathered product", () => {
+  it("x32-vcompactnz: the same list as the scalar twin (indices and values, in order) for densities 0..1 and every length 1..40, 1000", () => {
+    seed(105);
+    for (let n = 1; n <= 1000; n += n < 40 ? 1 : 960) for (let d = 0; d <= 4; d++) {
+      const x = allocF32(n, n & 3), i1 = allocF32(n), v1 = allocF32(n), i2 = allocF32(n, 1), v2 = allocF32(n, 2);
+      for (let i = 0; i < n; i++) store<f32>(x + (<usize>i << 2), <i32>(nextU32() % 4) < d ? uniform(0.001, 1) : (nextU32() & 1 ? -0.0 : 0.0));
+      const k1 = x32_vcompactnz__scalar(x, n, i1, v1), k2 = x32_vcompactnz__wasmsimd_u8(x, n, i2, v2);
+      expect(k2).toBe(k1);
+      expect(firstBitMismatch(i1, i2, k1)).toBe(-1);
+      expect(firstBitMismatch(v1, v2, k1)).toBe(-1);
+      expect(guardsIntact(i2, n)).toBe(true);
+      expect(guardsIntact(v2, n)).toBe(true);
+      releaseAll();
+    }
+  });
+
+  it("f32-gathergemv: c = Σ val·B[idx] bit for bit for every width 1..40 and 67, lists of 0..9 and 50 rows (repeats allowed)", () => {
+    seed(106);
+    const ns = cols();
+    for (let ii = 0; ii < ns.length; ii++) for (let m = 0; m <= 50; m += m < 9 ? 1 : 41) {
+      const nc = ns[ii], rowsB = 37, ldb = nc + 2, b = allocF32(rowsB * ldb, 1), idx = allocF32(max(m, 1)), val = allocF32(max(m, 1), 3);
+      const c1 = allocF32(nc), c2 = allocF32(nc, 1);
+      fillUniform(b, rowsB * ldb, -2, 2); fillUniform(val, max(m, 1), 0, 1);
+      for (let t = 0; t < m; t++) store<i32>(idx + (<usize>t << 2), <i32>(nextU32() % <u32>rowsB));
+      f32_gathergemv__scalar(m, nc, idx, val, b, ldb, c1);
+      f32_gathergemv__wasmsimd_16(m, nc, idx, val, b, ldb, c2);
+      expect(firstBitMismatch(c1, c2, nc)).toBe(-1);
+      expect(guardsIntact(c2, nc)).toBe(true);
       releaseAll();
     }
   });
