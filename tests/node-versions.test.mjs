@@ -29,7 +29,7 @@ import { NODE_VERSIONS, ensureNode, unsupported } from '../scripts/nodes.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FILES = ['conformance', 'sparse-conformance', 'golden-copy', 'properties', 'sparse-properties', 'api',
   'calls', 'stage', 'init', 'relaxed', 'runtime-node', 'runtime-check',
-  'grad-conformance', 'grad-properties', 'train-calls', 'examples', 'attention', 'attention-golden'];
+  'grad-conformance', 'grad-properties', 'train-calls', 'examples', 'attention', 'attention-golden', 'attention-regressions'];
 const TIMEOUT = 20 * 60_000;
 
 /** Runs `bin args` in the repository with `bin`'s folder first on PATH; resolves { code, stdout, stderr }. */
