@@ -30,7 +30,7 @@ const up16 = (n: number): number => Math.ceil(n / 16) * 16; // (float64: sizes p
 
 /** One array of the call: where it lies in wasm memory (a byte offset; staged: in the arena, from
  *  its start), and whether it is copied in or out. */
-interface Slot { data: Float32Array; ptr: number; staged: boolean }
+interface Slot { data: Float32Array; ptr: number; staged: boolean; n: number }
 
 /** The arena plan: staged arrays, then the mask, the parameters and their gradients, the kernels' scratch. */
 class Plan {
@@ -42,14 +42,15 @@ class Plan {
  *  output view) copied into the arena. */
 function input(e: Inner, data: Float32Array, name: string, plan: Plan, outs: readonly (Float32Array | null)[]): Slot {
   const ptr = e._zeroCopyPtr(data, name);
-  if (ptr >= 0 && !outs.some((o) => o !== null && o.buffer === data.buffer && overlaps(o, data))) return { data, ptr, staged: false };
-  return { data: ptr === -1 ? data : data.slice(), ptr: plan.take(4 * data.length), staged: true };
+  const n = data.length;
+  if (ptr >= 0 && !outs.some((o) => o !== null && o.buffer === data.buffer && overlaps(o, data))) return { data, ptr, staged: false, n };
+  return { data: ptr === -1 ? data : data.slice(), ptr: plan.take(4 * n), staged: true, n };
 }
 
 /** An output of n floats: the caller's engine view written in place, or staged in the arena. */
 function output(e: Inner, given: Float32Array | null, n: number, name: string, plan: Plan): Slot {
   const ptr = given === null ? -1 : e._zeroCopyPtr(given, name);
-  return ptr >= 0 ? { data: given!, ptr, staged: false } : { data: given ?? NONE, ptr: plan.take(4 * n), staged: true };
+  return ptr >= 0 ? { data: given!, ptr, staged: false, n } : { data: given ?? NONE, ptr: plan.take(4 * n), staged: true, n };
 }
 const NONE = new Float32Array(0);
 
@@ -69,7 +70,7 @@ function run(self: object, qv: unknown, kv: unknown, vv: unknown, dv: unknown, o
   if (outGiven && wGiven && outGiven.buffer === wGiven.buffer && overlaps(outGiven, wGiven)) throw new RangeError("weightsOut: expected an array that does not overlap out");
   // outputs first (views written in place), then the inputs (views read in place unless an output overlaps them)
   const outs: Slot[] = backward
-    ? [c.q, c.k, c.v].map((t) => ({ data: NONE, ptr: plan.take(4 * t.data.length), staged: true }))
+    ? [c.q, c.k, c.v].map((t) => ({ data: NONE, ptr: plan.take(4 * t.data.length), staged: true, n: t.data.length }))
     : [output(e, outGiven, nOut, "out", plan)];
   const w = wGiven ? output(e, wGiven, wGiven.length, "weightsOut", plan) : null;
   const views = [outs[0].staged ? null : outs[0].data, w && !w.staged ? w.data : null];
@@ -93,14 +94,15 @@ function run(self: object, qv: unknown, kv: unknown, vv: unknown, dv: unknown, o
       e.lastSpecialRows = k.attention(at(ins[0]), at(ins[1]), at(ins[2]), at(outs[0]), w ? at(w) : 0, maskPtr, paramsPtr, scratch,
         B, H, Hkv, Lq, Lk, D, Dv, c.kind, causal, c.order, stride, c.scale, c.alpha, c.eps);
       // every staged output read out of the arena before any is written to a caller's array over it
-      const outData = take(e, outs[0], base, nOut), wData = w ? take(e, w, base, w.data.length) : null;
+      const outData = take(e, outs[0], base), wData = w ? take(e, w, base) : null;
       if (w && wData !== w.data) w.data.set(wData!);
       const data = outGiven !== null && outData !== outGiven ? (outGiven.set(outData), outGiven) : outData;
       return shaped(live(e, data, outs[0]), [B, H, Lq, Dv].slice(4 - c.q.rank), c.out);
     }
     e.lastSpecialRows = k.attention_grad(at(ins[0]), at(ins[1]), at(ins[2]), at(ins[3]), at(outs[0]), at(outs[1]), at(outs[2]), maskPtr, paramsPtr, base + gradsAt, scratch,
       B, H, Hkv, Lq, Lk, D, Dv, c.kind, causal, c.order, stride, perHead ? 32 * c.order : 0, c.scale, c.alpha, c.eps);
-    const [dq, dk, dvv] = outs.map((s, i) => { const t = [c.q, c.k, c.v][i]; return { data: take(e, s, base, t.data.length), dims: t.dims.slice() }; });
+    // (lengths as planned: an input view that the call's growth detached has length 0 now)
+    const [dq, dk, dvv] = outs.map((s, i) => ({ data: take(e, s, base), dims: [c.q, c.k, c.v][i].dims.slice() }));
     let dParams: ParamsGrad | ParamsGrad[] | null = null;
     if (c.params) {
       const g = e._mem.f64.slice((base + gradsAt) / 8, (base + gradsAt) / 8 + nRec), n = 4 * c.order;
@@ -115,7 +117,8 @@ function run(self: object, qv: unknown, kv: unknown, vv: unknown, dv: unknown, o
 
 /** A staged output's values: copied out of the arena into the caller's array when it lies outside
  *  the engine's memory, else into a new array; a view written in place: itself. */
-function take(e: Inner, s: Slot, base: number, n: number): Float32Array {
+function take(e: Inner, s: Slot, base: number): Float32Array {
+  const n = s.n;
   if (!s.staged) return s.data;
   const from = e._mem.f32.subarray((base + s.ptr) / 4, (base + s.ptr) / 4 + n);
   if (s.data.length === n && s.data.buffer !== e._buffer && s.data.buffer !== e.memory.buffer) return (s.data.set(from), s.data);

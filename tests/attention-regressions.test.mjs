@@ -311,3 +311,19 @@ describe('attention: regressions of the review fixes', () => {
     same(mm.attention(q, k, v, { ...fwd, keyMask: { data: keyMask, dims: [2, 5] } }).data, ref, 'keyMask dims [2, 5]');
   });
 });
+
+describe('attention: regressions found by the benchmark', () => {
+  test('11. attentionBackward with engine views whose memory the call grows: dq, dk, dv have their full lengths and the right values', async () => {
+    const e = await fresh(), B = 1, H = 2, Lq = 1, Lk = 2048, D = 16;
+    const dims = [[B, H, Lq, D], [B, H, Lk, D], [B, H, Lk, D], [B, H, Lq, D]];
+    const plain = dims.map((d, i) => T(d, 1100 + i));
+    const ref = mm.attentionBackward(...plain);
+    const views = plain.map((t) => { const a = e.alloc(t.data.length); a.set(t.data); return a; });
+    const before = e.memory.buffer.byteLength;
+    const g = e.attentionBackward(...views.map((a, i) => ({ data: e.refresh(a), dims: dims[i] })));
+    assert.ok(e.memory.buffer.byteLength > before, 'the call grew the memory (the case this test is about)');
+    same(g.dq.data, ref.dq.data, 'dq');
+    same(g.dk.data, ref.dk.data, 'dk');
+    same(g.dv.data, ref.dv.data, 'dv');
+  });
+});
