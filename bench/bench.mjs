@@ -1,21 +1,36 @@
 // Benchmark (a report, not a test): multimax-wasm's softmax / logSoftmax / multimax, zero-copy and
 // copying, against a tight plain-JS softmax; then the sparse normalisers (sparsemax, entmax15,
 // alpha-entmax, normmax, evSoftmax) against our zero-copy softmax; then the backward passes and
-// sparsemaxLoss against our own forwards; all in one process.
+// sparsemaxLoss against our own forwards; then fused attention (mm.attention, attentionBackward)
+// against onnxruntime-web and tfjs-wasm; all in one process.
 //
-//   npm run bench                      (builds if needed, then runs this file: all three sections)
+//   npm run bench                      (builds if needed, then runs this file: all four sections)
 //   node bench/bench.mjs [--quick] [--json results.json] [--params checkpoint|random]
 //                        [--rounds N] [--target-ms M]
-//                        [--sparse-only | --backward-only | --no-sparse] [--no-backward]
+//                        [--sparse-only | --backward-only | --attention-only | --no-sparse]
+//                        [--no-backward] [--no-attention]
 //
-//   --quick          fewer rounds (11 instead of 31), shorter samples and warm-ups, every section
-//   --sparse-only    only the sparse section (skips softmax/multimax, per-call overhead, cold start)
-//   --backward-only  only the backward section
-//   --no-sparse      only the softmax/multimax section (the benchmark as it was before the sparse one)
-//   --no-backward    every section but the backward one
+//   --quick           fewer rounds (11 instead of 31; attention: 5 instead of 9), shorter samples
+//                     and warm-ups, every section
+//   --sparse-only     only the sparse section (skips softmax/multimax, per-call overhead, cold start)
+//   --backward-only   only the backward section
+//   --attention-only  only the attention section (bench/attention.mjs: its method is described there)
+//   --no-sparse       only the softmax/multimax section (the benchmark as it was before the sparse one)
+//   --no-backward     every section but the backward one
+//   --no-attention    every section but the attention one
+//   (--rounds and --target-ms apply to the attention section too when given)
 //   Run time on the 2-core dev machine: default about 100 s (of which the sparse section about
 //   75 s; --no-sparse about 25 s), --quick about 25 s (--quick --sparse-only about 17 s), plus the
-//   backward section's about 20 s (--quick: 4 s).
+//   backward section's about 20 s (--quick: 4 s), plus the attention section's about 2 minutes
+//   (--quick: about 70 s).
+//
+// Attention section (bench/attention.mjs): shapes (B, H, Lq, Lk, D) = (1, 8, 128|512|1024, same, 64)
+// and decode (1, 8, 1, 1024|4096, 64), Dv = D; ns per (query, key) score per head; ours (zero-copy
+// views, and softmax also from plain Float32Arrays) against the fastest of onnxruntime-web's
+// MatMul/Softmax/MatMul graphs, com.microsoft MultiHeadAttention and opset-23 Attention (wasm, one
+// thread), and against tfjs-wasm (one thread) softmax attention and MultiMax composed from its ops,
+// per head and batched, and tf.grads of both; every competitor's output checked against a float64
+// reference and against ours (max |y - ref| / max |ref| <= 1e-4) before it is timed.
 //
 // Method, per shape (1x32000, 4096x128, 256x1024, 64x4096, 1x1000000): one input shared by every
 // candidate (float32, fixed seed; copied once into a zero-copy view for the zero-copy candidates);
@@ -63,25 +78,27 @@ try {
 
 // ------------------------------------------------------------------ options
 function parseArgs(argv) {
-  const o = { quick: false, json: null, params: "checkpoint", rounds: null, targetMs: null, softmax: true, sparse: true, backward: true };
+  const o = { quick: false, json: null, params: "checkpoint", rounds: null, targetMs: null, softmax: true, sparse: true, backward: true, attention: true };
   let only = 0;
   eachArg(argv, (a, val, is) => {
     if (a === "--quick") o.quick = true;
-    else if (a === "--sparse-only") { o.softmax = false; o.backward = false; only++; }
-    else if (a === "--backward-only") { o.softmax = false; o.sparse = false; only++; }
-    else if (a === "--no-sparse") { o.sparse = false; o.backward = false; only++; }
+    else if (a === "--sparse-only") { o.softmax = false; o.backward = false; o.attention = false; only++; }
+    else if (a === "--backward-only") { o.softmax = false; o.sparse = false; o.attention = false; only++; }
+    else if (a === "--attention-only") { o.softmax = false; o.sparse = false; o.backward = false; only++; }
+    else if (a === "--no-sparse") { o.sparse = false; o.backward = false; o.attention = false; only++; }
     else if (a === "--no-backward") o.backward = false;
+    else if (a === "--no-attention") o.attention = false;
     else if (is("--json")) o.json = val();
     else if (is("--params")) o.params = val();
     else if (is("--rounds")) o.rounds = Number(val());
     else if (is("--target-ms")) o.targetMs = Number(val());
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/bench.mjs [--quick] [--json FILE] [--params checkpoint|random] [--rounds N] [--target-ms M] [--sparse-only | --backward-only | --no-sparse] [--no-backward]");
+      console.log("usage: node bench/bench.mjs [--quick] [--json FILE] [--params checkpoint|random] [--rounds N] [--target-ms M] [--sparse-only | --backward-only | --attention-only | --no-sparse] [--no-backward] [--no-attention]");
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
   });
-  if (only > 1) throw new Error("--sparse-only, --backward-only and --no-sparse exclude each other");
-  if (!o.softmax && !o.sparse && !o.backward) throw new Error("--backward-only and --no-backward exclude each other");
+  if (only > 1) throw new Error("--sparse-only, --backward-only, --attention-only and --no-sparse exclude each other");
+  if (!o.softmax && !o.sparse && !o.backward && !o.attention) throw new Error("--backward-only and --no-backward (or --attention-only and --no-attention) exclude each other");
   if (o.params !== "checkpoint" && o.params !== "random") throw new Error(`--params: expected checkpoint or random, got ${JSON.stringify(o.params)}`);
   if (o.rounds !== null && !(Number.isInteger(o.rounds) && o.rounds >= 3)) throw new Error("--rounds: expected an integer >= 3");
   if (o.targetMs !== null && !(o.targetMs > 0)) throw new Error("--target-ms: expected a number > 0");
@@ -172,7 +189,7 @@ console.log(`  node    : ${process.version} (${process.platform}-${process.arch}
 console.log(`  cpu     : ${cpu} (${os.cpus().length} logical cpus)`);
 console.log(`  engine  : wasm ${mm.relaxed ? "relaxed SIMD (FMA)" : mm.simd ? "SIMD (simd128)" : "scalar (no SIMD)"}`);
 console.log(`  multimax: order ${params.order}, ${opts.params} params ${paramText} (prepared once with mm.multimaxParams)`);
-console.log(`  sections: ${[opts.softmax && "softmax/multimax", opts.sparse && "sparse", opts.backward && "backward"].filter(Boolean).join(", ")}`);
+console.log(`  sections: ${[opts.softmax && "softmax/multimax", opts.sparse && "sparse", opts.backward && "backward", opts.attention && "attention"].filter(Boolean).join(", ")}`);
 console.log(`  method  : x ~ N(0, 2^2) float32 (seed 0x${SEED.toString(16)}), ${ROUNDS} interleaved rounds, ~${TARGET_MS} ms per timed sample;`);
 console.log(`            ns/el = median over rounds [p10 - p90]; ratios = median [p10 - p90] of per-round ratios`);
 if (opts.sparse)
@@ -806,18 +823,27 @@ if (opts.backward) {
   backwardSummary.seconds = (performance.now() - t0) / 1000;
 }
 
+// ------------------------------------------------------------------ attention section: run
+let attention = null;
+if (opts.attention) {
+  const { runAttention } = await import("./attention.mjs");
+  attention = await runAttention({ mm, quick: opts.quick, rounds: opts.rounds, targetMs: opts.targetMs });
+}
+
 const elapsed = (performance.now() - started) / 1000;
-const sectionTimes = [sparseSummary && `sparse ${sparseSummary.seconds.toFixed(1)} s`, backwardSummary && `backward ${backwardSummary.seconds.toFixed(1)} s`].filter(Boolean);
-console.log(`${opts.sparse || opts.backward ? "\n" : ""}  reproduce: ${command}   (node ${process.version}, ${cpu}, build ${mm.relaxed ? "relaxed SIMD" : mm.simd ? "SIMD" : "scalar"}, ${elapsed.toFixed(1)} s` +
+const sectionTimes = [sparseSummary && `sparse ${sparseSummary.seconds.toFixed(1)} s`, backwardSummary && `backward ${backwardSummary.seconds.toFixed(1)} s`,
+  attention && `attention ${attention.seconds.toFixed(1)} s`].filter(Boolean);
+console.log(`${opts.sparse || opts.backward || opts.attention ? "\n" : ""}  reproduce: ${command}   (node ${process.version}, ${cpu}, build ${mm.relaxed ? "relaxed SIMD" : mm.simd ? "SIMD" : "scalar"}, ${elapsed.toFixed(1)} s` +
   `${sectionTimes.length ? ` of which ${sectionTimes.join(", ")}` : ""}, checksum ${sink.value.toPrecision(6)})`);
 const threw = sparseErrors.length + backwardErrors.length, insane = (sparseSummary?.failures.length ?? 0) + (backwardSummary?.failures.length ?? 0);
-const failed = threw > 0 || insane > 0;
-if (failed) console.log(`  ERRORS: ${threw} calls threw, ${insane} sanity checks failed (listed above); exit code 1`);
+const attentionWrong = attention ? attention.mismatches.length + attention.errors.filter((e) => !e.includes("unsupported by this onnxruntime-web build")).length : 0;
+const failed = threw > 0 || insane > 0 || attentionWrong > 0;
+if (failed) console.log(`  ERRORS: ${threw} calls threw, ${insane} sanity checks failed${attention ? `, ${attentionWrong} attention mismatches or errors` : ""} (listed above); exit code 1`);
 
 if (opts.json) {
   const doc = {
     command, node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpu, cpus: os.cpus().length,
-    sections: { softmax: opts.softmax, sparse: opts.sparse, backward: opts.backward },
+    sections: { softmax: opts.softmax, sparse: opts.sparse, backward: opts.backward, attention: opts.attention },
     simd: mm.simd, rounds: ROUNDS, targetMs: TARGET_MS, seed: SEED, params: { kind: opts.params, raw: { ranges: Array.from(rawParams.ranges), ts: Array.from(rawParams.ts) }, order: params.order },
     targets: Object.fromEntries(Object.entries(TARGETS).map(([k, t]) => [k, t.target])),
     elapsedSeconds: elapsed,
@@ -863,6 +889,7 @@ if (opts.json) {
         samplesNsPerElement: r.samples,
       })),
     } : null,
+    attention,
   };
   writeFileSync(opts.json, JSON.stringify(doc, null, 2) + "\n");
   console.log(`  wrote ${opts.json}`);
