@@ -3,7 +3,7 @@
 // a compile-time constant, so each build keeps one side of every choice.
 import { f32_gemm__scalar } from "./kernels/f32-gemm-scalar";
 import { f32_gemm__wasmsimd_4x8_splat } from "./kernels/f32-gemm-4x8-wasmsimd-splat";
-import { f32_gemm__wasmsimd_1x16_splat } from "./kernels/f32-gemm-1x16-wasmsimd-splat";
+import { f32_gemm__wasmsimd_1x64_splat } from "./kernels/f32-gemm-1x64-wasmsimd-splat";
 import { f32_vdotrows__scalar } from "./kernels/f32-vdotrows-scalar";
 import { f32_vdotrows__wasmsimd_4x } from "./kernels/f32-vdotrows-4x-wasmsimd";
 import { f32_gathergemv__scalar } from "./kernels/f32-gathergemv-scalar";
@@ -17,7 +17,7 @@ import { x32_transpose__wasmsimd_4x4 } from "./kernels/x32-transpose-wasmsimd-4x
 // @ts-ignore: decorator
 @inline export function gemm(mr: i32, nc: i32, kc: i32, a: usize, am: i32, ak: i32, b: usize, ldb: i32, c: usize, ldc: i32, alpha: f32, acc: i32): void {
   if (ASC_FEATURE_SIMD) {
-    if (mr == 1) f32_gemm__wasmsimd_1x16_splat(nc, kc, a, ak, b, ldb, c, alpha, acc);
+    if (mr == 1) f32_gemm__wasmsimd_1x64_splat(nc, kc, a, ak, b, ldb, c, alpha, acc);
     else f32_gemm__wasmsimd_4x8_splat(mr, nc, kc, a, am, ak, b, ldb, c, ldc, alpha, acc);
   } else f32_gemm__scalar(mr, nc, kc, a, am, ak, b, ldb, c, ldc, alpha, acc);
 }

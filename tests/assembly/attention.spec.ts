@@ -7,7 +7,7 @@
 // around every output (nothing written outside C's rows and columns).
 import { f32_gemm__scalar } from "../../assembly/kernels/f32-gemm-scalar";
 import { f32_gemm__wasmsimd_4x8_splat } from "../../assembly/kernels/f32-gemm-4x8-wasmsimd-splat";
-import { f32_gemm__wasmsimd_1x16_splat } from "../../assembly/kernels/f32-gemm-1x16-wasmsimd-splat";
+import { f32_gemm__wasmsimd_1x64_splat } from "../../assembly/kernels/f32-gemm-1x64-wasmsimd-splat";
 import { f32_vdotrows__scalar } from "../../assembly/kernels/f32-vdotrows-scalar";
 import { f32_vdotrows__wasmsimd_4x } from "../../assembly/kernels/f32-vdotrows-4x-wasmsimd";
 import { x32_transpose__scalar } from "../../assembly/kernels/x32-transpose-scalar";
@@ -27,7 +27,7 @@ function cols(): i32[] {
 function depths(): i32[] { return [0, 1, 2, 3, 4, 5, 7, 9, 16, 64]; }
 
 describe("attention kernels: wasm SIMD vs scalar twin", () => {
-  it("f32-gemm 4x8 and 1x16: C = α·A·B and C += α·A·B bit for bit, A direct and transposed, nothing written outside C", () => {
+  it("f32-gemm 4x8 and 1x64: C = α·A·B and C += α·A·B bit for bit, A direct and transposed, nothing written outside C", () => {
     seed(101);
     const ns = cols(), ks = depths();
     for (let mr = 1; mr <= 4; mr++) for (let t = 0; t < 2; t++) for (let ii = 0; ii < ns.length; ii++) for (let kk = 0; kk < ks.length; kk++) for (let acc = 0; acc < 2; acc++) {
@@ -40,7 +40,7 @@ describe("attention kernels: wasm SIMD vs scalar twin", () => {
       fillUniform(a, aLen, -2, 2); fillUniform(b, max(kc, 1) * ldb, -2, 2); fillUniform(c1, mr * ldc, -1, 1); copyF32(c2, c1, mr * ldc);
       const alpha: f32 = t == 0 ? 0.125 : 1;
       f32_gemm__scalar(mr, nc, kc, a, am, ak, b, ldb, c1, ldc, alpha, acc);
-      if (mr == 1) f32_gemm__wasmsimd_1x16_splat(nc, kc, a, ak, b, ldb, c2, alpha, acc);
+      if (mr == 1) f32_gemm__wasmsimd_1x64_splat(nc, kc, a, ak, b, ldb, c2, alpha, acc);
       else f32_gemm__wasmsimd_4x8_splat(mr, nc, kc, a, am, ak, b, ldb, c2, ldc, alpha, acc);
       const bad = firstBitMismatch(c1, c2, mr * ldc);
       if (bad >= 0) { log<string>(`gemm mr ${mr} nc ${nc} kc ${kc} t ${t} acc ${acc}: element ${bad}`); expect(bad).toBe(-1); }
@@ -49,7 +49,7 @@ describe("attention kernels: wasm SIMD vs scalar twin", () => {
     }
   });
 
-  it("f32-gemm 4x8 with mr = 1 (the configuration's 1x16 choice aside) equals the scalar twin", () => {
+  it("f32-gemm 4x8 with mr = 1 (the configuration's 1x64 choice aside) equals the scalar twin", () => {
     seed(102);
     for (let nc = 1; nc <= 33; nc++) {
       const kc = 5, a = allocF32(kc), b = allocF32(kc * nc), c1 = allocF32(nc), c2 = allocF32(nc);
