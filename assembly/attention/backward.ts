@@ -9,7 +9,7 @@
 // dOut [B,H,Lq,Dv], dq like q, dk like k, dv like v, grads: float64 `order`·4 per head at
 // gradStride bytes (added to; 0 = not MultiMax).
 import { dotrows, gemm, transpose } from "../config-attention";
-import { ALPHA, QB, gemmCols, gemmDepth, normalise, normaliseBackward, transposed, visible } from "./rows";
+import { ALPHA, QB, gemmCols, gemmDepth, lead, normalise, normaliseBackward, transposed, visible } from "./rows";
 
 // @ts-ignore: decorator
 @inline function up16(n: usize): usize { return (n + 15) & ~(<usize>15); }
@@ -20,7 +20,7 @@ export function attention_backward(
   kind: i32, causal: i32, order: i32, paramStride: i32, gradStride: i32, scale: f32, alpha: f64, eps: f32,
 ): i32 {
   store<f64>(ALPHA, alpha);
-  const G = H / Hkv, useT = transposed(Lq), row = <usize>Lk << 2, blk = up16(<usize>QB * row);
+  const G = H / Hkv, useT = transposed(Lq), ld = lead(Lk), row = <usize>ld << 2, blk = up16(<usize>QB * row); // (scratch rows at the padded stride ld)
   const kt = scratch, vt = kt + (useT ? up16(<usize>D * row) : 0), S = vt + (useT ? up16(<usize>Dv * row) : 0);
   const P = S + blk, dP = P + blk, dS = dP + blk, tmp = dS + blk;
   let special = 0;
@@ -32,7 +32,7 @@ export function attention_backward(
       const dkb = dk + ((kvh * <usize>Lk * <usize>D) << 2), dvb = dv + ((kvh * <usize>Lk * <usize>Dv) << 2);
       memory.fill(dkb, 0, (<usize>Lk * <usize>D) << 2);
       memory.fill(dvb, 0, (<usize>Lk * <usize>Dv) << 2);
-      if (useT) { transpose(Lk, D, kb, D, kt, Lk); transpose(Lk, Dv, vb, Dv, vt, Lk); }
+      if (useT) { transpose(Lk, D, kb, D, kt, ld); transpose(Lk, Dv, vb, Dv, vt, ld); }
       for (let g = 0; g < G; g++) {
         const h = hk * G + g, bh = <usize>(b * H + h);
         const qh = q + ((bh * <usize>Lq * <usize>D) << 2), gh = dOut + ((bh * <usize>Lq * <usize>Dv) << 2);
@@ -45,8 +45,8 @@ export function attention_backward(
           if (nmax == 0) { memory.fill(dqi, 0, (<usize>mr * <usize>D) << 2); continue; }
           // s and dp (tiles of keys)
           if (useT) {
-            gemmCols(mr, nmax, D, qi, D, 1, kt, Lk, S, Lk, scale);
-            gemmCols(mr, nmax, Dv, gi, Dv, 1, vt, Lk, dP, Lk, 1);
+            gemmCols(mr, nmax, D, qi, D, 1, kt, ld, S, ld, scale);
+            gemmCols(mr, nmax, Dv, gi, Dv, 1, vt, ld, dP, ld, 1);
           } else for (let r = 0; r < mr; r++) {
             dotrows(nmax, D, qi + ((<usize>(r * D)) << 2), kb, D, S + <usize>r * row, scale);
             dotrows(nmax, Dv, gi + ((<usize>(r * Dv)) << 2), vb, Dv, dP + <usize>r * row, 1);
@@ -64,11 +64,11 @@ export function attention_backward(
             }
           }
           // dq = scale·ds·k (tiles of keys); dk += scale·dsᵀ·q, dv += pᵀ·dOut (4 keys per product)
-          gemmDepth(mr, D, nmax, dS, Lk, 1, kb, D, dqi, D, scale);
+          gemmDepth(mr, D, nmax, dS, ld, 1, kb, D, dqi, D, scale);
           for (let j0 = 0; j0 < nmax; j0 += 4) {
             const m = min(4, nmax - j0), o = <usize>j0 << 2;
-            gemm(m, D, mr, dS + o, 1, Lk, qi, D, dkb + ((<usize>(j0 * D)) << 2), D, scale, 1);
-            gemm(m, Dv, mr, P + o, 1, Lk, gi, Dv, dvb + ((<usize>(j0 * Dv)) << 2), Dv, 1, 1);
+            gemm(m, D, mr, dS + o, 1, ld, qi, D, dkb + ((<usize>(j0 * D)) << 2), D, scale, 1);
+            gemm(m, Dv, mr, P + o, 1, ld, gi, Dv, dvb + ((<usize>(j0 * Dv)) << 2), Dv, 1, 1);
           }
         }
       }

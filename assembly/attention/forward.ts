@@ -10,7 +10,7 @@
 // out [B,H,Lq,Dv], weights [B,H,Lq,Lk] (0: none), mask [B,Lk] bytes (0: none; 0 = excluded),
 // params: per head `order` records [a, b, c, d] at paramStride bytes (0: shared).
 import { compact, dotrows, gathergemv, transpose } from "../config-attention";
-import { ALPHA, Norm, QB, gemmCols, gemmDepth, normalise, transposed, visible } from "./rows";
+import { ALPHA, Norm, QB, gemmCols, gemmDepth, lead, normalise, transposed, visible } from "./rows";
 
 export function attention_forward(
   q: usize, k: usize, v: usize, out: usize, weights: usize, mask: usize, params: usize, scratch: usize,
@@ -18,7 +18,7 @@ export function attention_forward(
   kind: i32, causal: i32, order: i32, paramStride: i32, scale: f32, alpha: f64, eps: f32,
 ): i32 {
   store<f64>(ALPHA, alpha);
-  const G = H / Hkv, useT = transposed(Lq), row = <usize>Lk << 2;
+  const G = H / Hkv, useT = transposed(Lq), ld = lead(Lk), row = <usize>ld << 2, wrow = <usize>Lk << 2; // (scratch rows at the padded stride ld)
   const kt = scratch, s = kt + (useT ? (<usize>D * row + 15) & ~(<usize>15) : 0);
   const tmp = s + ((<usize>QB * row + 15) & ~(<usize>15));
   let special = 0;
@@ -27,7 +27,7 @@ export function attention_forward(
     for (let hk = 0; hk < Hkv; hk++) {
       const kb = k + ((<usize>(b * Hkv + hk) * <usize>Lk * <usize>D) << 2);
       const vb = v + ((<usize>(b * Hkv + hk) * <usize>Lk * <usize>Dv) << 2);
-      if (useT) transpose(Lk, D, kb, D, kt, Lk);
+      if (useT) transpose(Lk, D, kb, D, kt, ld);
       for (let g = 0; g < G; g++) {
         const h = hk * G + g, bh = <usize>(b * H + h);
         const qh = q + ((bh * <usize>Lq * <usize>D) << 2), oh = out + ((bh * <usize>Lq * <usize>Dv) << 2);
@@ -38,22 +38,22 @@ export function attention_forward(
           const qi = qh + ((<usize>i0 * <usize>D) << 2), oi = oh + ((<usize>i0 * <usize>Dv) << 2);
           if (nmax == 0) { // (no row of the block sees a key)
             memory.fill(oi, 0, (<usize>mr * <usize>Dv) << 2);
-            if (wh != 0) memory.fill(wh + <usize>i0 * row, 0, <usize>mr * row);
+            if (wh != 0) memory.fill(wh + <usize>i0 * wrow, 0, <usize>mr * wrow);
             continue;
           }
-          if (useT) gemmCols(mr, nmax, D, qi, D, 1, kt, Lk, s, Lk, scale);
+          if (useT) gemmCols(mr, nmax, D, qi, D, 1, kt, ld, s, ld, scale);
           else for (let r = 0; r < mr; r++) dotrows(nmax, D, qi + ((<usize>(r * D)) << 2), kb, D, s + <usize>r * row, scale);
           for (let r = 0; r < mr; r++) {
             const sr = s + <usize>r * row, n = visible(i0 + r, Lq, Lk, causal);
             if (n > 0) special += normalise(kind, sr, sr, tmp, mb, n, ph, order, eps);
             if (n < nmax) memory.fill(sr + (<usize>n << 2), 0, <usize>(nmax - n) << 2);
             if (wh != 0) {
-              const wr = wh + <usize>(i0 + r) * row;
+              const wr = wh + <usize>(i0 + r) * wrow;
               memory.copy(wr, sr, <usize>nmax << 2);
               if (nmax < Lk) memory.fill(wr + (<usize>nmax << 2), 0, <usize>(Lk - nmax) << 2);
             }
           }
-          if (kind < Norm.Sparsemax) gemmDepth(mr, Dv, nmax, s, Lk, 1, vb, Dv, oi, Dv, 1);
+          if (kind < Norm.Sparsemax) gemmDepth(mr, Dv, nmax, s, ld, 1, vb, Dv, oi, Dv, 1);
           else for (let r = 0; r < mr; r++) { // (the sparse maps: p·v over each row's nonzero weights only)
             const m = compact(s + <usize>r * row, nmax, tmp, tmp + row);
             gathergemv(m, Dv, tmp, tmp + row, vb, Dv, oi + ((<usize>(r * Dv)) << 2));

@@ -46,11 +46,17 @@ export const ALPHA: usize = memory.data(8, 8);
 // @ts-ignore: decorator
 @inline export function transposed(Lq: i32): bool { return Lq >= 4; }
 
+/** The row stride (floats) of the scratch rows of Lk keys (Kᵀ, Vᵀ, scores): Lk rounded up to a
+ *  multiple of 4, ≡ 4 mod 8, so never a multiple of 64 bytes: at a power-of-two stride (Lk = 1,024:
+ *  4 KiB) the rows a product reads at one column all fall in the same level-1 cache set. */
+// @ts-ignore: decorator
+@inline export function lead(Lk: i32): i32 { return ((Lk + 3) & ~3) | 4; }
+
 /** Scratch bytes of a call: Kᵀ (and Vᵀ in the backward pass), the blocks of score rows, and two
  *  rows for the normalisers (the threshold maps' candidates and indices; at least 64 bytes, the
  *  16 lanes their first pass writes). In float64: sizes past 4 GiB are reported, not wrapped. */
 export function scratchBytes(Lq: i32, Lk: i32, D: i32, Dv: i32, backward: bool): f64 {
-  const row = <f64>Lk * 4, t = transposed(Lq), up = (n: f64): f64 => Math.ceil(n / 16) * 16;
+  const row = <f64>lead(Lk) * 4, t = transposed(Lq), up = (n: f64): f64 => Math.ceil(n / 16) * 16;
   let n = up((t ? <f64>D : 0) * row) + Math.max(2 * up(row), 64);
   if (backward) n += up((t ? <f64>Dv : 0) * row) + 4 * up(<f64>QB * row);
   else n += up(<f64>QB * row);
