@@ -116,7 +116,7 @@ export function attnCall(qv: unknown, kv: unknown, vv: unknown, dv: unknown, opt
         throw e;
       }
     };
-    const isList = Array.isArray(paramsOpt), list = isList ? (paramsOpt as unknown[]).map(set) : [set(paramsOpt, -1)];
+    const isList = Array.isArray(paramsOpt), list = isList ? Array.from(paramsOpt as unknown[], set) : [set(paramsOpt, -1)]; // (a hole is undefined: an error)
     if (isList && list.length !== q.h) wrong("params", `one set, or an array of ${q.h} sets (one per head)`, `an array of ${list.length}`);
     params = isList ? list : list[0];
     order = Math.max(...list.map((p) => allRecords(p).length >> 2));
@@ -132,7 +132,7 @@ export function attnCall(qv: unknown, kv: unknown, vv: unknown, dv: unknown, opt
 /** An output option (`out`, `weightsOut`): a Float32Array of n values, or a tensor-like holding one. */
 export function outArray(v: unknown, name: string, n: number, what: string, seen: (a: Float32Array, name: string) => void): Float32Array | null {
   if (v == null) return null;
-  const a = isF32(v) ? v : v !== null && typeof v === "object" && isF32((v as { data?: unknown }).data) ? (v as { data: Float32Array }).data : null;
+  const d = isF32(v) ? v : typeof v === "object" ? (v as { data?: unknown }).data : null, a = isF32(d) ? d : null; // (a getter read once)
   if (a === null) fail(name, `a Float32Array of ${n} values (${what}) or a tensor-like holding one`, v);
   seen(a, name);
   if (a.length !== n) fail(name, `length ${n} (${what})`, a.length, true);

@@ -4,6 +4,7 @@
 // the kernel runs (assembly/attention/), and the results come back. Knows no math.
 import { attnCall, outArray, type AttnCall, type Tensor } from "./attention-args.js";
 import { overlaps } from "./checks.js";
+import { isF32 } from "./layout.js";
 import { MAX_BYTES } from "./heap.js";
 import { STAGING } from "./stage.js";
 import type { Mem } from "./options.js";
@@ -54,20 +55,24 @@ function output(e: Inner, given: Float32Array | null, n: number, name: string, p
 }
 const NONE = new Float32Array(0);
 
-const shaped = (data: Float32Array, dims: number[], given: unknown): TensorLike =>
-  given !== null && typeof given === "object" && (given as TensorLike).data === data ? (given as TensorLike) : { data, dims };
+/** The result: the caller's tensor-like `out` itself (its data, read once at the check, now holds
+ *  the output), else a new tensor-like. */
+const shaped = (data: Float32Array, dims: number[], given: unknown, tensor: boolean): TensorLike => (tensor ? (given as TensorLike) : { data, dims });
 
 function run(self: object, qv: unknown, kv: unknown, vv: unknown, dv: unknown, options: unknown, backward: boolean) {
   const e = self as unknown as Inner, op = backward ? "attentionBackward" : "attention";
   if (STAGING.on) throw new TypeError(`${op}: called while another call stages its arrays (from a getter of its mask or alpha?): not supported`);
   e.lastSpecialRows = 0;
   e._syncViews();
-  const seen = (a: Float32Array, name: string): void => void e._zeroCopyPtr(a, name); // (a detached view: its TypeError first)
+  // (a detached view: its TypeError first; a getter of the arguments may have grown the memory)
+  const seen = (a: Float32Array, name: string): void => { e._syncViews(); e._zeroCopyPtr(a, name); };
   const c: AttnCall = attnCall(qv, kv, vv, dv, options, backward, seen);
   const { B, H, Hkv, Lq, Lk, D, Dv } = c, plan = new Plan(), nOut = B * H * Lq * Dv;
   const outGiven = backward ? null : outArray(c.out, "out", nOut, "B·H·Lq·Dv", seen);
   const wGiven = backward ? null : outArray(c.weightsOut, "weightsOut", B * H * Lq * Lk, "B·H·Lq·Lk", seen);
   if (outGiven && wGiven && outGiven.buffer === wGiven.buffer && overlaps(outGiven, wGiven)) throw new RangeError("weightsOut: expected an array that does not overlap out");
+  const outTensor = outGiven !== null && !isF32(c.out); // (out.data not read again: a getter runs once)
+  e._syncViews();
   // outputs first (views written in place), then the inputs (views read in place unless an output overlaps them)
   const outs: Slot[] = backward
     ? [c.q, c.k, c.v].map((t) => ({ data: NONE, ptr: plan.take(4 * t.data.length), staged: true, n: t.data.length }))
@@ -97,7 +102,7 @@ function run(self: object, qv: unknown, kv: unknown, vv: unknown, dv: unknown, o
       const outData = take(e, outs[0], base), wData = w ? take(e, w, base) : null;
       if (w && wData !== w.data) w.data.set(wData!);
       const data = outGiven !== null && outData !== outGiven ? (outGiven.set(outData), outGiven) : outData;
-      return shaped(live(e, data, outs[0]), [B, H, Lq, Dv].slice(4 - c.q.rank), c.out);
+      return shaped(live(e, data, outs[0]), [B, H, Lq, Dv].slice(4 - c.q.rank), c.out, outTensor);
     }
     e.lastSpecialRows = k.attention_grad(at(ins[0]), at(ins[1]), at(ins[2]), at(ins[3]), at(outs[0]), at(outs[1]), at(outs[2]), maskPtr, paramsPtr, base + gradsAt, scratch,
       B, H, Hkv, Lq, Lk, D, Dv, c.kind, causal, c.order, stride, perHead ? 32 * c.order : 0, c.scale, c.alpha, c.eps);
@@ -121,14 +126,14 @@ function take(e: Inner, s: Slot, base: number): Float32Array {
   const n = s.n;
   if (!s.staged) return s.data;
   const from = e._mem.f32.subarray((base + s.ptr) / 4, (base + s.ptr) / 4 + n);
-  if (s.data.length === n && s.data.buffer !== e._buffer && s.data.buffer !== e.memory.buffer) return (s.data.set(from), s.data);
+  if (s.data !== NONE && s.data.length === n && s.data.buffer !== e._buffer && s.data.buffer !== e.memory.buffer) return (s.data.set(from), s.data);
   return from.slice();
 }
 
 /** A view written in place that the call's memory growth detached: a live one of the same block. */
 function live(e: Inner, data: Float32Array, s: Slot): Float32Array {
   if (s.staged || data.buffer === e._buffer) return data;
-  return e._views.has(data) ? e.refresh(data) : new Float32Array(e.memory.buffer, s.ptr, data.length);
+  return e._views.has(data) ? e.refresh(data) : new Float32Array(e.memory.buffer, s.ptr, s.n); // (a detached view has length 0)
 }
 
 /** The engine's attention methods (installed by engine.ts; types: AttentionOperations in types.ts). */

@@ -169,10 +169,10 @@ export class Engine {
   private _ensureScratch(bytes: number, n = 0): number {
     if (bytes > this._scratchBytes) {
       if (bytes > MAX_BYTES) throw new RangeError(`x: ${n} values need more than 4 GiB`);
-      const size = Math.max(bytes, this._scratchBytes * 2);
+      let size = Math.max(bytes, this._scratchBytes * 2);
       if (this._scratch) this._heap.release(this._scratch);
       this._scratch = this._scratchBytes = 0; // (no arena, should the allocation below throw)
-      this._scratch = this._heap.alloc(size);
+      try { this._scratch = this._heap.alloc(size); } catch { this._scratch = this._heap.alloc(size = bytes); } // (doubling is a hint: not past what fits)
       this._scratchBytes = size;
       this._syncViews();
     }

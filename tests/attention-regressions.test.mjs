@@ -327,3 +327,33 @@ describe('attention: regressions found by the benchmark', () => {
     same(g.dv.data, ref.dv.data, 'dv');
   });
 });
+
+describe('attention: regressions found by the second review', () => {
+  test('12. out as a subarray of an alloc view, memory grown by the call: the returned data is a live view of the whole output', async () => {
+    const e = await fresh(), H = 4, Lq = 8, Lk = 2048, D = 16;
+    const q = T([H, Lq, D], 1201), k = T([H, Lk, D], 1202), v = T([H, Lk, D], 1203);
+    const ref = mm.attention(q, k, v).data;
+    const big = e.alloc(2 * H * Lq * D), before = e.memory.buffer.byteLength;
+    const r = e.attention(q, k, v, { out: big.subarray(H * Lq * D) });
+    assert.ok(e.memory.buffer.byteLength > before, 'the call grew the memory (the case this test is about)');
+    same(r.data, ref, 'returned out');
+    same(e.refresh(big).subarray(H * Lq * D), ref, 'the block behind the view');
+  });
+  test('13. params arrays with holes or undefined entries: a TypeError naming params[i]; the engine stays usable', () => {
+    const q = T([2, 3, 4], 1301), k = T([2, 5, 4], 1302), v = T([2, 5, 4], 1303), P = { ranges: [-1, 1, -2, 2], ts: [0.1, 0.1, 0.05, 0.05] };
+    const ref = mm.attention(q, k, v, { normalizer: 'multimax', params: [P, P] }).data;
+    // eslint-disable-next-line no-sparse-arrays
+    for (const [params, i] of [[[P, , ], 1], [new Array(2), 0], [[P, undefined], 1]])
+      assertError(thrownBy(() => mm.attention(q, k, v, { normalizer: 'multimax', params })), TypeError, new RegExp(`^params\\[${i}\\]`), `params ${i}`);
+    same(mm.attention(q, k, v, { normalizer: 'multimax', params: [P, P] }).data, ref, 'after the errors');
+  });
+  test('14. a tensor-like out: its data getter is read once, and the tensor-like itself is returned', () => {
+    const q = T([2, 3, 4], 1401), k = T([2, 5, 4], 1402), v = T([2, 5, 4], 1403), ref = mm.attention(q, k, v).data;
+    let reads = 0;
+    const store = new Float32Array(2 * 3 * 4), out = { get data() { reads++; return store; }, dims: [2, 3, 4] };
+    const r = mm.attention(q, k, v, { out });
+    assert.equal(r, out, 'the tensor-like out is returned');
+    assert.equal(reads, 1, 'out.data read once');
+    same(store, ref, 'out.data');
+  });
+});
