@@ -347,6 +347,13 @@ describe('attention: regressions found by the second review', () => {
       assertError(thrownBy(() => mm.attention(q, k, v, { normalizer: 'multimax', params })), TypeError, new RegExp(`^params\\[${i}\\]`), `params ${i}`);
     same(mm.attention(q, k, v, { normalizer: 'multimax', params: [P, P] }).data, ref, 'after the errors');
   });
+  test('15. Lk near 2^31 with D = Dv = 0 (no data): a RangeError past 4 GiB, nothing written (the padded stride overflowed i32)', async () => {
+    const e = await fresh(), view = e.alloc(1 << 12), none = new Float32Array(0);
+    view.fill(7);
+    for (const Lk of [2 ** 31 - 1, 2 ** 31 - 3, 2 ** 30 + 1])
+      assertError(thrownBy(() => e.attention({ data: none, dims: [1, 0] }, { data: none, dims: [Lk, 0] }, { data: none, dims: [Lk, 0] })), RangeError, /^attention:.*4 GiB/, `Lk ${Lk}`);
+    assert.ok(e.refresh(view).every((x) => x === 7), 'the view is untouched');
+  });
   test('14. a tensor-like out: its data getter is read once, and the tensor-like itself is returned', () => {
     const q = T([2, 3, 4], 1401), k = T([2, 5, 4], 1402), v = T([2, 5, 4], 1403), ref = mm.attention(q, k, v).data;
     let reads = 0;

@@ -20,7 +20,7 @@ export function attention_forward(
   store<f64>(ALPHA, alpha);
   const G = H / Hkv, useT = transposed(Lq), ld = lead(Lk), row = <usize>ld << 2, wrow = <usize>Lk << 2; // (scratch rows at the padded stride ld)
   const kt = scratch, s = kt + (useT ? (<usize>D * row + 15) & ~(<usize>15) : 0);
-  const tmp = s + ((<usize>QB * row + 15) & ~(<usize>15));
+  const tmp = s + ((<usize>QB * row + 15) & ~(<usize>15)), sup = tmp + max((<usize>row * 2 + 15) & ~(<usize>15) , <usize>64); // (supports: one i32 per row)
   let special = 0;
   for (let b = 0; b < B; b++) {
     const mb = mask != 0 ? mask + <usize>b * <usize>Lk : 0;
@@ -43,9 +43,12 @@ export function attention_forward(
           }
           if (useT) gemmCols(mr, nmax, D, qi, D, 1, kt, ld, s, ld, scale);
           else for (let r = 0; r < mr; r++) dotrows(nmax, D, qi + ((<usize>(r * D)) << 2), kb, D, s + <usize>r * row, scale);
+          let kept = 0; // (the threshold maps' kept entries in the block)
           for (let r = 0; r < mr; r++) {
             const sr = s + <usize>r * row, n = visible(i0 + r, Lq, Lk, causal);
-            if (n > 0) special += normalise(kind, sr, sr, tmp, mb, n, ph, order, eps);
+            store<i32>(sup + (<usize>r << 2), 0);
+            if (n > 0) special += normalise(kind, sr, sr, tmp, mb, n, ph, order, eps, sup + (<usize>r << 2));
+            kept += load<i32>(sup + (<usize>r << 2));
             if (n < nmax) memory.fill(sr + (<usize>n << 2), 0, <usize>(nmax - n) << 2);
             if (wh != 0) {
               const wr = wh + <usize>(i0 + r) * wrow;
@@ -53,8 +56,11 @@ export function attention_forward(
               if (nmax < Lk) memory.fill(wr + (<usize>nmax << 2), 0, <usize>(Lk - nmax) << 2);
             }
           }
-          if (kind < Norm.Sparsemax) gemmDepth(mr, Dv, nmax, s, ld, 1, vb, Dv, oi, Dv, 1);
-          else for (let r = 0; r < mr; r++) { // (the sparse maps: p·v over each row's nonzero weights only)
+          // p·v: one product for the block, or for a threshold map that keeps at most 1/8 of the
+          // block's entries, per row over the kept keys only (the gathered product reads V once
+          // per row, the product once per 4 rows: break-even near 1/8)
+          if (kind < Norm.Sparsemax || kind == Norm.EvSoftmax || <i64>kept * 8 > <i64>mr * <i64>nmax) gemmDepth(mr, Dv, nmax, s, ld, 1, vb, Dv, oi, Dv, 1);
+          else for (let r = 0; r < mr; r++) {
             const m = compact(s + <usize>r * row, nmax, tmp, tmp + row);
             gathergemv(m, Dv, tmp, tmp + row, vb, Dv, oi + ((<usize>(r * Dv)) << 2));
           }

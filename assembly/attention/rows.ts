@@ -52,26 +52,29 @@ export const ALPHA: usize = memory.data(8, 8);
 // @ts-ignore: decorator
 @inline export function lead(Lk: i32): i32 { return ((Lk + 3) & ~3) | 4; }
 
-/** Scratch bytes of a call: Kᵀ (and Vᵀ in the backward pass), the blocks of score rows, and two
- *  rows for the normalisers (the threshold maps' candidates and indices; at least 64 bytes, the
- *  16 lanes their first pass writes). In float64: sizes past 4 GiB are reported, not wrapped. */
+/** Scratch bytes of a call: Kᵀ (and Vᵀ in the backward pass), the blocks of score rows, two rows
+ *  for the normalisers (the threshold maps' candidates and indices; at least 64 bytes, the 16
+ *  lanes their first pass writes), then one i32 per query of a block (the supports). In float64:
+ *  sizes past 4 GiB are reported, not wrapped. */
 export function scratchBytes(Lq: i32, Lk: i32, D: i32, Dv: i32, backward: bool): f64 {
-  const row = <f64>lead(Lk) * 4, t = transposed(Lq), up = (n: f64): f64 => Math.ceil(n / 16) * 16;
-  let n = up((t ? <f64>D : 0) * row) + Math.max(2 * up(row), 64);
+  const l4 = Math.ceil(<f64>Lk / 4) * 4, row = (l4 % 8 == 0 ? l4 + 4 : l4) * 4; // (lead(Lk), without i32 overflow)
+  const t = transposed(Lq), up = (n: f64): f64 => Math.ceil(n / 16) * 16;
+  let n = up((t ? <f64>D : 0) * row) + Math.max(2 * up(row), 64) + 4 * QB;
   if (backward) n += up((t ? <f64>Dv : 0) * row) + 4 * up(<f64>QB * row);
   else n += up(<f64>QB * row);
   return n;
 }
 
-/** p = normaliser(s) on one row of n scores (in place allowed), masked by mask (0: none). */
-export function normalise(kind: i32, s: usize, p: usize, tmp: usize, mask: usize, n: i32, params: usize, order: i32, eps: f32): i32 {
+/** p = normaliser(s) on one row of n scores (in place allowed), masked by mask (0: none); the
+ *  threshold maps write their support size (kept entries) to `support` (0: not asked). */
+export function normalise(kind: i32, s: usize, p: usize, tmp: usize, mask: usize, n: i32, params: usize, order: i32, eps: f32, support: usize = 0): i32 {
   if (kind == Norm.Multimax) {
     const o = effectiveOrder(params, order);
     return o == 0 ? softmax_rows(s, p, mask, 1, n, 1, false) : multimax_rows(s, p, tmp, mask, 1, n, params, o, false);
   }
   if (kind == Norm.Softmax) return softmax_rows(s, p, mask, 1, n, 1, false);
   if (kind == Norm.EvSoftmax) return evsoftmax_rows(s, p, mask, 1, n, eps, 0);
-  return threshold_rows(s, p, tmp, mask, 1, n, kind - 2, ALPHA, 0, 0);
+  return threshold_rows(s, p, tmp, mask, 1, n, kind - 2, ALPHA, 0, support);
 }
 
 /** ds = the VJP of the normaliser at s (p its output, dp the cotangent); MultiMax adds its

@@ -2,7 +2,7 @@
 // x32-vcompactnz-*, f32-gathergemv-*):
 // every wasm SIMD kernel against its scalar twin, bit for bit (the plain SIMD build sums in the
 // twins' order; the spec compiles with SIMD, not relaxed SIMD), over shapes that hit every tail
-// (rows 1..4, columns 1..40 and 67, depths 0..9 and 64, D not a multiple of 4), A read directly
+// (rows 1..4, columns 1..40, 64, 67, 80, 128 and 147, depths 0..9 and 64, D not a multiple of 4), A read directly
 // and transposed (the two strides), C = α·A·B and C += α·A·B, misaligned blocks, and guard words
 // around every output (nothing written outside C's rows and columns).
 import { f32_gemm__scalar } from "../../assembly/kernels/f32-gemm-scalar";
@@ -21,7 +21,7 @@ import { allocF32, copyF32, fillUniform, firstBitMismatch, guardsIntact, nextU32
 function cols(): i32[] {
   const a = new Array<i32>();
   for (let n = 1; n <= 40; n++) a.push(n);
-  a.push(67);
+  a.push(64); a.push(67); a.push(80); a.push(128); a.push(147);
   return a;
 }
 function depths(): i32[] { return [0, 1, 2, 3, 4, 5, 7, 9, 16, 64]; }
