@@ -2,8 +2,8 @@
 // which the nine forwards met (31.4 KB); issue 11's backward passes, MultiMax parameter gradients
 // and losses add about 17 KB of kernels to each SIMD build (49.5 KB, 17.4 KB gzipped), so the
 // budget was raised to 52 KiB; issue 12's fused attention (the GEMM, dot-product and transpose
-// kernels with their scalar twins, the forward and backward drivers) adds about 7 KB more (56.5 KB,
-// 20.1 KB gzipped), so the enforced budget is 60 KiB and the 32 KiB target is reported as missed
+// kernels with their scalar twins, the forward and backward drivers) adds about 10 KB more (59.4 KB,
+// 21.1 KB gzipped), so the enforced budget is 60 KiB and the 32 KiB target is reported as missed
 // (docs/design.md, "Size").
 // The JS entries have the issue's target of 12 KiB minified, which they miss: 15.6-17.0 KB
 // minified with the sparse normalisers' options, 23.1-24.6 KB since issue 10's operation table,
