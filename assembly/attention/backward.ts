@@ -9,10 +9,7 @@
 // dOut [B,H,Lq,Dv], dq like q, dk like k, dv like v, grads: float64 `order`·4 per head at
 // gradStride bytes (added to; 0 = not MultiMax).
 import { dotrows, gemm, transpose } from "../config-attention";
-import { ALPHA, QB, gemmCols, gemmDepth, lead, normalise, normaliseBackward, transposed, visible } from "./rows";
-
-// @ts-ignore: decorator
-@inline function up16(n: usize): usize { return (n + 15) & ~(<usize>15); }
+import { ALPHA, QB, gemmCols, gemmDepth, lead, normalise, normaliseBackward, transposed, up16, visible } from "./rows";
 
 export function attention_backward(
   q: usize, k: usize, v: usize, dOut: usize, dq: usize, dk: usize, dv: usize, mask: usize, params: usize, grads: usize, scratch: usize,

@@ -10,7 +10,7 @@
 // out [B,H,Lq,Dv], weights [B,H,Lq,Lk] (0: none), mask [B,Lk] bytes (0: none; 0 = excluded),
 // params: per head `order` records [a, b, c, d] at paramStride bytes (0: shared).
 import { compact, dotrows, gathergemv, transpose } from "../config-attention";
-import { ALPHA, Norm, QB, gemmCols, gemmDepth, lead, normalise, transposed, visible } from "./rows";
+import { ALPHA, Norm, QB, gemmCols, gemmDepth, lead, normalise, transposed, up16, visible } from "./rows";
 
 export function attention_forward(
   q: usize, k: usize, v: usize, out: usize, weights: usize, mask: usize, params: usize, scratch: usize,
@@ -19,8 +19,8 @@ export function attention_forward(
 ): i32 {
   store<f64>(ALPHA, alpha);
   const G = H / Hkv, useT = transposed(Lq), ld = lead(Lk), row = <usize>ld << 2, wrow = <usize>Lk << 2; // (scratch rows at the padded stride ld)
-  const kt = scratch, s = kt + (useT ? (<usize>D * row + 15) & ~(<usize>15) : 0);
-  const tmp = s + ((<usize>QB * row + 15) & ~(<usize>15)), sup = tmp + max((<usize>row * 2 + 15) & ~(<usize>15) , <usize>64); // (supports: one i32 per row)
+  // scratch (rows.ts scratchBytes): Kᵀ, the block's scores, the normalisers' two rows, the supports
+  const kt = scratch, s = kt + (useT ? up16(<usize>D * row) : 0), tmp = s + up16(<usize>QB * row), sup = tmp + max<usize>(2 * row, 64);
   let special = 0;
   for (let b = 0; b < B; b++) {
     const mb = mask != 0 ? mask + <usize>b * <usize>Lk : 0;

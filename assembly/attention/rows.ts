@@ -41,6 +41,10 @@ export const ALPHA: usize = memory.data(8, 8);
   return n < 0 ? 0 : n > Lk ? Lk : n;
 }
 
+/** n rounded up to a multiple of 16 bytes (the scratch buffers' alignment). */
+// @ts-ignore: decorator
+@inline export function up16(n: usize): usize { return (n + 15) & ~(<usize>15); }
+
 /** Scores by products with Kᵀ laid out once per (batch, kv head) (f32-gemm), or row by row
  *  against K as it lies (f32-vdotrows) when there are too few queries to pay for the copy. */
 // @ts-ignore: decorator
