@@ -12,52 +12,8 @@
 //   attentionModel  ONNX Attention (opset 23): Q [B,H,Lq,D], K [B,H,Lk,D], V [B,H,Lk,Dv], attribute
 //                 scale → Y [B,H,Lq,Dv]                                                   (opset 23)
 //   matmul2dModel A [M,K] · B [K,N] → Y [M,N] (the peak-throughput reference line)           (opset 13)
-import protobuf from "protobufjs";
+import { onnx } from "./onnx-softmax.mjs"; // (the onnx.proto subset, shared)
 
-const repeated = (type, id) => ({ rule: "repeated", type, id });
-const onnx = protobuf.Root.fromJSON({
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: {
-          fields: {
-            irVersion: { type: "int64", id: 1 }, producerName: { type: "string", id: 2 },
-            graph: { type: "GraphProto", id: 7 }, opsetImport: repeated("OperatorSetIdProto", 8),
-          },
-        },
-        OperatorSetIdProto: { fields: { domain: { type: "string", id: 1 }, version: { type: "int64", id: 2 } } },
-        GraphProto: {
-          fields: {
-            node: repeated("NodeProto", 1), name: { type: "string", id: 2 },
-            input: repeated("ValueInfoProto", 11), output: repeated("ValueInfoProto", 12),
-          },
-        },
-        NodeProto: {
-          fields: {
-            input: repeated("string", 1), output: repeated("string", 2), name: { type: "string", id: 3 },
-            opType: { type: "string", id: 4 }, attribute: repeated("AttributeProto", 5), domain: { type: "string", id: 7 },
-          },
-        },
-        // type: 1 = FLOAT (field f), 2 = INT (field i), 7 = INTS (field ints)
-        AttributeProto: {
-          fields: {
-            name: { type: "string", id: 1 }, f: { type: "float", id: 2 }, i: { type: "int64", id: 3 },
-            ints: { rule: "repeated", type: "int64", id: 8, options: { packed: false } }, type: { type: "int32", id: 20 },
-          },
-        },
-        ValueInfoProto: { fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } } },
-        TypeProto: {
-          fields: { tensorType: { type: "Tensor", id: 1 } },
-          nested: { Tensor: { fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } } } },
-        },
-        TensorShapeProto: {
-          fields: { dim: repeated("Dimension", 1) },
-          nested: { Dimension: { fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } } } },
-        },
-      },
-    },
-  },
-});
 
 const fAttr = (name, f) => ({ name, f, type: 1 });
 const iAttr = (name, i) => ({ name, i, type: 2 });

@@ -5,7 +5,8 @@
 import protobuf from "protobufjs";
 
 const repeated = (type, id) => ({ rule: "repeated", type, id });
-const onnx = protobuf.Root.fromJSON({
+/** The onnx.proto subset the benchmark models use (this Softmax model and bench/onnx-attention.mjs's). */
+export const onnx = protobuf.Root.fromJSON({
   nested: {
     onnx: {
       nested: {
@@ -25,11 +26,16 @@ const onnx = protobuf.Root.fromJSON({
         NodeProto: {
           fields: {
             input: repeated("string", 1), output: repeated("string", 2), name: { type: "string", id: 3 },
-            opType: { type: "string", id: 4 }, attribute: repeated("AttributeProto", 5),
+            opType: { type: "string", id: 4 }, attribute: repeated("AttributeProto", 5), domain: { type: "string", id: 7 },
           },
         },
-        // type 2 = AttributeProto.INT
-        AttributeProto: { fields: { name: { type: "string", id: 1 }, i: { type: "int64", id: 3 }, type: { type: "int32", id: 20 } } },
+        // type: 1 = FLOAT (field f), 2 = INT (field i), 7 = INTS (field ints)
+        AttributeProto: {
+          fields: {
+            name: { type: "string", id: 1 }, f: { type: "float", id: 2 }, i: { type: "int64", id: 3 },
+            ints: { rule: "repeated", type: "int64", id: 8, options: { packed: false } }, type: { type: "int32", id: 20 },
+          },
+        },
         ValueInfoProto: { fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } } },
         TypeProto: {
           fields: { tensorType: { type: "Tensor", id: 1 } },
