@@ -42,3 +42,15 @@ export const enum ThresholdMap {
   /** α-normmax, α per row. */
   Normmax = 3,
 }
+
+/** Fused attention's normaliser over the key axis (its `normalizer` option; attention/rows.ts). */
+export const enum Norm {
+  Softmax = 0,
+  Multimax = 1,
+  /** 2..5: the threshold maps, ThresholdMap + 2 (sparsemax, 1.5-entmax, α-entmax, α-normmax). */
+  Sparsemax = 2,
+  Entmax15 = 3,
+  Entmax = 4,
+  Normmax = 5,
+  EvSoftmax = 6,
+}

@@ -10,7 +10,8 @@
 // out [B,H,Lq,Dv], weights [B,H,Lq,Lk] (0: none), mask [B,Lk] bytes (0: none; 0 = excluded),
 // params: per head `order` records [a, b, c, d] at paramStride bytes (0: shared).
 import { compact, dotrows, gathergemv, transpose } from "../config-attention";
-import { ALPHA, Norm, QB, gemmCols, gemmDepth, lead, normalise, transposed, up16, visible } from "./rows";
+import { Norm } from "../kinds";
+import { ALPHA, QB, gemmCols, gemmDepth, lead, normalise, transposed, up16, visible } from "./rows";
 
 export function attention_forward(
   q: usize, k: usize, v: usize, out: usize, weights: usize, mask: usize, params: usize, scratch: usize,

@@ -9,18 +9,8 @@ import { softmax_backward_rows, sparse_backward_rows } from "../backward/normali
 import { multimax_backward_rows } from "../backward/multimax";
 import { effectiveOrder } from "../backward/phigrad";
 import { gemm } from "../config-attention";
+import { Norm } from "../kinds";
 
-/** The normaliser over the key axis (attention's `normalizer` option). */
-export const enum Norm {
-  Softmax = 0,
-  Multimax = 1,
-  /** 2..5: the threshold maps, ThresholdMap + 2 (sparsemax, 1.5-entmax, α-entmax, α-normmax). */
-  Sparsemax = 2,
-  Entmax15 = 3,
-  Entmax = 4,
-  Normmax = 5,
-  EvSoftmax = 6,
-}
 
 /** Queries per block: 16 (the products run on 4 rows at a time, f32-gemm 4x8, tile by tile of
  *  keys, so that each tile of Kᵀ and V is read from memory once per 16 queries; in the backward
