@@ -143,23 +143,15 @@ function fromBLHE(y, B, H, L, E) {
   }
   return x;
 }
-/** K [B·H, Lk, D] → Kᵀ [B·H, D, Lk]. */
-function transposeK(k, BH, Lk, D) {
-  const t = new Float32Array(k.length);
+/** x [B·H, R, C] → its per-head transpose [B·H, C, R] (K → Kᵀ with R = Lk, C = D; Kᵀ → K with
+ *  R = D, C = Lk). */
+function transposeHeads(x, BH, R, C) {
+  const t = new Float32Array(x.length);
   for (let bh = 0; bh < BH; bh++) {
-    const o = bh * Lk * D;
-    for (let j = 0; j < Lk; j++) for (let d = 0; d < D; d++) t[o + d * Lk + j] = k[o + j * D + d];
+    const o = bh * R * C;
+    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) t[o + c * R + r] = x[o + r * C + c];
   }
   return t;
-}
-/** Kᵀ [B·H, D, Lk] → K [B·H, Lk, D]. */
-function transposeKt(t, BH, Lk, D) {
-  const k = new Float32Array(t.length);
-  for (let bh = 0; bh < BH; bh++) {
-    const o = bh * Lk * D;
-    for (let d = 0; d < D; d++) for (let j = 0; j < Lk; j++) k[o + j * D + d] = t[o + d * Lk + j];
-  }
-  return k;
 }
 const phiOf = ({ ranges: r, ts: t }) => (x) => x + t[0] * Math.max(r[0] - x, 0) + t[1] * Math.max(x - r[1], 0) + t[2] * Math.max(r[2] - x, 0) ** 2 + t[3] * Math.max(x - r[3], 0) ** 2;
 const dphiOf = ({ ranges: r, ts: t }) => (x) => 1 - (r[0] - x > 0 ? t[0] : 0) + (x - r[1] > 0 ? t[1] : 0) - 2 * t[2] * Math.max(r[2] - x, 0) + 2 * t[3] * Math.max(x - r[3], 0);
@@ -476,7 +468,7 @@ async function benchShape(sh, ctx) {
   }
 
   // ORT
-  const kt = transposeK(k, BH, Lk, D);
+  const kt = transposeHeads(k, BH, Lk, D);
   const T = (data, dims) => new ort.Tensor("float32", data, dims);
   const cfg = { B, H, Lq, Lk, D, Dv, scale };
   const ortVariants = [
@@ -595,7 +587,7 @@ async function benchShape(sh, ctx) {
           dq.set(gs[0].dataSync(), h * Lq * D); dkt.set(gs[1].dataSync(), h * Lk * D); dv.set(gs[2].dataSync(), h * Lk * Dv);
           for (const x of gs) x.dispose();
         });
-        return { dq, dk: transposeKt(dkt, BH, Lk, D), dv };
+        return { dq, dk: transposeHeads(dkt, BH, D, Lk), dv };
       },
     };
   };
