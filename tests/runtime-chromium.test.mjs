@@ -31,7 +31,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { freePort, packAndInstall, root } from "./runtimes/fixture.mjs";
 import { selectionJson } from "./runtimes/select.mjs";
-import { serve } from "./runtimes/static-server.mjs";
+import { serve } from "../scripts/static-server.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const PKG_PATH = "/node_modules/multimax-wasm/";

@@ -1,6 +1,8 @@
-// A small static HTTP server for the browser runtime tests (file:// pages cannot load ES modules):
-// 127.0.0.1 only, on a port given by the test (freePort()), GET/HEAD only, no caching (every page
-// load is a cold load), and a log of the paths requested so a test can see which wasm was fetched.
+// A small static HTTP server for the browser runtime tests and the demo page (file:// pages cannot
+// load ES modules): 127.0.0.1 only, on a port given by the caller (0: any free port), GET/HEAD only, no caching (every
+// page load is a cold load), .wasm as application/wasm (so browsers compile while downloading), a
+// folder's index.html for a path ending in "/", and a log of the paths requested so a test can see
+// which wasm was fetched.
 //
 //   const server = await serve(port, {
 //     mounts: { "/node_modules/multimax-wasm/": pkgDir },          // a folder, path-checked
@@ -21,6 +23,9 @@ export const TYPES = {
   ".json": "application/json; charset=utf-8",
   ".ts": "text/plain; charset=utf-8",
   ".md": "text/plain; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
 };
 
 /**
@@ -57,7 +62,7 @@ export function serve(port, { mounts = {}, routes = {} } = {}) {
       for (const [prefix, dir] of Object.entries(mounts)) {
         if (!path.startsWith(prefix)) continue;
         const base = resolve(dir);
-        const file = resolve(base, path.slice(prefix.length));
+        const file = resolve(base, path.slice(prefix.length) + (path.endsWith("/") ? "index.html" : ""));
         if (file !== base && !file.startsWith(base + sep)) return send(403, "forbidden\n", "text/plain");
         if (!(await stat(file).catch(() => null))?.isFile()) continue;
         return send(200, await readFile(file), TYPES[extname(file)] ?? "application/octet-stream");
@@ -72,9 +77,10 @@ export function serve(port, { mounts = {}, routes = {} } = {}) {
   return new Promise((resolvePromise, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {
-      const origin = `http://127.0.0.1:${port}`;
+      const bound = server.address().port; // port 0: the one the system picked
+      const origin = `http://127.0.0.1:${bound}`;
       resolvePromise({
-        port, origin, requests,
+        port: bound, origin, requests,
         url: (p) => origin + p,
         close: () => new Promise((r) => {
           for (const s of sockets) s.destroy(); // keep-alive connections would hold close() open
