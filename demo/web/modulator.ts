@@ -1,0 +1,67 @@
+// Panel 2: φ(x) on [−5, 5], the identity (softmax's φ), the breakpoints of the active orders, and
+// the band of values panel 1 feeds it.
+import { context } from "./plot.js";
+import { active, phi, type Orders } from "./params.js";
+
+const X0 = -5, X1 = 5, Y_CAP = 25;
+
+export function drawModulator(canvas: HTMLCanvasElement, orders: Orders, band: [number, number]) {
+  const { g, w, h } = context(canvas);
+  const L = 44, R = 12, T = 12, B = 28;
+  const n = 400, ys = new Float64Array(n + 1);
+  let lo = X0, hi = X1;
+  for (let i = 0; i <= n; i++) {
+    ys[i] = phi(X0 + ((X1 - X0) * i) / n, orders);
+    lo = Math.min(lo, ys[i]); hi = Math.max(hi, ys[i]);
+  }
+  lo = Math.max(lo, -Y_CAP); hi = Math.min(hi, Y_CAP);
+  const sx = (x: number) => L + ((x - X0) / (X1 - X0)) * (w - L - R);
+  const sy = (y: number) => T + (1 - (y - lo) / (hi - lo)) * (h - T - B);
+  // the inputs of panel 1
+  g.fillStyle = "rgba(176, 48, 106, 0.08)";
+  const b0 = Math.max(X0, band[0]), b1 = Math.min(X1, band[1]);
+  if (b1 > b0) g.fillRect(sx(b0), T, sx(b1) - sx(b0), h - T - B);
+  // grid and ticks
+  g.strokeStyle = "#e4e6ec"; g.fillStyle = "#5b6275"; g.font = "11px system-ui, sans-serif"; g.lineWidth = 1;
+  for (let x = X0; x <= X1; x++) {
+    g.beginPath(); g.moveTo(sx(x), T); g.lineTo(sx(x), h - B); g.stroke();
+    g.fillText(String(x), sx(x) - 4, h - B + 14);
+  }
+  const step = niceStep((hi - lo) / 6);
+  for (let y = Math.ceil(lo / step) * step; y <= hi; y += step) {
+    g.beginPath(); g.moveTo(L, sy(y)); g.lineTo(w - R, sy(y)); g.stroke();
+    g.fillText(String(Number(y.toPrecision(3))), 4, sy(y) + 4);
+  }
+  g.fillText("x", w - R - 8, h - 4);
+  g.save();
+  g.beginPath(); g.rect(L, T, w - L - R, h - T - B); g.clip();
+  // identity (softmax)
+  g.strokeStyle = "#9aa0ae"; g.setLineDash([6, 5]); g.lineWidth = 1.5;
+  g.beginPath(); g.moveTo(sx(X0), sy(X0)); g.lineTo(sx(X1), sy(X1)); g.stroke();
+  // breakpoints
+  g.setLineDash([2, 4]); g.strokeStyle = "#5b6275"; g.fillStyle = "#5b6275";
+  orders.forEach((o, i) => {
+    if (i > 0 && !active(o)) return;
+    for (const [name, at] of [[`b${i + 1}`, o.b], [`d${i + 1}`, o.d]] as [string, number][]) {
+      if (at < X0 || at > X1) continue;
+      g.beginPath(); g.moveTo(sx(at), T); g.lineTo(sx(at), h - B); g.stroke();
+      g.fillText(name, sx(at) + 3, T + 12 + 12 * i);
+    }
+  });
+  // φ
+  g.setLineDash([]); g.strokeStyle = "#b0306a"; g.lineWidth = 2.5;
+  g.beginPath();
+  for (let i = 0; i <= n; i++) {
+    const x = sx(X0 + ((X1 - X0) * i) / n), y = sy(Math.max(-2 * Y_CAP, Math.min(2 * Y_CAP, ys[i])));
+    if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
+  }
+  g.stroke();
+  g.restore();
+  g.fillStyle = "#b0306a"; g.font = "13px system-ui, sans-serif";
+  g.fillText("φ(x)", L + 6, T + 14);
+}
+
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw)), f = raw / p;
+  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
+}
