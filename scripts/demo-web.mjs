@@ -11,9 +11,10 @@
 // Expects the package built (npm run build; the npm scripts run it when needed).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const src = join(root, "demo", "web");
 export const DIST = join(root, "demo", "dist");
 const WASM = ["multimax.wasm", "multimax-relaxed.wasm", "multimax-scalar.wasm"];
@@ -46,12 +47,20 @@ export async function serveDemo(port, dir = DIST) {
   return serve(port, { mounts: { "/": dir } });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const serving = process.argv.includes("--serve");
+  const PORT = process.env.PORT;
+  const port = PORT === undefined ? 8080 : /^\d{1,5}$/.test(PORT.trim()) ? Number(PORT) : NaN;
+  if (serving && !(port <= 65535)) {
+    console.error(`demo: PORT: expected an integer from 0 to 65535 (0: any free port), got ${JSON.stringify(PORT)}`);
+    process.exit(2);
+  }
   await buildDemo();
-  if (process.argv.includes("--serve")) {
-    const port = Number(process.env.PORT ?? 8080);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT: expected an integer from 0 to 65535, got ${process.env.PORT}`);
-    const server = await serveDemo(port);
+  if (serving) {
+    const server = await serveDemo(port).catch((e) => {
+      console.error(`demo: cannot serve on 127.0.0.1:${port}: ${e.code === "EADDRINUSE" ? "the port is in use (set PORT to another one, or 0 for any free port)" : e.message}`);
+      process.exit(1);
+    });
     console.log(`demo: serving the page at ${server.url("/")}  (Ctrl-C to stop)`);
     const stop = () => server.close().then(() => process.exit(0));
     process.on("SIGINT", stop);

@@ -26,6 +26,7 @@ export const TYPES = {
   ".css": "text/css; charset=utf-8",
   ".png": "image/png",
   ".svg": "image/svg+xml",
+  ".map": "application/json; charset=utf-8",
 };
 
 /**

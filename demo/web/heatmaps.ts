@@ -1,9 +1,8 @@
 // Panel 3: one attention head, its weights under four normalisers as heatmaps, and under each the
 // sparsity and multi-modality measured on them (metrics.ts). The weights come from the library's
 // fused attention (attention(q, k, v, { normalizer, weightsOut })): the page draws what it computes.
-import type { Engine } from "multimax-wasm";
+import type { Engine, MultimaxParams } from "multimax-wasm";
 import { describe, measure } from "./metrics.js";
-import { paperForm, type Orders } from "./params.js";
 import { context, normals, rgb, weightRgb } from "./plot.js";
 import { D as SENTENCE_D, sentence, TOKENS } from "./sentence.js";
 
@@ -14,23 +13,30 @@ export const NORMALIZERS = [
   { id: "multimax", label: "MultiMax" },
 ] as const;
 
-export interface AttentionState { source: "random" | "sentence"; peak: number; seed: number; causal: boolean; orders: Orders }
+/** params: MultiMax's, prepared by the engine (multimaxParams) when they change; given: the same
+ *  parameters as the page holds them (checkpoint or paper form), for attentionCase(). */
+export interface AttentionState { source: "random" | "sentence"; peak: number; seed: number; causal: boolean; params: MultimaxParams; given: object }
 
-/** The inputs of one head: q, k (L × D), v (L × 1, zeros: only the weights are shown). */
-export interface AttentionCase { L: number; D: number; q: Float32Array; k: Float32Array; v: Float32Array; causal: boolean; labels: string[] | null }
+/** The inputs of one head as drawn: q, k (L × D), v (L × 1, zeros: only the weights are shown),
+ *  the mask, MultiMax's parameters, and the settings they came from. */
+export interface AttentionCase {
+  L: number; D: number; q: Float32Array; k: Float32Array; v: Float32Array; causal: boolean; labels: string[] | null;
+  params: object; source: AttentionState["source"]; peak: number; seed: number;
+}
 
 const RANDOM_L = 16, RANDOM_D = 16;
 
 export function makeCase(s: AttentionState): AttentionCase {
+  const settings = { causal: s.causal, params: structuredClone(s.given), source: s.source, peak: s.peak, seed: s.seed };
   if (s.source === "sentence") {
     const { q, k } = sentence(s.peak);
-    return { L: TOKENS.length, D: SENTENCE_D, q, k, v: new Float32Array(TOKENS.length), causal: s.causal, labels: TOKENS };
+    return { ...settings, L: TOKENS.length, D: SENTENCE_D, q, k, v: new Float32Array(TOKENS.length), labels: TOKENS };
   }
   const L = RANDOM_L, D = RANDOM_D, z = normals(s.seed);
   const q = new Float32Array(L * D), k = new Float32Array(L * D);
   for (let i = 0; i < L * D; i++) q[i] = s.peak * z();
   for (let i = 0; i < L * D; i++) k[i] = z();
-  return { L, D, q, k, v: new Float32Array(L), causal: s.causal, labels: null };
+  return { ...settings, L, D, q, k, v: new Float32Array(L), labels: null };
 }
 
 export class AttentionPanel {
@@ -62,7 +68,7 @@ export class AttentionPanel {
     const visible = (i: number, j: number) => !c.causal || j <= i;
     NORMALIZERS.forEach((n, f) => {
       engine.attention({ data: c.q, dims: [L, D] }, { data: c.k, dims: [L, D] }, { data: c.v, dims: [L, 1] },
-        { normalizer: n.id, causal: c.causal, weightsOut: weights, ...(n.id === "multimax" ? { params: paperForm(s.orders) } : {}) });
+        { normalizer: n.id, causal: c.causal, weightsOut: weights, ...(n.id === "multimax" ? { params: s.params } : {}) });
       const m = measure(weights, L, L, visible);
       const { canvas, caption } = this.figures[f];
       drawHeatmap(canvas, weights, L, c.labels);

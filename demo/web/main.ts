@@ -2,11 +2,11 @@
 // scalar; ?build=… forces one), wires the controls to one state, and redraws what a change touches
 // on the next animation frame. document.body.dataset.ready = "true" once every panel has drawn;
 // data-frames counts the frames drawn (tests wait on them). window.multimaxDemo exposes the state
-// and panel 3's exact inputs, so a test can recompute what the page shows.
-import { init, type Engine } from "multimax-wasm";
+// and panel 3's exact inputs, so a test can recompute what the page shows (docs/demo.md).
+import { init, type Engine, type MultimaxParams } from "multimax-wasm";
 import { AttentionPanel, type AttentionState } from "./heatmaps.js";
 import { drawModulator } from "./modulator.js";
-import { checkpointText, copyOrders, DEFAULT_ORDERS, fromCheckpoint, paperForm, type Orders } from "./params.js";
+import { checkpointText, copyOrders, DEFAULT_ORDERS, fromCheckpoint, paperForm, type Checkpoint, type Orders } from "./params.js";
 import { N, SimplexPanel, type SimplexState } from "./simplex.js";
 import { BUILDS, buildOf, SpeedPanel, type Build } from "./speed.js";
 
@@ -18,18 +18,25 @@ type Part = "simplex" | "phi" | "attention";
 async function main() {
   const want = new URLSearchParams(location.search).get("build");
   const choice = BUILDS.find((b) => b.id === want);
-  if (want !== null && !choice) throw new RangeError(`?build: expected relaxed, simd or scalar, got ${JSON.stringify(want)}`);
-  const engine: Engine = await init(choice?.options);
+  const engine: Engine = await init(choice?.options); // (a build this browser lacks: a RangeError, shown)
   const build: Build = buildOf(engine);
   const buildEl = $("#build");
   buildEl.dataset.build = build;
-  buildEl.textContent = `${BUILDS.find((b) => b.id === build)!.label} (build/${build === "relaxed" ? "multimax-relaxed" : build === "simd" ? "multimax" : "multimax-scalar"}.wasm)`;
+  buildEl.textContent = `${BUILDS.find((b) => b.id === build)!.label} (build/${build === "relaxed" ? "multimax-relaxed" : build === "simd" ? "multimax" : "multimax-scalar"}.wasm)`
+    + (want !== null && !choice ? ` (?build=${want} is not a build: relaxed, simd or scalar; init() chose)` : "");
 
+  // MultiMax's parameters: the sliders' paper form, and what the library gets: the checkpoint
+  // object as typed (so a pasted layer runs exactly), else the paper form; prepared once per change
   const orders: Orders = copyOrders(DEFAULT_ORDERS);
-  const sim: SimplexState = { radius: num("#radius"), offset: num("#offset"), center: { u: 0, v: 0 }, alpha: num("#alpha"), orders, phase: 0 };
-  const att: AttentionState = { source: "random", peak: num("#attn-peak"), seed: 1, causal: false, orders };
+  let given: Checkpoint | null = null;
+  const prepared = (): MultimaxParams => engine.multimaxParams(given ?? paperForm(orders));
+  const controls = () => ({ source: $<HTMLSelectElement>("#attn-source").value as AttentionState["source"], causal: $<HTMLInputElement>("#attn-causal").checked });
+  // (state from the controls: a browser may restore them on Back or reload)
+  const sim: SimplexState = { radius: num("#radius"), offset: num("#offset"), center: { u: 0, v: 0 }, alpha: num("#alpha"), params: prepared(), phase: 0 };
+  const att: AttentionState = { ...controls(), peak: num("#attn-peak"), seed: 1, params: sim.params, given: paperForm(orders) };
+  $<HTMLButtonElement>("#attn-seed").disabled = att.source === "sentence";
 
-  const simplex = new SimplexPanel($<HTMLCanvasElement>("#pad"), $("#simplices"), (u, v) => { sim.center = { u, v }; touch("simplex", "phi"); });
+  const simplex = new SimplexPanel($<HTMLCanvasElement>("#pad"), $("#simplices"), () => sim.center, (u, v) => { sim.center = { u, v }; touch("simplex", "phi"); });
   const attention = new AttentionPanel($("#heatmaps"));
   const speed = new SpeedPanel($("#speed"), engine);
 
@@ -38,10 +45,11 @@ async function main() {
   let frames = 0, scheduled = false, last = performance.now();
   const touch = (...parts: Part[]) => { parts.forEach((p) => dirty.add(p)); schedule(); };
   const schedule = () => { if (!scheduled) { scheduled = true; requestAnimationFrame(frame); } };
-  const playing = () => $<HTMLInputElement>("#play").checked;
+  // (the input stands still while panel 4 times the kernels)
+  const playing = () => $<HTMLInputElement>("#play").checked && $("#speed").dataset.state !== "running";
   function frame(now: number) {
     scheduled = false;
-    if (playing()) sim.phase = (sim.phase + (now - last) / 12000) % 1; // one turn in 12 s
+    if (playing()) sim.phase = (sim.phase + Math.max(0, now - last) / 12000) % 1; // one turn in 12 s
     last = now;
     if (dirty.has("simplex")) simplex.compute(engine, sim);
     simplex.draw(sim);
@@ -70,13 +78,15 @@ async function main() {
   simplex.label("entmax", `α-entmax, α = ${sim.alpha}`);
   bind("#attn-peak", (v) => (att.peak = v), "attention");
   $("#play").addEventListener("change", () => { last = performance.now(); schedule(); });
+  const runSpeed = () => speed.run().then(() => { last = performance.now(); schedule(); });
   $("#attn-seed").addEventListener("click", () => { att.seed++; touch("attention"); });
-  $<HTMLSelectElement>("#attn-source").addEventListener("change", (e) => {
-    att.source = (e.target as HTMLSelectElement).value as AttentionState["source"];
+  const onControls = () => {
+    Object.assign(att, controls());
     $<HTMLButtonElement>("#attn-seed").disabled = att.source === "sentence";
     touch("attention");
-  });
-  $<HTMLInputElement>("#attn-causal").addEventListener("change", (e) => { att.causal = (e.target as HTMLInputElement).checked; touch("attention"); });
+  };
+  $("#attn-source").addEventListener("change", onControls);
+  $("#attn-causal").addEventListener("change", onControls);
 
   // MultiMax's parameters: sliders (paper form) and the checkpoint text, kept in step
   const sliders = [...document.querySelectorAll<HTMLInputElement>("input[data-param]")];
@@ -84,7 +94,9 @@ async function main() {
   const key = (el: HTMLInputElement) => { const p = el.dataset.param!; return { o: orders[Number(p.at(-1)) - 1], k: p.slice(0, -1) as keyof Orders[0] }; };
   const syncSliders = () => sliders.forEach((el) => { const { o, k } = key(el); el.value = String(o[k]); show(el, String(o[k])); });
   const changed = (fromText: boolean) => {
-    if (!fromText) { text.value = checkpointText(orders); error.textContent = ""; }
+    if (!fromText) { given = null; text.value = checkpointText(orders); error.textContent = ""; }
+    sim.params = att.params = prepared();
+    att.given = structuredClone(given ?? paperForm(orders));
     touch("simplex", "phi", "attention");
   };
   sliders.forEach((el) => el.addEventListener("input", () => { const { o, k } = key(el); o[k] = Number(el.value); show(el, el.value); changed(false); }));
@@ -93,10 +105,9 @@ async function main() {
       let c: unknown;
       try { c = JSON.parse(text.value); } catch (e) { throw new SyntaxError(`not JSON: ${(e as Error).message}`); }
       if (c === null || typeof c !== "object" || !("ranges" in c) || !("ts" in c)) throw new TypeError("expected the checkpoint form { \"ranges\": [4 numbers], \"ts\": [4 numbers] }");
-      engine.multimaxParams(c as { ranges: number[]; ts: number[] }); // the library's own checks and messages
-      const next = fromCheckpoint(c as { ranges: number[]; ts: number[] });
-      engine.multimaxParams(paperForm(next));
-      orders.splice(0, 2, ...next);
+      engine.multimaxParams(c as Checkpoint); // the library's own checks and messages
+      given = { ranges: Array.from((c as Checkpoint).ranges, Number), ts: Array.from((c as Checkpoint).ts, Number) };
+      orders.splice(0, 2, ...fromCheckpoint(given));
       error.textContent = "";
       syncSliders();
       changed(true);
@@ -110,19 +121,25 @@ async function main() {
 
   (globalThis as Record<string, unknown>).multimaxDemo = {
     build, N,
-    params: () => paperForm(orders),
+    params: () => structuredClone(given ?? paperForm(orders)),
+    orders: () => structuredClone(orders),
+    /** Panel 3's inputs as last drawn (and the settings they came from). */
     attentionCase: () => {
-      const c = attention.current!;
-      return { L: c.L, D: c.D, q: Array.from(c.q), k: Array.from(c.k), v: Array.from(c.v), causal: c.causal, params: paperForm(orders) };
+      const { labels, ...c } = attention.current!;
+      return { ...c, q: Array.from(c.q), k: Array.from(c.k), v: Array.from(c.v), labels };
     },
-    runSpeed: () => speed.run(),
+    /** Stops the moving input at `phase` (0..1) and redraws: the same picture every time. */
+    still: (phase = 0.1) => { $<HTMLInputElement>("#play").checked = false; sim.phase = phase; touch(); },
+    runSpeed,
   };
 
   // first frame, then the speed panel once the page has drawn
   await new Promise<void>((r) => { requestAnimationFrame(() => { frame(performance.now()); r(); }); });
   document.body.dataset.ready = "true";
-  $("#speed-run").addEventListener("click", () => void speed.run().catch(report));
-  setTimeout(() => void speed.run().catch(report), 300);
+  $("#speed-run").addEventListener("click", () => void runSpeed());
+  // ?speed=manual: panel 4 waits for its button (tests use it to keep the timing out of the way)
+  if (new URLSearchParams(location.search).get("speed") === "manual") $("#speed-status").textContent = "press run to time the kernels";
+  else setTimeout(() => void runSpeed(), 300);
 }
 
 function report(e: unknown) {

@@ -5,6 +5,7 @@
 // The library validates both forms (its TypeError/RangeError messages are shown as they are).
 
 export interface Order { tb: number; b: number; td: number; d: number }
+export type Checkpoint = { ranges: number[]; ts: number[] };
 export type Orders = [Order, Order];
 
 /** What the page opens with: below −0.25 the slope is 4 (small scores pushed down), above 0.25 it
@@ -26,8 +27,9 @@ export function toCheckpoint(o: Orders) {
   };
 }
 
-/** Paper form of a checkpoint-form object (already validated by the library). */
-export function fromCheckpoint(c: { ranges: ArrayLike<number>; ts: ArrayLike<number> }): Orders {
+/** Paper form of a checkpoint-form object (already validated by the library): where the sliders
+ *  go, and what φ's plot draws (float64; the library gets the checkpoint object itself). */
+export function fromCheckpoint(c: Checkpoint): Orders {
   const r = Array.from(c.ranges, Number), t = Array.from(c.ts, Number);
   return [
     { tb: tidy(1 - t[0]), b: r[0], td: tidy(1 + t[1]), d: r[1] },

@@ -3,16 +3,18 @@
 // c = (0,−1,1)/√2 (right: x₃ grows, x₂ shrinks), so the plane and the triangles (e₁ top, e₂ bottom
 // left, e₃ bottom right) face the same way. Softmax, sparsemax, entmax and ev-softmax ignore m;
 // MultiMax does not (φ acts on the values themselves).
-import type { Engine } from "multimax-wasm";
+import type { Engine, MultimaxParams } from "multimax-wasm";
 import { context, hue } from "./plot.js";
-import { paperForm, type Orders } from "./params.js";
 
 export const N = 240; // points on the path
+const HUES = Array.from({ length: N }, (_, i) => hue(i / N)); // (drawn every frame: made once)
+const DIRS: [string, number, number][] = [["x₁", 0, 1], ["x₂", -Math.sqrt(3) / 2, -0.5], ["x₃", Math.sqrt(3) / 2, -0.5]];
 const A = [2 / Math.sqrt(6), -1 / Math.sqrt(6), -1 / Math.sqrt(6)];
 const C = [0, -1 / Math.SQRT2, 1 / Math.SQRT2];
 const PAD_RANGE = 6; // the pad shows u, v ∈ [−6, 6]
 
-export interface SimplexState { radius: number; offset: number; center: { u: number; v: number }; alpha: number; orders: Orders; phase: number }
+/** params: MultiMax's, prepared by the engine (multimaxParams) when they change. */
+export interface SimplexState { radius: number; offset: number; center: { u: number; v: number }; alpha: number; params: MultimaxParams; phase: number }
 
 /** One triangle: a label and how it maps the N×3 inputs (into out). */
 interface MapSpec { id: string; label: string; run: (e: Engine, x: Float32Array, out: Float32Array, s: SimplexState) => void }
@@ -23,7 +25,7 @@ export const MAPS: MapSpec[] = [
   { id: "entmax15", label: "entmax-1.5", run: (e, x, out) => void e.entmax15(x, { cols: 3, out }) },
   { id: "entmax", label: "α-entmax", run: (e, x, out, s) => void e.entmax(x, { cols: 3, alpha: s.alpha, out }) },
   { id: "evSoftmax", label: "ev-softmax", run: (e, x, out) => void e.evSoftmax(x, { cols: 3, out }) },
-  { id: "multimax", label: "MultiMax", run: (e, x, out, s) => void e.multimax(x, { cols: 3, params: paperForm(s.orders), out }) },
+  { id: "multimax", label: "MultiMax", run: (e, x, out, s) => void e.multimax(x, { cols: 3, params: s.params, out }) },
 ];
 
 /** The N path inputs, row-major N × 3. */
@@ -42,7 +44,7 @@ export class SimplexPanel {
   readonly y = MAPS.map(() => new Float32Array(3 * N));
   private readonly canvases: HTMLCanvasElement[] = [];
 
-  constructor(private readonly pad: HTMLCanvasElement, host: HTMLElement, onDrag: (u: number, v: number) => void) {
+  constructor(private readonly pad: HTMLCanvasElement, host: HTMLElement, center: () => { u: number; v: number }, onDrag: (u: number, v: number) => void) {
     for (const m of MAPS) {
       const fig = document.createElement("figure");
       fig.dataset.map = m.id;
@@ -62,6 +64,15 @@ export class SimplexPanel {
     };
     pad.addEventListener("pointerdown", (e) => { pad.setPointerCapture(e.pointerId); at(e); });
     pad.addEventListener("pointermove", (e) => { if (pad.hasPointerCapture(e.pointerId)) at(e); });
+    // the keyboard moves the circle too (the pad is focusable): arrows, 0.25 a step
+    const STEP: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    pad.addEventListener("keydown", (e) => {
+      const d = STEP[e.key];
+      if (!d) return;
+      e.preventDefault();
+      const c = center(), clamp = (t: number) => Math.max(-PAD_RANGE, Math.min(PAD_RANGE, t));
+      onDrag(clamp(c.u + 0.25 * d[0]), clamp(c.v + 0.25 * d[1]));
+    });
   }
 
   /** Caption for α-entmax (its α changes). */
@@ -91,14 +102,13 @@ export class SimplexPanel {
     }
     // where each coordinate grows: x₁ up, x₂ lower left, x₃ lower right
     g.strokeStyle = "#9aa0ae"; g.fillStyle = "#5b6275"; g.font = "12px system-ui, sans-serif";
-    const dirs: [string, number, number][] = [["x₁", 0, 1], ["x₂", -Math.sqrt(3) / 2, -0.5], ["x₃", Math.sqrt(3) / 2, -0.5]];
-    for (const [name, du, dv] of dirs) {
+    for (const [name, du, dv] of DIRS) {
       g.beginPath(); g.moveTo(sx(0), sy(0)); g.lineTo(sx(du * 5.2), sy(dv * 5.2)); g.stroke();
       g.fillText(name, sx(du * 5.5) - 7, sy(dv * 5.5) + 4);
     }
     for (let i = 0; i < N; i++) {
       const t0 = (2 * Math.PI * i) / N, t1 = (2 * Math.PI * (i + 1)) / N;
-      g.strokeStyle = hue(i / N); g.lineWidth = 3;
+      g.strokeStyle = HUES[i]; g.lineWidth = 3;
       g.beginPath();
       g.moveTo(sx(s.center.u + s.radius * Math.sin(t0)), sy(s.center.v + s.radius * Math.cos(t0)));
       g.lineTo(sx(s.center.u + s.radius * Math.sin(t1)), sy(s.center.v + s.radius * Math.cos(t1)));
@@ -107,7 +117,7 @@ export class SimplexPanel {
     g.fillStyle = "#1d2230";
     g.beginPath(); g.arc(sx(s.center.u), sy(s.center.v), 3, 0, 2 * Math.PI); g.fill();
     const k = Math.floor(s.phase * N) % N, th = (2 * Math.PI * k) / N;
-    dot(g, sx(s.center.u + s.radius * Math.sin(th)), sy(s.center.v + s.radius * Math.cos(th)), hue(k / N));
+    dot(g, sx(s.center.u + s.radius * Math.sin(th)), sy(s.center.v + s.radius * Math.cos(th)), HUES[k]);
   }
 }
 
@@ -132,13 +142,13 @@ function drawSimplex(canvas: HTMLCanvasElement, y: Float32Array, k: number) {
   g.lineWidth = 2.5; g.lineCap = "round";
   for (let i = 0; i < N; i++) {
     const j = (i + 1) % N;
-    g.strokeStyle = hue(i / N);
+    g.strokeStyle = HUES[i];
     g.beginPath(); g.moveTo(px(i), py(i)); g.lineTo(px(j), py(j)); g.stroke();
   }
   // beads at equal steps of the input: where they crowd, the map is flat; where they thin out, steep
   for (let i = 0; i < N; i += 6) {
-    g.fillStyle = hue(i / N);
+    g.fillStyle = HUES[i];
     g.beginPath(); g.arc(px(i), py(i), 2.6, 0, 2 * Math.PI); g.fill();
   }
-  dot(g, px(k), py(k), hue(k / N));
+  dot(g, px(k), py(k), HUES[k]);
 }
