@@ -4,34 +4,29 @@
 // the picture is the same every time but for the timings), and writes a PNG.
 //
 //   node scripts/demo-screenshot.mjs [out.png]        (npm run demo:screenshot; default docs/demo.png)
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { buildDemo, serveDemo } from "./demo-web.mjs";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
-/** Opens the built page in a headless Chromium (a fresh temporary profile); returns { page,
- *  close() }. On failure the browser and its profile are gone before the error is thrown. */
+/** Opens the built page in a headless Chromium; returns { page, close() }. The profile is a
+ *  temporary folder Playwright owns ("" below): it removes it on close, and also when the browser
+ *  crashes or the process is stopped (SIGINT/SIGTERM/SIGHUP). On failure the browser is closed
+ *  before the error is thrown. */
 export async function openDemo(url, { viewport = { width: 1240, height: 900 } } = {}) {
-  const profile = mkdtempSync(join(tmpdir(), "multimax-demo-profile-"));
-  let context;
-  const close = async () => {
-    await context?.close();
-    rmSync(profile, { recursive: true, force: true });
-  };
+  const context = await chromium.launchPersistentContext("", {
+    executablePath: CHROMIUM, headless: true, viewport, timeout: 60_000,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, viewport,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url);
-    return { page, close };
+    return { page, close: () => context.close() };
   } catch (e) {
-    await close().catch(() => {});
+    await context.close().catch(() => {});
     throw e;
   }
 }
@@ -53,8 +48,7 @@ export async function screenshot(out, { dir } = {}) {
     mkdirSync(dirname(out), { recursive: true });
     await page.screenshot({ path: out, fullPage: true });
   } finally {
-    await demo?.close();
-    await server.close();
+    try { await demo?.close(); } finally { await server.close(); } // (a dead browser's close throws: the server must stop anyway)
   }
   return out;
 }

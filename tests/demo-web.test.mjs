@@ -253,9 +253,12 @@ test("the demo page: loads clean, draws every panel, follows the sliders, measur
         assert.deepEqual(problems, [], "console errors, page errors, failed requests");
       });
     } finally {
-      await demo?.close();
-      await server?.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await demo?.close(); // (throws if the browser died: the server and folder must go anyway)
+      } finally {
+        await server?.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
 
     await t.test("the screenshot script writes a PNG of the page", async () => {

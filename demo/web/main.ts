@@ -1,7 +1,7 @@
 // The demo page: loads the package's browser entry (init() picks the build: relaxed SIMD, SIMD or
 // scalar; ?build=… forces one), wires the controls to one state, and redraws what a change touches
 // on the next animation frame. document.body.dataset.ready = "true" once every panel has drawn;
-// data-frames counts the frames drawn (tests wait on them). window.multimaxDemo exposes the state
+// data-frames counts the frames drawn. window.multimaxDemo exposes the state
 // and panel 3's exact inputs, so a test can recompute what the page shows (docs/demo.md).
 import { init, type Engine, type MultimaxParams } from "multimax-wasm";
 import { AttentionPanel, type AttentionState } from "./heatmaps.js";
@@ -134,7 +134,9 @@ async function main() {
   };
 
   // first frame, then the speed panel once the page has drawn
-  await new Promise<void>((r) => { requestAnimationFrame(() => { frame(performance.now()); r(); }); });
+  await new Promise<void>((resolve, reject) => {
+    requestAnimationFrame(() => { try { frame(performance.now()); resolve(); } catch (e) { reject(e); } });
+  });
   document.body.dataset.ready = "true";
   $("#speed-run").addEventListener("click", () => void runSpeed());
   // ?speed=manual: panel 4 waits for its button (tests use it to keep the timing out of the way)
