@@ -6,7 +6,7 @@
 import { init, type Engine, type MultimaxParams } from "multimax-wasm";
 import { AttentionPanel, type AttentionState } from "./heatmaps.js";
 import { drawModulator } from "./modulator.js";
-import { checkpointText, copyOrders, DEFAULT_ORDERS, fromCheckpoint, paperForm, type Checkpoint, type Orders } from "./params.js";
+import { checkpointText, copyOrders, DEFAULT_ORDERS, fromCheckpoint, ORDER_SLIDERS, paperForm, type Checkpoint, type Orders } from "./params.js";
 import { N, SimplexPanel, type SimplexState } from "./simplex.js";
 import { BUILDS, buildOf, SpeedPanel, type Build } from "./speed.js";
 
@@ -89,6 +89,13 @@ async function main() {
   $("#attn-causal").addEventListener("change", onControls);
 
   // MultiMax's parameters: sliders (paper form) and the checkpoint text, kept in step
+  const NAMES = { tb: "t<sub>b</sub>", b: "b", td: "t<sub>d</sub>", d: "d" };
+  $(".sliders").prepend(...ORDER_SLIDERS.map(({ legend, range }, i) => {
+    const set = document.createElement("fieldset");
+    set.innerHTML = `<legend>${legend}</legend>` + Object.entries(range).map(([k, [lo, hi]]) =>
+      `<label>${NAMES[k as keyof typeof NAMES]} <input data-param="${k}${i + 1}" type="range" min="${lo}" max="${hi}" step="0.05"><output aria-live="off"></output></label>`).join("");
+    return set;
+  }));
   const sliders = [...document.querySelectorAll<HTMLInputElement>("input[data-param]")];
   const text = $<HTMLTextAreaElement>("#checkpoint"), error = $("#checkpoint-error");
   const key = (el: HTMLInputElement) => { const p = el.dataset.param!; return { o: orders[Number(p.at(-1)) - 1], k: p.slice(0, -1) as keyof Orders[0] }; };

@@ -14,6 +14,12 @@ export const DEFAULT_ORDERS: Orders = [{ tb: 4, b: -0.25, td: 0.2, d: 0.25 }, { 
 
 export const copyOrders = (o: Orders): Orders => [{ ...o[0] }, { ...o[1] }];
 
+/** The sliders of each order: legend, and [min, max] of each parameter (step 0.05). */
+export const ORDER_SLIDERS: { legend: string; range: Record<keyof Order, [number, number]> }[] = [
+  { legend: "order 1 (linear)", range: { tb: [-1, 6], b: [-4, 4], td: [-1, 3], d: [-4, 4] } },
+  { legend: "order 2 (quadratic)", range: { tb: [-1, 3], b: [-4, 4], td: [-1, 3], d: [-4, 4] } },
+];
+
 /** The paper form the library takes. */
 export const paperForm = (o: Orders) => ({ orders: o.map((x) => ({ ...x })) });
 
