@@ -27,7 +27,7 @@ type Calls = Record<(typeof OPS)[number]["id"], () => void>;
 /** The views (made once) and the call of each operation on one engine. */
 function bench(e: Engine): () => Calls {
   const fill = (v: Float32Array, s: number) => { for (let i = 0; i < v.length; i++) v[i] = s * Math.sin(i * 0.7853 + (i % 13)); return v; };
-  const params = e.multimaxParams(paperForm(DEFAULT_ORDERS)) // the page's default MultiMax;
+  const params = e.multimaxParams(paperForm(DEFAULT_ORDERS)); // the page's default MultiMax
   const qkv = () => fill(new Float32Array(H * L * DH), 1);
   const dims = [H, L, DH];
   // first with plain arrays: the calls size the engine's scratch memory (growth would detach views)
@@ -54,7 +54,8 @@ function bench(e: Engine): () => Calls {
 const median = (a: number[]) => { const s = [...a].sort((p, q) => p - q); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const pause = () => new Promise((r) => setTimeout(r, 0));
 
-/** ns per element: median over rounds; each round times every engine once (≥ 4 ms of calls each). */
+/** ns per element: median over rounds; each round times every engine once (≥ 4 ms of calls each),
+ *  in turn, the order reversed every other round (so no build always runs first). */
 async function time(runs: (() => void)[], elements: number, budgetMs: number): Promise<number[]> {
   const reps = runs.map((run) => {
     let n = 1;
@@ -68,8 +69,10 @@ async function time(runs: (() => void)[], elements: number, budgetMs: number): P
   const samples: number[][] = runs.map(() => []);
   const start = performance.now();
   for (let round = 0; round < 31 && (round < 5 || performance.now() - start < budgetMs); round++) {
-    runs.forEach((run, b) => {
-      const t0 = performance.now();
+    const order = runs.map((_, b) => b);
+    if (round % 2) order.reverse();
+    order.forEach((b) => {
+      const run = runs[b], t0 = performance.now();
       for (let i = 0; i < reps[b]; i++) run();
       samples[b].push(((performance.now() - t0) * 1e6) / (reps[b] * elements));
     });
