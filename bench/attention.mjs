@@ -126,22 +126,16 @@ function nonFinite(name, a) {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) { n++; if (first < 0) first = i; }
   return n ? `${name}: ${n} non-finite (first at [${first}] = ${a[first]})` : null;
 }
-/** [B, H, L, E] → [B, L, H·E] (the layout com.microsoft MultiHeadAttention takes). */
-function toBLHE(x, B, H, L, E) {
+/** [B, H, L, E] ↔ [B, L, H·E] (the layout com.microsoft MultiHeadAttention takes): toBLHE, or
+ *  back from it when `back`. */
+function toBLHE(x, B, H, L, E, back = false) {
   const y = new Float32Array(x.length);
   for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) for (let l = 0; l < L; l++) {
-    const src = ((b * H + h) * L + l) * E, dst = ((b * L + l) * H + h) * E;
+    const bhle = ((b * H + h) * L + l) * E, blhe = ((b * L + l) * H + h) * E;
+    const [src, dst] = back ? [blhe, bhle] : [bhle, blhe];
     for (let e = 0; e < E; e++) y[dst + e] = x[src + e];
   }
   return y;
-}
-function fromBLHE(y, B, H, L, E) {
-  const x = new Float32Array(y.length);
-  for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) for (let l = 0; l < L; l++) {
-    const dst = ((b * H + h) * L + l) * E, src = ((b * L + l) * H + h) * E;
-    for (let e = 0; e < E; e++) x[dst + e] = y[src + e];
-  }
-  return x;
 }
 /** x [B·H, R, C] → its per-head transpose [B·H, C, R] (K → Kᵀ with R = Lk, C = D; Kᵀ → K with
  *  R = D, C = Lk). */
@@ -491,7 +485,7 @@ async function benchShape(sh, ctx) {
     cands.push({
       key: ov.key, label: ov.label, group: "ort", alt: "ort", check: "fwd:softmax",
       make: () => async (reps) => { let s = 0; for (let r = 0; r < reps; r++) s += (await session.run(feeds)).y.data[pick(r)]; return s; },
-      value: async () => { const y = (await session.run(feeds)).y.data; return ov.blhe ? fromBLHE(y, B, H, Lq, Dv) : y; },
+      value: async () => { const y = (await session.run(feeds)).y.data; return ov.blhe ? toBLHE(y, B, H, Lq, Dv, true) : y; },
     });
   }
 
